@@ -24,8 +24,6 @@ import (
 	"google.golang.org/grpc/health"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/peer"
-	"google.golang.org/grpc/reflection"
-	v1alphagrpc "google.golang.org/grpc/reflection/grpc_reflection_v1alpha"
 	"google.golang.org/grpc/stats"
 	"google.golang.org/grpc/status"
 
@@ -79,11 +77,7 @@ func Start(lis net.Listener, opts Options) *Server {
 	showcasepb.RegisterShowcaseServer(s.grpc, showcase{})
 	s.health = health.NewServer()
 	healthpb.RegisterHealthServer(s.grpc, s.health)
-	if opts.NoReflectionV1 {
-		v1alphagrpc.RegisterServerReflectionServer(s.grpc, reflection.NewServer(reflection.ServerOptions{Services: s.grpc}))
-	} else {
-		reflection.Register(s.grpc) // v1 and v1alpha
-	}
+	registerReflection(s.grpc, !opts.NoReflectionV1)
 	go func() {
 		s.err = s.grpc.Serve(lis)
 		close(s.done)

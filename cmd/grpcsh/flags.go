@@ -1,0 +1,239 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"google.golang.org/grpc/metadata"
+
+	"github.com/grpcsh/grpcsh/dynamic"
+	"github.com/grpcsh/grpcsh/repl"
+)
+
+// config is everything the command line says.
+type config struct {
+	session    repl.Options
+	demo       bool
+	verb       string // "", "list", "describe", "template", "call"
+	verbArg    string
+	data       string // -d
+	scriptFile string // -f
+	keepGoing  bool
+	version    bool
+}
+
+// helpError carries the usage text that -help prints.
+type helpError struct{ text string }
+
+func (h *helpError) Error() string { return "help requested" }
+
+const usage = `grpcsh: a terminal gRPC client.
+
+Usage:
+  grpcsh [flags] TARGET                  TUI on a terminal; script mode when stdin is a pipe
+  grpcsh [flags] --demo                  the same, on the embedded demo server
+  grpcsh [flags] -f FILE TARGET          run a script file
+  grpcsh [flags] [TARGET] list [SERVICE]
+  grpcsh [flags] [TARGET] describe [SYMBOL]
+  grpcsh [flags] [TARGET] template MESSAGE|METHOD
+  grpcsh [flags] TARGET call METHOD      request from -d (JSON, @file or @- for stdin)
+
+TARGET: host:port, dns:///host:port, [::1]:port, unix:///path, or
+ipv4:host:port,host:port (failover). TARGET may be left out of list,
+describe and template when -proto or -protoset is given. Flags may come
+before or after the verb.
+
+Exit codes: 0 ok, 1 connection or runtime error, 2 usage error,
+64 + the gRPC status code when a call fails.
+
+Flags:
+`
+
+// stringList is a repeatable flag.
+type stringList []string
+
+func (s *stringList) String() string     { return strings.Join(*s, ",") }
+func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
+
+// seconds takes grpcurl's float seconds ("0.5") or a Go duration ("500ms").
+type seconds struct{ d *time.Duration }
+
+func (s seconds) String() string {
+	if s.d == nil || *s.d == 0 {
+		return ""
+	}
+	return s.d.String()
+}
+
+func (s seconds) Set(v string) error {
+	if f, err := strconv.ParseFloat(v, 64); err == nil {
+		*s.d = time.Duration(f * float64(time.Second))
+		return nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		return fmt.Errorf("want seconds (0.5) or a duration (500ms), got %q", v)
+	}
+	*s.d = d
+	return nil
+}
+
+func parseArgs(args []string) (*config, error) {
+	cfg := &config{}
+	var (
+		plaintext, forceTLS           bool
+		headers, rpcHeaders, reflHdrs stringList
+		format                        string
+		protoFiles, importPaths, sets stringList
+	)
+	c := &cfg.session.Conn
+	fs := flag.NewFlagSet("grpcsh", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.BoolVar(&cfg.demo, "demo", false, "start the embedded demo server and connect to it")
+	fs.BoolVar(&plaintext, "plaintext", false, "no TLS (the default for loopback and unix targets)")
+	fs.BoolVar(&forceTLS, "tls", false, "TLS even for a loopback target")
+	fs.BoolVar(&c.Insecure, "insecure", false, "TLS without verifying the server's certificate")
+	fs.StringVar(&c.CACert, "cacert", "", "PEM file of the CA that signed the server's certificate")
+	fs.StringVar(&c.Cert, "cert", "", "PEM client certificate (mTLS), with -key")
+	fs.StringVar(&c.Key, "key", "", "PEM private key of -cert")
+	fs.StringVar(&c.Authority, "authority", "", ":authority of calls and the TLS server name")
+	fs.BoolVar(&c.Unix, "unix", false, "TARGET is a unix socket path")
+	fs.Var(seconds{&c.ConnectTimeout}, "connect-timeout", "how long to wait to connect (seconds or duration; default 10s)")
+	fs.Var(seconds{&c.KeepaliveTime}, "keepalive-time", "keepalive ping interval (seconds or duration)")
+	fs.IntVar(&c.MaxMsgSize, "max-msg-sz", 0, "largest message sent or received, in bytes (default 4 MiB)")
+	fs.BoolVar(&c.Gzip, "gzip", false, "compress requests with gzip")
+	fs.BoolVar(&c.RoundRobin, "round-robin", false, "spread calls over every address of the target (default: pick first, fail over)")
+	fs.StringVar(&c.UserAgent, "user-agent", "", "user-agent prefix (default grpcsh/VERSION)")
+	fs.Var(&protoFiles, "proto", ".proto file to read descriptors from (repeatable)")
+	fs.Var(&importPaths, "import-path", "directory .proto imports are relative to (repeatable)")
+	fs.Var(&sets, "protoset", "FileDescriptorSet file to read descriptors from (repeatable)")
+	fs.Var(&headers, "H", "'key: value' header for calls and reflection (repeatable; ${VAR} expands)")
+	fs.Var(&rpcHeaders, "rpc-header", "'key: value' header for calls only (repeatable)")
+	fs.Var(&reflHdrs, "reflect-header", "'key: value' header for reflection only (repeatable)")
+	fs.StringVar(&cfg.data, "d", "", "request JSON, @file, or @- for stdin; several objects for streams")
+	fs.StringVar(&format, "format", "json", "output format: json or text")
+	fs.BoolVar(&cfg.session.Settings.EmitDefaults, "emit-defaults", false, "print fields at their default value")
+	fs.BoolVar(&cfg.session.Settings.ProtoNames, "proto-names", false, "print field names as in the .proto")
+	fs.Var(seconds{&cfg.session.Settings.Deadline}, "max-time", "deadline of each call (seconds or duration)")
+	fs.BoolVar(&cfg.session.Settings.Verbose, "v", false, "print headers, trailers and timing to stderr")
+	fs.StringVar(&cfg.scriptFile, "f", "", "run the commands of a script file")
+	fs.BoolVar(&cfg.keepGoing, "keep-going", false, "script mode: run on after a failing command")
+	fs.BoolVar(&cfg.version, "version", false, "print the version")
+
+	// Flags may come before or after the positional arguments.
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				var b strings.Builder
+				b.WriteString(usage)
+				fs.SetOutput(&b)
+				fs.PrintDefaults()
+				return nil, &helpError{b.String()}
+			}
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		positional = append(positional, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	if plaintext && forceTLS {
+		return nil, errors.New("-plaintext and -tls contradict each other")
+	}
+	switch {
+	case plaintext:
+		c.Security = dynamic.SecurityPlaintext
+	case forceTLS:
+		c.Security = dynamic.SecurityTLS
+	}
+	if format != "json" && format != "text" {
+		return nil, fmt.Errorf("-format must be json or text, got %q", format)
+	}
+	cfg.session.Settings.Format = format
+	cfg.session.Protos, cfg.session.ImportPaths, cfg.session.Protosets = protoFiles, importPaths, sets
+
+	var err error
+	if cfg.session.Header, err = parseHeaders("-H", headers); err != nil {
+		return nil, err
+	}
+	if cfg.session.RPCHeader, err = parseHeaders("-rpc-header", rpcHeaders); err != nil {
+		return nil, err
+	}
+	if cfg.session.ReflectHeader, err = parseHeaders("-reflect-header", reflHdrs); err != nil {
+		return nil, err
+	}
+
+	if len(positional) > 0 && !isVerb(positional[0]) {
+		c.Target = positional[0]
+		positional = positional[1:]
+	}
+	if c.Target != "" && cfg.demo {
+		return nil, fmt.Errorf("--demo starts its own server: give no TARGET (got %q)", c.Target)
+	}
+	if len(positional) > 0 {
+		cfg.verb = canonicalVerb(positional[0])
+		if cfg.verb == "" {
+			return nil, fmt.Errorf("unknown command %q: want list, describe, template or call", positional[0])
+		}
+		positional = positional[1:]
+		switch cfg.verb {
+		case "call", "template":
+			if len(positional) != 1 {
+				return nil, fmt.Errorf("%s takes one %s", cfg.verb, map[string]string{"call": "METHOD", "template": "MESSAGE or METHOD"}[cfg.verb])
+			}
+		default:
+			if len(positional) > 1 {
+				return nil, fmt.Errorf("%s takes at most one argument, got %q", cfg.verb, positional)
+			}
+		}
+		if len(positional) == 1 {
+			cfg.verbArg = positional[0]
+		}
+	}
+	if cfg.data != "" && cfg.verb != "call" {
+		return nil, errors.New("-d goes with call")
+	}
+	if cfg.scriptFile != "" && cfg.verb != "" {
+		return nil, fmt.Errorf("-f runs a script: it does not go with %s", cfg.verb)
+	}
+	return cfg, nil
+}
+
+func isVerb(s string) bool { return canonicalVerb(s) != "" }
+
+func canonicalVerb(s string) string {
+	switch s {
+	case "list", "ls":
+		return "list"
+	case "describe", "desc":
+		return "describe"
+	case "template", "tmpl":
+		return "template"
+	case "call", "invoke":
+		return "call"
+	}
+	return ""
+}
+
+func parseHeaders(flagName string, list []string) (metadata.MD, error) {
+	md := metadata.MD{}
+	for _, h := range list {
+		expanded, err := dynamic.ExpandEnv(h)
+		if err != nil {
+			return nil, fmt.Errorf("%s %q: %w", flagName, h, err)
+		}
+		k, v, err := dynamic.ParseHeader(expanded)
+		if err != nil {
+			return nil, fmt.Errorf("%s %q: %w", flagName, h, err)
+		}
+		md.Append(k, v)
+	}
+	return md, nil
+}

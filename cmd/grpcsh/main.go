@@ -1,0 +1,170 @@
+// Command grpcsh is a terminal gRPC client: a TUI on a terminal, a script
+// runner on a pipe, and grpcurl-style one-shot commands (list, describe,
+// call). This file holds flags and wiring only; the work is done by
+// package repl (interaction) over package dynamic (the engine).
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+
+	"github.com/charmbracelet/x/term"
+
+	"github.com/grpcsh/grpcsh/demo"
+	"github.com/grpcsh/grpcsh/dynamic"
+	"github.com/grpcsh/grpcsh/protos"
+	"github.com/grpcsh/grpcsh/repl"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// run is main without the process: tests call it.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	cfg, err := parseArgs(args)
+	var help *helpError
+	if errors.As(err, &help) {
+		fmt.Fprint(stdout, help.text)
+		return repl.ExitOK
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "grpcsh: %v\nRun 'grpcsh -help' for usage.\n", err)
+		return repl.ExitUsage
+	}
+	if cfg.version {
+		fmt.Fprintln(stdout, "grpcsh", dynamic.Version)
+		return repl.ExitOK
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	err = execute(ctx, cfg, stdin, stdout, stderr)
+	var done *reported
+	if err != nil && !errors.As(err, &done) {
+		fmt.Fprintf(stderr, "grpcsh: %v\n", err)
+	}
+	return repl.ExitCode(err)
+}
+
+// reported is an error already printed where it happened; it keeps the
+// error for the exit code.
+type reported struct{ err error }
+
+func (r *reported) Error() string { return r.err.Error() }
+func (r *reported) Unwrap() error { return r.err }
+
+func execute(ctx context.Context, cfg *config, stdin io.Reader, stdout, stderr io.Writer) error {
+	if cfg.demo {
+		srv, err := startDemo()
+		if err != nil {
+			return err
+		}
+		defer srv.Stop(0)
+		cfg.session.Conn.Target = srv.Target()
+		if len(cfg.session.Protos) == 0 && len(cfg.session.Protosets) == 0 {
+			// The demo's sources come with comments even if reflection
+			// is turned off.
+			cfg.session.ProtoFS = protos.FS
+		}
+	}
+	needServer := cfg.verb == "call" || cfg.verb == ""
+	if needServer && cfg.session.Conn.Target == "" && cfg.scriptFile == "" && !cfg.demo {
+		if cfg.verb == "call" {
+			return usageErrorf("call needs a TARGET (host:port), or --demo")
+		}
+	}
+	sess, err := repl.NewSession(ctx, cfg.session)
+	if err != nil {
+		return err
+	}
+	defer sess.Close()
+
+	out := &repl.Output{Out: stdout, Err: stderr}
+	if f, ok := stdout.(*os.File); ok && term.IsTerminal(f.Fd()) {
+		out.Pretty = true
+		out.Color = os.Getenv("NO_COLOR") == ""
+	}
+	switch cfg.verb {
+	case "list":
+		return sess.List(stdout, cfg.verbArg)
+	case "describe":
+		if cfg.verbArg == "" {
+			return describeAll(sess, stdout)
+		}
+		return sess.Describe(stdout, cfg.verbArg)
+	case "template":
+		return sess.Template(stdout, cfg.verbArg)
+	case "call":
+		in, closeIn, err := requestInput(cfg.data, stdin)
+		if err != nil {
+			return err
+		}
+		defer closeIn()
+		err = repl.CallJSON(ctx, sess, cfg.verbArg, in, out)
+		var rpc *repl.RPCError
+		if errors.As(err, &rpc) {
+			fmt.Fprint(stderr, repl.FormatStatus(sess, rpc.Status))
+			return &reported{err}
+		}
+		return err
+	}
+	return interactive(ctx, cfg, sess, stdin, out)
+}
+
+func describeAll(sess *repl.Session, w io.Writer) error {
+	names, err := sess.ServiceNames()
+	if err != nil {
+		return err
+	}
+	for i, n := range names {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		if err := sess.Describe(w, n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// requestInput opens -d's data: inline JSON, @file or @- for stdin.
+func requestInput(data string, stdin io.Reader) (io.Reader, func(), error) {
+	switch {
+	case data == "@-":
+		return stdin, func() {}, nil
+	case strings.HasPrefix(data, "@"):
+		f, err := os.Open(data[1:])
+		if err != nil {
+			return nil, nil, usageErrorf("-d %s: %v", data, err)
+		}
+		return f, func() { f.Close() }, nil
+	case data == "":
+		return nil, func() {}, nil
+	}
+	return strings.NewReader(data), func() {}, nil
+}
+
+func startDemo() (*demo.Server, error) {
+	lis, err := demo.Listen("127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("starting the demo server: %w", err)
+	}
+	return demo.Start(lis, demo.Options{}), nil
+}
+
+// isTerminal says whether both stdin and stdout are terminals: only then
+// may the TUI start (Bubble Tea must never start without one).
+func isTerminal(stdin io.Reader, stdout io.Writer) bool {
+	in, ok1 := stdin.(*os.File)
+	out, ok2 := stdout.(*os.File)
+	return ok1 && ok2 && term.IsTerminal(in.Fd()) && term.IsTerminal(out.Fd())
+}
+
+func usageErrorf(format string, args ...any) error {
+	return &repl.UsageError{Msg: fmt.Sprintf(format, args...)}
+}

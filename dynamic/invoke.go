@@ -1,0 +1,302 @@
+package dynamic
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/types/dynamicpb"
+)
+
+// Client invokes methods over one connection, with the descriptors of one
+// source. It is safe for concurrent use.
+type Client struct {
+	CC    grpc.ClientConnInterface
+	Types *Types
+}
+
+// Call is one RPC to start.
+type Call struct {
+	Method  protoreflect.MethodDescriptor
+	Header  metadata.MD   // request metadata
+	Timeout time.Duration // 0: no deadline beyond ctx's
+	// CallOptions are passed to grpc as they are (compression, sizes...).
+	CallOptions []grpc.CallOption
+}
+
+// Event is what a running call reports, in order: one HeaderEvent (unless
+// the call failed before the server answered), MessageEvents, one EndEvent.
+type Event interface{ isEvent() }
+
+// HeaderEvent carries the response headers.
+type HeaderEvent struct {
+	Header  metadata.MD
+	Elapsed time.Duration // since the call started
+}
+
+// MessageEvent carries one response message.
+type MessageEvent struct {
+	Message *dynamicpb.Message
+	Index   int // from 1
+	Elapsed time.Duration
+}
+
+// EndEvent is the last event: the status, with decoded details, and the
+// trailers.
+type EndEvent struct {
+	Status   *Status
+	Trailer  metadata.MD
+	Elapsed  time.Duration
+	Sent     int // request messages sent
+	Received int // response messages received
+}
+
+func (HeaderEvent) isEvent()  {}
+func (MessageEvent) isEvent() {}
+func (EndEvent) isEvent()     {}
+
+// Stream is a running call of any kind. Send request messages (exactly one
+// for unary and server-streaming methods), then CloseSend; read Events
+// until it is closed after the EndEvent. Cancel ends the call at once.
+type Stream struct {
+	method   protoreflect.MethodDescriptor
+	cs       grpc.ClientStream
+	cancel   context.CancelFunc
+	events   chan Event
+	start    time.Time
+	mu       sync.Mutex
+	sent     int
+	closed   bool
+	sendErr  error
+	received int
+}
+
+// Start begins a call. It does not wait for the server.
+func (c *Client) Start(ctx context.Context, call Call) (*Stream, error) {
+	m := call.Method
+	if m == nil {
+		return nil, errors.New("no method")
+	}
+	var cancel context.CancelFunc
+	if call.Timeout > 0 {
+		ctx, cancel = context.WithTimeout(ctx, call.Timeout)
+	} else {
+		ctx, cancel = context.WithCancel(ctx)
+	}
+	if len(call.Header) > 0 {
+		ctx = metadata.NewOutgoingContext(ctx, call.Header)
+	}
+	desc := &grpc.StreamDesc{
+		StreamName:    string(m.Name()),
+		ServerStreams: m.IsStreamingServer(),
+		ClientStreams: m.IsStreamingClient(),
+	}
+	s := &Stream{method: m, cancel: cancel, events: make(chan Event, 64), start: time.Now()}
+	cs, err := c.CC.NewStream(ctx, desc, "/"+MethodPath(m), call.CallOptions...)
+	if err != nil {
+		// The call never started (no connection, deadline...): report it
+		// as an ended call so callers have one path.
+		go func() {
+			s.events <- EndEvent{Status: c.DecodeStatus(status.Convert(err)), Elapsed: time.Since(s.start)}
+			close(s.events)
+			cancel()
+		}()
+		return s, nil
+	}
+	s.cs = cs
+	go s.receive(c.Types)
+	return s, nil
+}
+
+// Method is the method being called.
+func (s *Stream) Method() protoreflect.MethodDescriptor { return s.method }
+
+// Events delivers the call's events; it is closed after the EndEvent.
+func (s *Stream) Events() <-chan Event { return s.events }
+
+// Send sends one request message. For unary and server-streaming methods
+// only one may be sent.
+func (s *Stream) Send(msg proto.Message) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cs == nil {
+		return errors.New("the call did not start")
+	}
+	if s.closed {
+		return errors.New("the request stream is already closed")
+	}
+	if !s.method.IsStreamingClient() && s.sent == 1 {
+		return fmt.Errorf("%s is a %s method: it takes exactly one request message", s.method.Name(), RPCKind(s.method))
+	}
+	if got, want := msg.ProtoReflect().Descriptor().FullName(), s.method.Input().FullName(); got != want {
+		return fmt.Errorf("request is a %s, %s takes a %s", got, s.method.Name(), want)
+	}
+	if err := s.cs.SendMsg(msg); err != nil {
+		// io.EOF means the server ended the call; its status arrives as the
+		// EndEvent, so the send error itself says nothing more.
+		if errors.Is(err, io.EOF) {
+			err = errors.New("the server ended the call")
+		}
+		s.sendErr = err
+		return err
+	}
+	s.sent++
+	return nil
+}
+
+// CloseSend says no more requests will be sent. For unary and
+// server-streaming methods it is an error to close without sending the one
+// request.
+func (s *Stream) CloseSend() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cs == nil || s.closed {
+		return nil
+	}
+	if !s.method.IsStreamingClient() && s.sent == 0 {
+		return fmt.Errorf("%s is a %s method: send its request before closing", s.method.Name(), RPCKind(s.method))
+	}
+	s.closed = true
+	return s.cs.CloseSend()
+}
+
+// Cancel ends the call; the EndEvent reports CANCELLED.
+func (s *Stream) Cancel() { s.cancel() }
+
+// Sent counts the request messages sent so far.
+func (s *Stream) Sent() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.sent
+}
+
+func (s *Stream) receive(types *Types) {
+	defer close(s.events)
+	defer s.cancel()
+	header, err := s.cs.Header()
+	if err == nil {
+		s.events <- HeaderEvent{Header: header, Elapsed: time.Since(s.start)}
+	}
+	var endErr error
+	for err == nil {
+		msg := types.New(s.method.Output())
+		if err = s.cs.RecvMsg(msg); err != nil {
+			if !errors.Is(err, io.EOF) {
+				endErr = err
+			}
+			break
+		}
+		s.received++
+		s.events <- MessageEvent{Message: msg, Index: s.received, Elapsed: time.Since(s.start)}
+		if !s.method.IsStreamingServer() {
+			// grpc has already checked that nothing follows the one
+			// response; the status is final.
+			break
+		}
+	}
+	if err != nil && !errors.Is(err, io.EOF) {
+		endErr = err
+	}
+	st := status.Convert(endErr)
+	s.events <- EndEvent{
+		Status:   DecodeStatusWith(types, st),
+		Trailer:  s.cs.Trailer(),
+		Elapsed:  time.Since(s.start),
+		Sent:     s.Sent(),
+		Received: s.received,
+	}
+}
+
+// Invoke runs a whole call: it sends every request that next yields (next
+// returns io.EOF after the last), then closes, and hands every event to
+// onEvent as it happens. It returns the final status. It is how one-shot
+// calls and scripts call; the TUI drives a Stream itself.
+func (c *Client) Invoke(ctx context.Context, call Call, next func() (proto.Message, error), onEvent func(Event)) (*Status, error) {
+	s, err := c.Start(ctx, call)
+	if err != nil {
+		return nil, err
+	}
+	sendDone := make(chan error, 1)
+	go func() {
+		sendDone <- func() error {
+			for {
+				msg, err := next()
+				if errors.Is(err, io.EOF) {
+					return s.CloseSend()
+				}
+				if err != nil {
+					s.Cancel()
+					return err
+				}
+				if err := s.Send(msg); err != nil {
+					// The server ended the call early: its status says why.
+					return nil
+				}
+			}
+		}()
+	}()
+	var end *Status
+	for ev := range s.Events() {
+		if e, ok := ev.(EndEvent); ok {
+			end = e.Status
+		}
+		if onEvent != nil {
+			onEvent(ev)
+		}
+	}
+	if err := <-sendDone; err != nil {
+		return end, err
+	}
+	return end, nil
+}
+
+// Status is a call's final status with its details decoded.
+type Status struct {
+	*status.Status
+	Details []Detail
+}
+
+// OK says the call succeeded.
+func (s *Status) OK() bool { return s == nil || s.Status == nil || s.Code() == 0 }
+
+// Detail is one status detail. Message is nil when its type is unknown to
+// both the source and grpcsh; TypeURL and Value are always kept.
+type Detail struct {
+	TypeURL string
+	Value   []byte
+	Message proto.Message
+}
+
+// DecodeStatus decodes the details of st with the client's types.
+func (c *Client) DecodeStatus(st *status.Status) *Status {
+	return DecodeStatusWith(c.Types, st)
+}
+
+// DecodeStatusWith decodes the details of st: google.rpc.* and any type
+// types can resolve (the server's own detail types, through reflection).
+func DecodeStatusWith(types *Types, st *status.Status) *Status {
+	out := &Status{Status: st}
+	if types == nil {
+		types = NewTypes(nil)
+	}
+	for _, a := range st.Proto().GetDetails() {
+		d := Detail{TypeURL: a.GetTypeUrl(), Value: a.GetValue()}
+		if mt, err := types.FindMessageByURL(a.GetTypeUrl()); err == nil {
+			m := mt.New().Interface()
+			opts := proto.UnmarshalOptions{Resolver: types}
+			if opts.Unmarshal(a.GetValue(), m) == nil {
+				d.Message = m
+			}
+		}
+		out.Details = append(out.Details, d)
+	}
+	return out
+}

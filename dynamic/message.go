@@ -1,0 +1,323 @@
+package dynamic
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/encoding/prototext"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protodesc"
+	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/types/descriptorpb"
+	"google.golang.org/protobuf/types/dynamicpb"
+)
+
+// JSONError is a request that is not valid JSON for its message type. It
+// says where (line:col, 1-based, and the field path) and what was expected.
+type JSONError struct {
+	Line, Col int
+	Path      string // e.g. "address.geo.lat", "tags[2]"; "" at the top
+	Msg       string
+}
+
+func (e *JSONError) Error() string {
+	var b strings.Builder
+	if e.Line > 0 {
+		fmt.Fprintf(&b, "line %d:%d: ", e.Line, e.Col)
+	}
+	if e.Path != "" {
+		fmt.Fprintf(&b, "%s: ", e.Path)
+	}
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+// ParseJSON reads one JSON object into a new message of type md. Any fields
+// and extensions resolve through types.
+func ParseJSON(types *Types, md protoreflect.MessageDescriptor, data []byte) (*dynamicpb.Message, error) {
+	msg := types.New(md)
+	if len(bytes.TrimSpace(data)) == 0 {
+		return msg, nil
+	}
+	err := protojson.UnmarshalOptions{Resolver: types}.Unmarshal(data, msg)
+	if err != nil {
+		return nil, jsonError(data, err)
+	}
+	return msg, nil
+}
+
+var protojsonPos = regexp.MustCompile(`^(?:proto: )?(?:syntax error )?\(line (\d+):(\d+)\): (.*)$`)
+
+// jsonError turns protojson's error into a JSONError with the field path.
+func jsonError(data []byte, err error) error {
+	text := strings.ReplaceAll(err.Error(), "\u00a0", " ")
+	m := protojsonPos.FindStringSubmatch(text)
+	if m == nil {
+		return &JSONError{Msg: strings.TrimPrefix(text, "proto: ")}
+	}
+	line, _ := strconv.Atoi(m[1])
+	col, _ := strconv.Atoi(m[2])
+	return &JSONError{Line: line, Col: col, Path: jsonPathAt(data, offsetOf(data, line, col)), Msg: m[3]}
+}
+
+// offsetOf turns protojson's 1-based line and rune column into a byte offset.
+func offsetOf(data []byte, line, col int) int {
+	off := 0
+	for l := 1; l < line; l++ {
+		i := bytes.IndexByte(data[off:], '\n')
+		if i < 0 {
+			return len(data)
+		}
+		off += i + 1
+	}
+	for c := 1; c < col && off < len(data); c++ {
+		_, size := utf8.DecodeRune(data[off:])
+		off += size
+	}
+	return off
+}
+
+// jsonPathAt names the JSON value or key at a byte offset, as a field path.
+func jsonPathAt(data []byte, target int) string {
+	type frame struct {
+		obj       bool
+		key       string
+		idx       int
+		expectKey bool
+	}
+	var stack []*frame
+	path := func() string {
+		var b strings.Builder
+		for _, f := range stack {
+			if f.obj {
+				if f.key != "" {
+					if b.Len() > 0 {
+						b.WriteByte('.')
+					}
+					b.WriteString(f.key)
+				}
+			} else if f.idx >= 0 {
+				fmt.Fprintf(&b, "[%d]", f.idx)
+			}
+		}
+		return b.String()
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	for {
+		if len(stack) > 0 {
+			top := stack[len(stack)-1]
+			if !top.obj {
+				// Peek: a value starts unless the array ends.
+				if dec.More() {
+					top.idx++
+				}
+			}
+		}
+		tok, err := dec.Token()
+		if err != nil {
+			return path()
+		}
+		end := int(dec.InputOffset())
+		var top *frame
+		if len(stack) > 0 {
+			top = stack[len(stack)-1]
+		}
+		if top != nil && top.obj && top.expectKey {
+			if key, ok := tok.(string); ok {
+				top.key = key
+				top.expectKey = false
+				if end > target {
+					return path()
+				}
+				continue
+			}
+		}
+		if end > target {
+			return path()
+		}
+		switch tok {
+		case json.Delim('{'):
+			stack = append(stack, &frame{obj: true, expectKey: true})
+		case json.Delim('['):
+			stack = append(stack, &frame{idx: -1})
+		case json.Delim('}'), json.Delim(']'):
+			stack = stack[:len(stack)-1]
+			if len(stack) > 0 && stack[len(stack)-1].obj {
+				stack[len(stack)-1].expectKey = true
+				stack[len(stack)-1].key = ""
+			}
+		default:
+			if top != nil && top.obj {
+				top.expectKey = true
+				top.key = ""
+			}
+		}
+	}
+}
+
+// JSONStream reads concatenated JSON values (grpcurl's input for streams:
+// objects one after another, with or without newlines) one at a time.
+type JSONStream struct {
+	dec  *json.Decoder
+	data []byte
+	n    int
+}
+
+// NewJSONStream reads from r.
+func NewJSONStream(r io.Reader) *JSONStream {
+	return &JSONStream{dec: json.NewDecoder(r)}
+}
+
+// Next returns the next JSON value, io.EOF after the last, or an error that
+// says which message and where.
+func (s *JSONStream) Next() ([]byte, error) {
+	var raw json.RawMessage
+	err := s.dec.Decode(&raw)
+	if errors.Is(err, io.EOF) {
+		return nil, io.EOF
+	}
+	s.n++
+	if err != nil {
+		var syn *json.SyntaxError
+		if errors.As(err, &syn) {
+			return nil, fmt.Errorf("request %d: offset %d: %v", s.n, syn.Offset, err)
+		}
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			return nil, fmt.Errorf("request %d: the input ended inside a JSON value", s.n)
+		}
+		return nil, fmt.Errorf("request %d: %w", s.n, err)
+	}
+	return raw, nil
+}
+
+// Formatter prints messages as JSON or protobuf text.
+type Formatter struct {
+	Text         bool // protobuf text format instead of JSON
+	EmitDefaults bool // print fields set to their zero value
+	ProtoNames   bool // field names as in the .proto, not lowerCamelCase
+	Multiline    bool // indented, one field per line
+	Types        *Types
+}
+
+// Format prints m. An Any whose type cannot be resolved is printed with its
+// type URL and its bytes in base64, never dropped.
+func (f Formatter) Format(m proto.Message) (string, error) {
+	types := f.Types
+	if types == nil {
+		types = NewTypes(nil)
+	}
+	out, err := f.format(m, types)
+	if err != nil && strings.Contains(err.Error(), "unable to resolve") {
+		m = proto.Clone(m)
+		markUnresolvedAnys(types, m.ProtoReflect())
+		out, err = f.format(m, lenientTypes{types})
+	}
+	return out, err
+}
+
+// lenientTypes resolves the types it can and reads every other Any as a
+// grpcsh.UnresolvedAny (see markUnresolvedAnys).
+type lenientTypes struct{ *Types }
+
+func (l lenientTypes) FindMessageByURL(url string) (protoreflect.MessageType, error) {
+	if mt, err := l.Types.FindMessageByURL(url); err == nil {
+		return mt, nil
+	}
+	return dynamicpb.NewMessageType(unresolvedAny), nil
+}
+
+func (f Formatter) format(m proto.Message, resolver protoreflectResolver) (string, error) {
+	if f.Text {
+		opts := prototext.MarshalOptions{Multiline: f.Multiline, EmitUnknown: true, Resolver: resolver, Indent: "  "}
+		b, err := opts.Marshal(m)
+		return strings.TrimSpace(string(b)), err
+	}
+	opts := protojson.MarshalOptions{EmitDefaultValues: f.EmitDefaults, UseProtoNames: f.ProtoNames, Multiline: f.Multiline, Resolver: resolver}
+	if f.Multiline {
+		opts.Indent = "  "
+	}
+	b, err := opts.Marshal(m)
+	if err != nil {
+		return "", err
+	}
+	if !f.Multiline {
+		// protojson adds random spaces to discourage byte comparisons;
+		// compact it so that JSON lines are stable.
+		var buf bytes.Buffer
+		if json.Compact(&buf, b) == nil {
+			return buf.String(), nil
+		}
+	}
+	return string(b), nil
+}
+
+type protoreflectResolver interface {
+	FindMessageByName(protoreflect.FullName) (protoreflect.MessageType, error)
+	FindMessageByURL(string) (protoreflect.MessageType, error)
+	FindExtensionByName(protoreflect.FullName) (protoreflect.ExtensionType, error)
+	FindExtensionByNumber(protoreflect.FullName, protoreflect.FieldNumber) (protoreflect.ExtensionType, error)
+}
+
+// unresolvedAny is what an Any of an unknown type is printed as: its type
+// URL and {"unresolvedBase64": "<the packed bytes>"}.
+var unresolvedAny = func() protoreflect.MessageDescriptor {
+	fd, err := protodesc.NewFile(&descriptorpb.FileDescriptorProto{
+		Name:    proto.String("grpcsh/unresolved.proto"),
+		Package: proto.String("grpcsh"),
+		Syntax:  proto.String("proto3"),
+		MessageType: []*descriptorpb.DescriptorProto{{
+			Name: proto.String("UnresolvedAny"),
+			Field: []*descriptorpb.FieldDescriptorProto{{
+				Name: proto.String("unresolved_base64"), Number: proto.Int32(1), JsonName: proto.String("unresolvedBase64"),
+				Type: descriptorpb.FieldDescriptorProto_TYPE_BYTES.Enum(), Label: descriptorpb.FieldDescriptorProto_LABEL_OPTIONAL.Enum(),
+			}},
+		}},
+	}, nil)
+	if err != nil {
+		panic(err)
+	}
+	return fd.Messages().Get(0)
+}()
+
+// markUnresolvedAnys rewrites, in place, the value of each Any whose type
+// cannot be resolved into a grpcsh.UnresolvedAny that carries the original
+// bytes, so that it prints as {"@type": URL, "unresolvedBase64": "..."}.
+func markUnresolvedAnys(types *Types, m protoreflect.Message) {
+	if m.Descriptor().FullName() == "google.protobuf.Any" {
+		url := m.Get(m.Descriptor().Fields().ByName("type_url")).String()
+		if _, err := types.FindMessageByURL(url); err != nil {
+			value := m.Descriptor().Fields().ByName("value")
+			wrapped := dynamicpb.NewMessage(unresolvedAny)
+			wrapped.Set(unresolvedAny.Fields().Get(0), m.Get(value))
+			b, _ := proto.Marshal(wrapped)
+			m.Set(value, protoreflect.ValueOfBytes(b))
+		}
+		return
+	}
+	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
+		switch {
+		case fd.IsList() && fd.Message() != nil:
+			l := v.List()
+			for i := 0; i < l.Len(); i++ {
+				markUnresolvedAnys(types, l.Get(i).Message())
+			}
+		case fd.IsMap() && fd.MapValue().Message() != nil:
+			v.Map().Range(func(_ protoreflect.MapKey, mv protoreflect.Value) bool {
+				markUnresolvedAnys(types, mv.Message())
+				return true
+			})
+		case fd.Message() != nil && !fd.IsList() && !fd.IsMap():
+			markUnresolvedAnys(types, v.Message())
+		}
+		return true
+	})
+}

@@ -1,0 +1,156 @@
+package repl
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/metadata"
+	"google.golang.org/protobuf/reflect/protoreflect"
+
+	"github.com/grpcsh/grpcsh/dynamic"
+)
+
+// Exit codes, grpcurl's convention: a failed RPC exits 64 + its code.
+const (
+	ExitOK      = 0
+	ExitRuntime = 1
+	ExitUsage   = 2
+	ExitRPCBase = 64
+)
+
+// RPCError is a call that ended with a non-OK status.
+type RPCError struct {
+	Method protoreflect.MethodDescriptor
+	Status *dynamic.Status
+}
+
+func (e *RPCError) Error() string {
+	return fmt.Sprintf("%s: %s", e.Status.Code(), e.Status.Message())
+}
+
+// UsageError is a mistake in how grpcsh was called or in a command.
+type UsageError struct{ Msg string }
+
+func (e *UsageError) Error() string { return e.Msg }
+
+func usageErrorf(format string, args ...any) error {
+	return &UsageError{Msg: fmt.Sprintf(format, args...)}
+}
+
+// ExitCode maps an error to grpcsh's exit code: 0, 1 (runtime or
+// connection), 2 (usage or syntax), 64 + the gRPC code for a failed call.
+func ExitCode(err error) int {
+	if err == nil {
+		return ExitOK
+	}
+	var rpc *RPCError
+	if errors.As(err, &rpc) {
+		return ExitRPCBase + int(rpc.Status.Code())
+	}
+	var usage *UsageError
+	if errors.As(err, &usage) {
+		return ExitUsage
+	}
+	var jsonErr *dynamic.JSONError
+	if errors.As(err, &jsonErr) {
+		return ExitUsage
+	}
+	return ExitRuntime
+}
+
+// Output prints what calls produce: responses to Out, everything else
+// (headers, trailers and status with -v, errors) to Err.
+type Output struct {
+	Out, Err io.Writer
+	// Pretty prints indented JSON (on a terminal); otherwise one compact
+	// JSON object per line, for jq and scripts.
+	Pretty bool
+	Color  bool // colour the pretty JSON (off with NO_COLOR)
+}
+
+// Event prints one event of a call.
+func (o *Output) Event(s *Session, ev dynamic.Event) error {
+	st := s.Settings()
+	switch e := ev.(type) {
+	case dynamic.HeaderEvent:
+		if st.Verbose {
+			fmt.Fprintf(o.Err, "Response headers received (%s):\n%s", e.Elapsed.Round(1000), formatMD(e.Header))
+		}
+	case dynamic.MessageEvent:
+		text, err := s.Formatter(o.Pretty).Format(e.Message)
+		if err != nil {
+			return fmt.Errorf("printing response %d: %w", e.Index, err)
+		}
+		if o.Pretty && o.Color && !st.EmitDefaults && st.Format != "text" {
+			text = ColorJSON(text)
+		}
+		if _, err := fmt.Fprintln(o.Out, text); err != nil {
+			return err
+		}
+	case dynamic.EndEvent:
+		if st.Verbose {
+			fmt.Fprintf(o.Err, "Response trailers received:\n%s", formatMD(e.Trailer))
+			fmt.Fprintf(o.Err, "Sent %d request(s), received %d response(s) in %s\n", e.Sent, e.Received, e.Elapsed.Round(1000))
+		}
+	}
+	return nil
+}
+
+// FormatStatus describes a failed call's status and its details for
+// stderr: code, message, then each detail decoded, or its type URL and
+// base64 bytes when its type is unknown.
+func FormatStatus(s *Session, st *dynamic.Status) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "ERROR:\n  Code: %s\n  Message: %s\n", st.Code(), st.Message())
+	if len(st.Details) > 0 {
+		b.WriteString("  Details:\n")
+		f := s.Formatter(false)
+		for i, d := range st.Details {
+			if d.Message == nil {
+				fmt.Fprintf(&b, "  %d) %s (unknown type) base64:%s\n", i+1, d.TypeURL, base64Of(d.Value))
+				continue
+			}
+			text, err := f.Format(d.Message)
+			if err != nil {
+				text = "<" + err.Error() + ">"
+			}
+			fmt.Fprintf(&b, "  %d) %s %s\n", i+1, d.Message.ProtoReflect().Descriptor().FullName(), text)
+		}
+	}
+	return b.String()
+}
+
+func formatMD(md metadata.MD) string {
+	md = dynamic.Redact(md)
+	keys := make([]string, 0, len(md))
+	for k := range md {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		for _, v := range md[k] {
+			fmt.Fprintf(&b, "  %s: %s\n", k, v)
+		}
+	}
+	if b.Len() == 0 {
+		b.WriteString("  (empty)\n")
+	}
+	return b.String()
+}
+
+// CodeName is the canonical upper-case name of a code, e.g. NOT_FOUND.
+func CodeName(c codes.Code) string {
+	var b strings.Builder
+	for i, r := range c.String() {
+		if i > 0 && r >= 'A' && r <= 'Z' {
+			b.WriteByte('_')
+		}
+		b.WriteRune(r)
+	}
+	return strings.ToUpper(b.String())
+}

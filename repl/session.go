@@ -1,0 +1,434 @@
+// Package repl is grpcsh's interaction layer: a Session (one connection,
+// one descriptor source, request headers and settings) that the one-shot
+// commands, script mode and the TUI all drive, the command language they
+// share, and the output conventions (JSON lines, exit codes).
+package repl
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"google.golang.org/grpc/metadata"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
+
+	"github.com/grpcsh/grpcsh/dynamic"
+)
+
+// Options say where to connect and where descriptors come from.
+type Options struct {
+	Conn        dynamic.ConnConfig // Conn.Target "" means no server: files only
+	Protos      []string           // .proto files (-proto)
+	ImportPaths []string           // -import-path
+	Protosets   []string           // -protoset
+	ProtoFS     fs.FS              // read Protos from here instead of the disk
+	// Header goes with calls and reflection requests (-H), RPCHeader with
+	// calls only (-rpc-header), ReflectHeader with reflection only.
+	Header, RPCHeader, ReflectHeader metadata.MD
+	Settings                         Settings
+}
+
+// Settings change how calls are made and printed; the command language's
+// `set` changes them during a session.
+type Settings struct {
+	Format       string        // "json" (default) or "text"
+	EmitDefaults bool          // print zero values
+	ProtoNames   bool          // field names as in the .proto
+	Deadline     time.Duration // per call; 0 means none
+	Verbose      bool          // print headers, trailers and timing to stderr
+}
+
+// Session is one connection and one descriptor source, reused by every
+// call: a script of 10,000 calls connects once and fetches each descriptor
+// once.
+type Session struct {
+	opts     Options
+	files    dynamic.Source // from -proto/-protoset; nil without
+	conn     *dynamic.Conn
+	refl     *dynamic.ReflectionSource
+	source   dynamic.Source
+	types    *dynamic.Types
+	client   *dynamic.Client
+	mu       sync.Mutex
+	header   metadata.MD
+	settings Settings
+	methods  map[string]protoreflect.MethodDescriptor
+}
+
+// NewSession loads the files, if any, and connects, if a target is given.
+func NewSession(ctx context.Context, opts Options) (*Session, error) {
+	s := &Session{opts: opts, settings: opts.Settings, header: metadata.Join(opts.Header, opts.RPCHeader)}
+	if s.settings.Format == "" {
+		s.settings.Format = "json"
+	}
+	if len(opts.Protos) > 0 && len(opts.Protosets) > 0 {
+		return nil, usageErrorf("use -proto or -protoset, not both")
+	}
+	var roots []protoreflect.FileDescriptor
+	var err error
+	switch {
+	case len(opts.Protos) > 0:
+		roots, err = dynamic.ParseProtoFiles(ctx, opts.ProtoFS, opts.Protos, opts.ImportPaths)
+	case len(opts.Protosets) > 0:
+		roots, err = dynamic.LoadProtosets(opts.Protosets)
+	case len(opts.ImportPaths) > 0:
+		return nil, usageErrorf("-import-path needs -proto")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if roots != nil {
+		files, err := dynamic.NewFilesSource(roots)
+		if err != nil {
+			return nil, err
+		}
+		s.files = files
+	}
+	if opts.Conn.Target == "" {
+		if s.files == nil {
+			return nil, usageErrorf("no target: give a server address, or -proto/-protoset files to read descriptors from")
+		}
+		s.setSource(s.files)
+		return s, nil
+	}
+	if err := s.Connect(ctx, opts.Conn); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Connect connects (again) to a target; the previous connection, if any,
+// is closed only once the new one is up.
+func (s *Session) Connect(ctx context.Context, cfg dynamic.ConnConfig) error {
+	conn, err := dynamic.Dial(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	refl := dynamic.NewReflectionSource(conn.ClientConn(), metadata.Join(s.opts.Header, s.opts.ReflectHeader))
+	s.mu.Lock()
+	oldConn, oldRefl := s.conn, s.refl
+	s.conn, s.refl = conn, refl
+	s.opts.Conn = cfg
+	s.mu.Unlock()
+	var src dynamic.Source = refl
+	if s.files != nil {
+		src = dynamic.Composite{Primary: refl, Fallback: s.files}
+	}
+	s.setSource(src)
+	if oldRefl != nil {
+		oldRefl.Close()
+	}
+	if oldConn != nil {
+		oldConn.Close()
+	}
+	return nil
+}
+
+func (s *Session) setSource(src dynamic.Source) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.source = src
+	s.types = dynamic.NewTypes(src)
+	s.client = &dynamic.Client{Types: s.types}
+	if s.conn != nil {
+		s.client.CC = s.conn.ClientConn()
+	}
+	s.methods = map[string]protoreflect.MethodDescriptor{}
+}
+
+// Close ends the connection.
+func (s *Session) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.refl != nil {
+		s.refl.Close()
+	}
+	if s.conn != nil {
+		return s.conn.Close()
+	}
+	return nil
+}
+
+// Target is what the session is connected to ("" without a server).
+func (s *Session) Target() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.conn == nil {
+		return ""
+	}
+	return s.opts.Conn.Target
+}
+
+// ConnConfig is the configuration of the current connection.
+func (s *Session) ConnConfig() dynamic.ConnConfig {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.opts.Conn
+}
+
+// Conn is the connection, nil when the session reads files only.
+func (s *Session) Conn() *dynamic.Conn {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.conn
+}
+
+// Source is where descriptors come from.
+func (s *Session) Source() dynamic.Source {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.source
+}
+
+// Types resolves message types for Any, extensions and details.
+func (s *Session) Types() *dynamic.Types {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.types
+}
+
+// Settings returns the current settings.
+func (s *Session) Settings() Settings {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.settings
+}
+
+// SetSettings replaces the settings for the following calls.
+func (s *Session) SetSettings(st Settings) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.settings = st
+}
+
+// Header returns a copy of the request metadata sent with calls.
+func (s *Session) Header() metadata.MD {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.header.Copy()
+}
+
+// SetHeader sets a request header for the following calls.
+func (s *Session) SetHeader(key string, values ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.header.Set(key, values...)
+}
+
+// DelHeader removes a request header.
+func (s *Session) DelHeader(key string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.header.Delete(key)
+}
+
+// FindMethod finds a method by any of the names dynamic.FindMethod takes,
+// once per name per session.
+func (s *Session) FindMethod(name string) (protoreflect.MethodDescriptor, error) {
+	s.mu.Lock()
+	m, ok := s.methods[name]
+	src := s.source
+	s.mu.Unlock()
+	if ok {
+		return m, nil
+	}
+	m, err := dynamic.FindMethod(src, name)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	s.methods[name] = m
+	s.mu.Unlock()
+	return m, nil
+}
+
+// Services returns the descriptors of every service.
+func (s *Session) Services() ([]protoreflect.ServiceDescriptor, error) {
+	src := s.Source()
+	names, err := src.ListServices()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]protoreflect.ServiceDescriptor, 0, len(names))
+	for _, n := range names {
+		sd, err := dynamic.FindService(src, string(n))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, sd)
+	}
+	return out, nil
+}
+
+// List writes the services, one per line, or with a service name its
+// methods as "pkg.Svc.Method", as grpcurl does.
+func (s *Session) List(w io.Writer, service string) error {
+	src := s.Source()
+	if service == "" {
+		names, err := src.ListServices()
+		if err != nil {
+			return err
+		}
+		for _, n := range names {
+			fmt.Fprintln(w, n)
+		}
+		return nil
+	}
+	sd, err := dynamic.FindService(src, service)
+	if err != nil {
+		return err
+	}
+	for i := 0; i < sd.Methods().Len(); i++ {
+		fmt.Fprintln(w, sd.Methods().Get(i).FullName())
+	}
+	return nil
+}
+
+// Describe writes a symbol as .proto source.
+func (s *Session) Describe(w io.Writer, symbol string) error {
+	d, err := dynamic.FindDescriptor(s.Source(), symbol)
+	if err != nil {
+		return err
+	}
+	text, err := dynamic.Describe(d)
+	if err != nil {
+		return err
+	}
+	_, err = io.WriteString(w, text)
+	return err
+}
+
+// Template writes the JSON template of a message, or of a method's request.
+func (s *Session) Template(w io.Writer, name string) error {
+	d, err := dynamic.FindDescriptor(s.Source(), name)
+	if err != nil {
+		return err
+	}
+	var md protoreflect.MessageDescriptor
+	switch d := d.(type) {
+	case protoreflect.MessageDescriptor:
+		md = d
+	case protoreflect.MethodDescriptor:
+		md = d.Input()
+	default:
+		return fmt.Errorf("%s is a %s: template takes a message or a method", d.FullName(), dynamic.KindOf(d))
+	}
+	_, err = fmt.Fprintln(w, dynamic.Template(s.Types(), md))
+	return err
+}
+
+// Formatter prints messages with the session's settings.
+func (s *Session) Formatter(multiline bool) dynamic.Formatter {
+	st := s.Settings()
+	return dynamic.Formatter{
+		Text:         st.Format == "text",
+		EmitDefaults: st.EmitDefaults,
+		ProtoNames:   st.ProtoNames,
+		Multiline:    multiline,
+		Types:        s.Types(),
+	}
+}
+
+// ParseRequest reads one JSON request of method m's input type.
+func (s *Session) ParseRequest(m protoreflect.MethodDescriptor, data []byte) (proto.Message, error) {
+	return dynamic.ParseJSON(s.Types(), m.Input(), data)
+}
+
+// Start begins a call of m with the session's headers and deadline, after
+// making sure the connection is up (reconnecting if the server came back).
+func (s *Session) Start(ctx context.Context, m protoreflect.MethodDescriptor) (*dynamic.Stream, error) {
+	conn := s.Conn()
+	if conn == nil {
+		return nil, errors.New("not connected: give a target (or `connect TARGET`) to call methods")
+	}
+	if err := conn.Ready(ctx); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	client, header, deadline := s.client, s.header.Copy(), s.settings.Deadline
+	s.mu.Unlock()
+	return client.Start(ctx, dynamic.Call{Method: m, Header: header, Timeout: deadline})
+}
+
+// Call runs a whole call of m, sending what next yields (io.EOF after the
+// last request), and prints events to out as they arrive. A non-OK status
+// is returned as an *RPCError.
+func (s *Session) Call(ctx context.Context, m protoreflect.MethodDescriptor, next func() (proto.Message, error), out *Output) error {
+	stream, err := s.Start(ctx, m)
+	if err != nil {
+		return err
+	}
+	sendErr := make(chan error, 1)
+	go func() {
+		sendErr <- func() error {
+			for {
+				msg, err := next()
+				if errors.Is(err, io.EOF) {
+					return stream.CloseSend()
+				}
+				if err != nil {
+					stream.Cancel()
+					return err
+				}
+				if err := stream.Send(msg); err != nil {
+					return nil // the server ended the call: its status says why
+				}
+			}
+		}()
+	}()
+	var end dynamic.EndEvent
+	for ev := range stream.Events() {
+		if e, ok := ev.(dynamic.EndEvent); ok {
+			end = e
+		}
+		if perr := out.Event(s, ev); perr != nil {
+			stream.Cancel()
+			return perr
+		}
+	}
+	if err := <-sendErr; err != nil {
+		return err
+	}
+	if !end.Status.OK() {
+		return &RPCError{Status: end.Status, Method: m}
+	}
+	return nil
+}
+
+// ServiceNames lists the services by full name, sorted.
+func (s *Session) ServiceNames() ([]string, error) {
+	names, err := s.Source().ListServices()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = string(n)
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// RedactedHeader is the request metadata with secrets hidden, for display.
+func (s *Session) RedactedHeader() string {
+	md := dynamic.Redact(s.Header())
+	keys := make([]string, 0, len(md))
+	for k := range md {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		for _, v := range md[k] {
+			fmt.Fprintf(&b, "%s: %s\n", k, v)
+		}
+	}
+	return b.String()
+}
