@@ -297,11 +297,11 @@ func TestParseJSONErrorsNameTheFieldAndPosition(t *testing.T) {
 	d, _ := src.FindSymbol("showcase.Everything")
 	md := d.(protoreflect.MessageDescriptor)
 	tests := []struct{ in, want string }{
-		{`{"fInt32": "x"}`, `line 1:11: fInt32: invalid value for int32 field fInt32: "x"`},
+		{`{"fInt32": "x"}`, `line 1:12: fInt32: invalid value for int32 field fInt32: "x"`},
 		{"{\n  \"address\": {\"geo\": {\"lat\": true}}\n}", `line 2:30: address.geo.lat: invalid value for double field lat: true`},
 		{`{"tags": ["a", 3]}`, `line 1:16: tags[1]: invalid value for string field tags: 3`},
 		{`{"nope": 1}`, `line 1:2: nope: unknown field "nope"`},
-		{`{"fInt32": 1`, `line 1:13: unexpected token`},
+		{`{"fInt32": 1`, `line 1:13: the JSON ends before the value is complete`},
 		{`{"color": "PURPLE"}`, `line 1:11: color: invalid value for enum field color: "PURPLE"`},
 	}
 	for _, tt := range tests {
@@ -539,7 +539,7 @@ func TestDescribeShowsCommentsOverReflection(t *testing.T) {
 	for _, want := range []string{
 		"showcase.Showcase.Sleep is a method in showcase.proto:",
 		"// Sleep waits for `duration` (at most 10m) and then answers.",
-		"rpc Sleep ( .showcase.SleepRequest ) returns ( .showcase.SleepReply );",
+		"rpc Sleep ( SleepRequest ) returns ( SleepReply );",
 		"message SleepRequest {",
 	} {
 		if !strings.Contains(text, want) {

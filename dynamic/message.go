@@ -60,6 +60,11 @@ var protojsonPos = regexp.MustCompile(`^(?:proto: )?(?:syntax error )?\(line (\d
 func jsonError(data []byte, err error) error {
 	text := strings.ReplaceAll(err.Error(), "\u00a0", " ")
 	m := protojsonPos.FindStringSubmatch(text)
+	if m == nil && strings.Contains(text, "unexpected EOF") {
+		line := bytes.Count(data, []byte("\n")) + 1
+		col := utf8.RuneCount(data[bytes.LastIndexByte(data, '\n')+1:]) + 1
+		return &JSONError{Line: line, Col: col, Msg: "the JSON ends before the value is complete (a missing '}' or ']'?)"}
+	}
 	if m == nil {
 		return &JSONError{Msg: strings.TrimPrefix(text, "proto: ")}
 	}

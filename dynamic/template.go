@@ -65,7 +65,9 @@ func fillTemplate(types *Types, msg protoreflect.Message, inPath map[protoreflec
 				fillTemplate(types, v.Message(), inPath)
 				l.Append(v)
 			} else {
-				l.Append(templateScalar(fd))
+				// NewElement is the zero value: templateScalar's Default
+				// is not defined for list fields.
+				l.Append(l.NewElement())
 			}
 		case fd.Message() != nil:
 			if inPath[fd.Message().FullName()] {

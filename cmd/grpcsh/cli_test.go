@@ -1,0 +1,225 @@
+package main_test
+
+import (
+	"bytes"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"google.golang.org/grpc"
+
+	"github.com/grpcsh/grpcsh/demo"
+)
+
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "grpcsh-cli")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "grpcsh")
+	build := exec.Command("go", "build", "-race", "-o", binary, ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "building grpcsh: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func startDemo(t *testing.T, opts demo.Options) string {
+	t.Helper()
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := demo.Start(lis, opts)
+	t.Cleanup(func() { srv.Stop(time.Second) })
+	return srv.Target()
+}
+
+type result struct {
+	stdout, stderr string
+	code           int
+}
+
+func grpcsh(t *testing.T, stdin string, args ...string) result {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	cmd.Stdin = strings.NewReader(stdin)
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	cmd.Env = append(os.Environ(), "NO_COLOR=1")
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return result{out.String(), errOut.String(), code}
+}
+
+func (r result) check(t *testing.T, code int, stdout string, stderrHas ...string) {
+	t.Helper()
+	if r.code != code {
+		t.Errorf("exit code %d, want %d\nstdout: %s\nstderr: %s", r.code, code, r.stdout, r.stderr)
+	}
+	if stdout != "*" && r.stdout != stdout {
+		t.Errorf("stdout:\n%s\nwant:\n%s", r.stdout, stdout)
+	}
+	for _, want := range stderrHas {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+		}
+	}
+}
+
+func TestList(t *testing.T) {
+	target := startDemo(t, demo.Options{})
+	grpcsh(t, "", target, "list").check(t, 0, "TestServer\ngrpc.health.v1.Health\ngrpc.reflection.v1.ServerReflection\ngrpc.reflection.v1alpha.ServerReflection\nhelloworld.Greeter\nshowcase.Showcase\n")
+	grpcsh(t, "", target, "list", "Greeter").check(t, 0, "helloworld.Greeter.SayHello\n")
+	// Flags after the verb, as people type them.
+	grpcsh(t, "", "list", "Greeter", "-proto", "../../protos/hello.proto").check(t, 0, "helloworld.Greeter.SayHello\n")
+}
+
+func TestDescribe(t *testing.T) {
+	target := startDemo(t, demo.Options{})
+	r := grpcsh(t, "", target, "describe", "helloworld.Greeter")
+	r.check(t, 0, "*")
+	for _, want := range []string{"helloworld.Greeter is a service in hello.proto:", "// The greeter service definition.", "rpc SayHello ( HelloRequest ) returns ( HelloReply );"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("describe lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	// From files, no server.
+	r = grpcsh(t, "", "-proto", "../../protos/test.proto", "describe", "Request")
+	r.check(t, 0, "*")
+	if !strings.Contains(r.stdout, "message Request {\n  string id = 1;\n}") {
+		t.Errorf("describe Request from files:\n%s", r.stdout)
+	}
+}
+
+func TestTemplate(t *testing.T) {
+	target := startDemo(t, demo.Options{})
+	grpcsh(t, "", target, "template", "SayHello").check(t, 0, "{\n  \"name\": \"\"\n}\n")
+}
+
+func TestCallAllFourKinds(t *testing.T) {
+	target := startDemo(t, demo.Options{})
+	grpcsh(t, "", target, "call", "helloworld.Greeter/SayHello", "-d", `{"name":"grpcsh"}`).check(t, 0, "{\"message\":\"Hello grpcsh\"}\n")
+	r := grpcsh(t, "", target, "call", "TestServer/GetRandom", "-d", `{"id":"123"}`)
+	r.check(t, 0, "*")
+	var n int
+	if _, err := fmt.Sscanf(r.stdout, `{"random":%d}`, &n); err != nil || n < 10 || n > 20 {
+		t.Errorf("GetRandom printed %q", r.stdout)
+	}
+	r = grpcsh(t, "", target, "call", "showcase.Showcase/Count", "-d", `{"count":3}`)
+	r.check(t, 0, "*")
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	if len(lines) != 3 || !strings.HasPrefix(lines[0], `{"index":1,"sentAt":"`) || !strings.HasPrefix(lines[2], `{"index":3,`) {
+		t.Errorf("server stream printed:\n%s", r.stdout)
+	}
+	grpcsh(t, "", target, "call", "Sum", "-d", `{"value":1} {"value":2}`+"\n"+`{"value":39}`).check(t, 0, "{\"sum\":\"42\",\"count\":3}\n")
+	grpcsh(t, `{"text":"a"}{"text":"b"}`, target, "call", "Chat", "-d", "@-").check(t, 0, "{\"text\":\"you said: a\",\"seq\":1}\n{\"text\":\"you said: b\",\"seq\":2}\n")
+	// No -d: one empty request.
+	grpcsh(t, "", target, "call", "SayHello").check(t, 0, "{\"message\":\"Hello \"}\n")
+	// -d @file.
+	file := filepath.Join(t.TempDir(), "req.json")
+	os.WriteFile(file, []byte(`{"name":"file"}`), 0o644)
+	grpcsh(t, "", target, "call", "SayHello", "-d", "@"+file).check(t, 0, "{\"message\":\"Hello file\"}\n")
+}
+
+func TestFailedCallExits64PlusCodeWithDetails(t *testing.T) {
+	target := startDemo(t, demo.Options{})
+	grpcsh(t, "", target, "call", "Fail", "-d", `{"code":5,"message":"no such thing"}`).check(t, 64+5, "",
+		"Code: NotFound", "Message: no such thing",
+		`1) google.rpc.BadRequest {"fieldViolations":[{"field":"code","description":"the caller asked for NotFound"}]}`,
+		`2) google.rpc.ErrorInfo {"reason":"REQUESTED_FAILURE"`,
+		`3) showcase.FailureHint {"hint":"send a code of 0 to Echo instead"`)
+	grpcsh(t, "", target, "call", "Sleep", "-d", `{"duration":"5s"}`, "-max-time", "0.2").check(t, 64+4, "", "Code: DeadlineExceeded")
+}
+
+func TestVerboseShowsHeadersAndTrailers(t *testing.T) {
+	target := startDemo(t, demo.Options{})
+	r := grpcsh(t, "", "-v", "-H", "x-user: ada", "-H", "authorization: Bearer s3cret", target, "call", "showcase.Showcase/Metadata")
+	r.check(t, 0, "*", "Response headers received", "x-user: ada", "trailer-x-user: ada", "Sent 1 request(s), received 1 response(s)")
+	if strings.Contains(r.stderr, "s3cret") {
+		t.Errorf("verbose output leaks a secret:\n%s", r.stderr)
+	}
+	if !strings.Contains(r.stdout, `"x-user":"ada"`) {
+		t.Errorf("metadata not sent: %s", r.stdout)
+	}
+}
+
+func TestErrorsPointAtTheCause(t *testing.T) {
+	target := startDemo(t, demo.Options{})
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "bad.proto"), []byte("syntax = \"proto3\";\nmessage M {\n  string s = 1\n}\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "imp.proto"), []byte("syntax = \"proto3\";\nimport \"other/dep.proto\";\n"), 0o644)
+
+	tests := []struct {
+		name  string
+		args  []string
+		code  int
+		wants []string
+	}{
+		{"bad JSON field", []string{target, "call", "showcase.Showcase/Echo", "-d", `{"fInt32": "x"}`}, 2,
+			[]string{`grpcsh: line 1:12: fInt32: invalid value for int32 field fInt32: "x"`}},
+		{"nested JSON path", []string{target, "call", "Echo", "-d", `{"address": {"geo": {"lat": "north"}}}`}, 2,
+			[]string{`address.geo.lat: invalid value for double field lat: "north"`}},
+		{"unknown method", []string{target, "call", "SayHelo"}, 1,
+			[]string{`grpcsh: unknown method "SayHelo"; did you mean helloworld.Greeter/SayHello?`}},
+		{"unknown verb", []string{target, "cal", "SayHello"}, 2, []string{`unknown command "cal"`}},
+		{"call without method", []string{target, "call"}, 2, []string{"call takes one METHOD"}},
+		{"syntax error in proto", []string{"-proto", filepath.Join(dir, "bad.proto"), "list"}, 1, []string{"bad.proto:4:1: syntax error"}},
+		{"missing import", []string{"-import-path", dir, "-proto", "imp.proto", "list"}, 1,
+			[]string{`imp.proto:2:8: import "other/dep.proto" not found (searched: ` + dir + `); add the directory it is relative to with -import-path`}},
+		{"file not in import path", []string{"-import-path", dir, "-proto", "nothere.proto", "list"}, 1,
+			[]string{"nothere.proto: not found in any import path (searched: " + dir + "); pass -import-path"}},
+		{"no target", []string{"list"}, 2, []string{"no target"}},
+		{"bad format", []string{"-format", "yaml", target, "list"}, 2, []string{"-format must be json or text"}},
+		{"too many requests for unary", []string{target, "call", "SayHello", "-d", `{}{}`}, 2, []string{"takes one request"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			grpcsh(t, "", tt.args...).check(t, tt.code, "*", tt.wants...)
+		})
+	}
+}
+
+func TestServerWithoutReflectionSuggestsProtoFiles(t *testing.T) {
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bare := grpc.NewServer()
+	go bare.Serve(lis)
+	t.Cleanup(bare.Stop)
+	grpcsh(t, "", lis.Addr().String(), "list").check(t, 1, "", "does not offer reflection", "-proto FILE or -protoset FILE")
+}
+
+func TestV1AlphaOnlyServer(t *testing.T) {
+	target := startDemo(t, demo.Options{NoReflectionV1: true})
+	grpcsh(t, "", target, "call", "SayHello", "-d", `{"name":"old"}`).check(t, 0, "{\"message\":\"Hello old\"}\n")
+}
+
+func TestHelpAndVersion(t *testing.T) {
+	r := grpcsh(t, "", "-help")
+	r.check(t, 0, "*")
+	for _, want := range []string{"Usage:", "-plaintext", "-import-path", "Exit codes"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("help lacks %q", want)
+		}
+	}
+	if r := grpcsh(t, "", "-version"); !strings.HasPrefix(r.stdout, "grpcsh ") {
+		t.Errorf("version: %q", r.stdout)
+	}
+}
