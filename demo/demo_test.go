@@ -134,8 +134,8 @@ func TestEchoReturnsEveryFieldKind(t *testing.T) {
 		Note:      wrapperspb.String("n"), BigNumber: wrapperspb.Int64(1 << 40), Flag: wrapperspb.Bool(false),
 		Ratio: wrapperspb.Double(0.5), Blob: wrapperspb.Bytes([]byte("b")),
 		Attributes: attrs, Anything: structpb.NewStringValue("v"),
-		List:       &structpb.ListValue{Values: []*structpb.Value{structpb.NewNumberValue(1)}},
-		Detail:     detail, UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"f_string"}}, Nothing: &emptypb.Empty{},
+		List:   &structpb.ListValue{Values: []*structpb.Value{structpb.NewNumberValue(1)}},
+		Detail: detail, UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"f_string"}}, Nothing: &emptypb.Empty{},
 	}
 	got, err := showcasepb.NewShowcaseClient(cc).Echo(ctx(t), req)
 	if err != nil {

@@ -23,6 +23,7 @@ import (
 	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/health"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/peer"
 	"google.golang.org/grpc/stats"
 	"google.golang.org/grpc/status"
@@ -46,6 +47,9 @@ type Options struct {
 	// NoReflectionV1 serves only the v1alpha reflection service, as older
 	// servers do; tests use it to check clients fall back.
 	NoReflectionV1 bool
+	// OnCall, when set, sees the method and request metadata of every call,
+	// reflection included, so tests can check which headers went where.
+	OnCall func(method string, md metadata.MD)
 }
 
 // Server is a running demo server.
@@ -55,6 +59,7 @@ type Server struct {
 	addr   net.Addr
 	logMu  sync.Mutex
 	log    io.Writer
+	onCall func(string, metadata.MD)
 	conns  atomic.Int64
 	done   chan struct{}
 	err    error
@@ -62,7 +67,7 @@ type Server struct {
 
 // Start serves the demo services on lis until Stop is called.
 func Start(lis net.Listener, opts Options) *Server {
-	s := &Server{log: opts.Log, addr: lis.Addr(), done: make(chan struct{})}
+	s := &Server{log: opts.Log, onCall: opts.OnCall, addr: lis.Addr(), done: make(chan struct{})}
 	serverOpts := []grpc.ServerOption{
 		grpc.ChainUnaryInterceptor(s.logUnary),
 		grpc.ChainStreamInterceptor(s.logStream),
@@ -140,6 +145,13 @@ func (s *Server) logf(format string, args ...any) {
 	fmt.Fprintf(s.log, format+"\n", args...)
 }
 
+func (s *Server) observe(ctx context.Context, method string) {
+	if s.onCall != nil {
+		md, _ := metadata.FromIncomingContext(ctx)
+		s.onCall(method, md.Copy())
+	}
+}
+
 func (s *Server) logCall(ctx context.Context, method string, start time.Time, err error) {
 	if s.log == nil {
 		return
@@ -154,6 +166,7 @@ func (s *Server) logCall(ctx context.Context, method string, start time.Time, er
 
 func (s *Server) logUnary(ctx context.Context, req any, info *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
 	start := time.Now()
+	s.observe(ctx, info.FullMethod)
 	resp, err := handler(ctx, req)
 	s.logCall(ctx, info.FullMethod, start, err)
 	return resp, err
@@ -161,6 +174,7 @@ func (s *Server) logUnary(ctx context.Context, req any, info *grpc.UnaryServerIn
 
 func (s *Server) logStream(srv any, ss grpc.ServerStream, info *grpc.StreamServerInfo, handler grpc.StreamHandler) error {
 	start := time.Now()
+	s.observe(ss.Context(), info.FullMethod)
 	err := handler(srv, ss)
 	s.logCall(ss.Context(), info.FullMethod, start, err)
 	return err

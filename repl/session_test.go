@@ -1,0 +1,121 @@
+package repl_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/metadata"
+
+	"github.com/grpcsh/grpcsh/demo"
+	"github.com/grpcsh/grpcsh/dynamic"
+	"github.com/grpcsh/grpcsh/repl"
+)
+
+// seen records the metadata each method was called with.
+type seen struct {
+	mu sync.Mutex
+	md map[string][]metadata.MD
+}
+
+func (s *seen) record(method string, md metadata.MD) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.md[method] = append(s.md[method], md)
+}
+
+func (s *seen) keys(prefix string) map[string]bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := map[string]bool{}
+	for method, mds := range s.md {
+		if !strings.HasPrefix(method, prefix) {
+			continue
+		}
+		for _, md := range mds {
+			for k := range md {
+				if strings.HasPrefix(k, "x-") {
+					out[k] = true
+				}
+			}
+		}
+	}
+	return out
+}
+
+func TestHeadersGoWhereTheirFlagSays(t *testing.T) {
+	rec := &seen{md: map[string][]metadata.MD{}}
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := demo.Start(lis, demo.Options{OnCall: rec.record})
+	defer srv.Stop(time.Second)
+	ctx := context.Background()
+	s, err := repl.NewSession(ctx, repl.Options{
+		Conn:          dynamic.ConnConfig{Target: srv.Target()},
+		Header:        metadata.Pairs("x-both", "1"),
+		RPCHeader:     metadata.Pairs("x-call-only", "1"),
+		ReflectHeader: metadata.Pairs("x-reflect-only", "1"),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var out bytes.Buffer
+	if err := repl.CallJSON(ctx, s, "SayHello", nil, &repl.Output{Out: &out, Err: &out}); err != nil {
+		t.Fatal(err)
+	}
+	refl := rec.keys("/grpc.reflection.")
+	call := rec.keys("/helloworld.")
+	if !refl["x-both"] || !refl["x-reflect-only"] || refl["x-call-only"] {
+		t.Errorf("reflection got %v, want x-both and x-reflect-only", refl)
+	}
+	if !call["x-both"] || !call["x-call-only"] || call["x-reflect-only"] {
+		t.Errorf("the call got %v, want x-both and x-call-only", call)
+	}
+}
+
+func TestNextCallWorksAfterTheServerComesBack(t *testing.T) {
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := lis.Addr().String()
+	srv := demo.Start(lis, demo.Options{})
+	ctx := context.Background()
+	s, err := repl.NewSession(ctx, repl.Options{Conn: dynamic.ConnConfig{Target: addr, ConnectTimeout: 2 * time.Second}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	call := func() error {
+		var out bytes.Buffer
+		return repl.CallJSON(ctx, s, "SayHello", strings.NewReader(`{"name":"again"}`), &repl.Output{Out: &out, Err: &out})
+	}
+	if err := call(); err != nil {
+		t.Fatal(err)
+	}
+	srv.Stop(time.Second)
+	err = call()
+	var rpc *repl.RPCError
+	if err == nil || (errors.As(err, &rpc) && rpc.Status.Code() != codes.Unavailable) {
+		t.Fatalf("with the server down: %v, want an Unavailable or connection error", err)
+	}
+	t.Logf("server down: %v", err)
+	lis2, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Skipf("port %s not free again: %v", addr, err)
+	}
+	srv2 := demo.Start(lis2, demo.Options{})
+	defer srv2.Stop(time.Second)
+	if err := call(); err != nil {
+		t.Fatalf("after the server came back: %v", err)
+	}
+}
