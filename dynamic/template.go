@@ -94,4 +94,3 @@ func templateScalar(fd protoreflect.FieldDescriptor) protoreflect.Value {
 	}
 	return fd.Default()
 }
-

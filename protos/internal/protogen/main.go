@@ -103,4 +103,3 @@ func runPlugin(name string, req *pluginpb.CodeGeneratorRequest, root string) err
 	}
 	return nil
 }
-
