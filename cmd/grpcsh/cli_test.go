@@ -223,3 +223,16 @@ func TestHelpAndVersion(t *testing.T) {
 		t.Errorf("version: %q", r.stdout)
 	}
 }
+
+func TestExportThenUseTheExport(t *testing.T) {
+	target := startDemo(t, demo.Options{})
+	dir := t.TempDir()
+	set := filepath.Join(dir, "demo.protoset")
+	protoDir := filepath.Join(dir, "protos")
+	grpcsh(t, "", target, "describe", "SayHello", "-protoset-out", set, "-proto-out-dir", protoDir).check(t, 0, "*", "wrote", "showcase.proto")
+	// The exported protoset and .proto files describe the same API offline.
+	grpcsh(t, "", "-protoset", set, "list", "Greeter").check(t, 0, "helloworld.Greeter.SayHello\n")
+	grpcsh(t, "", "-import-path", protoDir, "-proto", "showcase.proto", "list", "showcase.Showcase").check(t, 0, "*")
+	// And a call with files only for the schema, against a server.
+	grpcsh(t, "", "-protoset", set, target, "call", "SayHello", "-d", `{"name":"set"}`).check(t, 0, "{\"message\":\"Hello set\"}\n")
+}

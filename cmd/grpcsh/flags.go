@@ -17,14 +17,16 @@ import (
 
 // config is everything the command line says.
 type config struct {
-	session    repl.Options
-	demo       bool
-	verb       string // "", "list", "describe", "template", "call"
-	verbArg    string
-	data       string // -d
-	scriptFile string // -f
-	keepGoing  bool
-	version    bool
+	session     repl.Options
+	demo        bool
+	verb        string // "", "list", "describe", "template", "call"
+	verbArg     string
+	data        string // -d
+	protosetOut string // -protoset-out
+	protoOutDir string // -proto-out-dir
+	scriptFile  string // -f
+	keepGoing   bool
+	version     bool
 }
 
 // helpError carries the usage text that -help prints.
@@ -115,6 +117,8 @@ func parseArgs(args []string) (*config, error) {
 	fs.Var(&headers, "H", "'key: value' header for calls and reflection (repeatable; ${VAR} expands)")
 	fs.Var(&rpcHeaders, "rpc-header", "'key: value' header for calls only (repeatable)")
 	fs.Var(&reflHdrs, "reflect-header", "'key: value' header for reflection only (repeatable)")
+	fs.StringVar(&cfg.protosetOut, "protoset-out", "", "with describe: also write the schema as a protoset file")
+	fs.StringVar(&cfg.protoOutDir, "proto-out-dir", "", "with describe: also write the schema as .proto files under this directory")
 	fs.StringVar(&cfg.data, "d", "", "request JSON, @file, or @- for stdin; several objects for streams")
 	fs.StringVar(&format, "format", "json", "output format: json or text")
 	fs.BoolVar(&cfg.session.Settings.EmitDefaults, "emit-defaults", false, "print fields at their default value")
@@ -196,6 +200,9 @@ func parseArgs(args []string) (*config, error) {
 		if len(positional) == 1 {
 			cfg.verbArg = positional[0]
 		}
+	}
+	if (cfg.protosetOut != "" || cfg.protoOutDir != "") && cfg.verb != "describe" {
+		return nil, errors.New("-protoset-out and -proto-out-dir go with describe")
 	}
 	if cfg.data != "" && cfg.verb != "call" {
 		return nil, errors.New("-d goes with call")

@@ -94,9 +94,14 @@ func execute(ctx context.Context, cfg *config, stdin io.Reader, stdout, stderr i
 		return sess.List(stdout, cfg.verbArg)
 	case "describe":
 		if cfg.verbArg == "" {
-			return describeAll(sess, stdout)
+			err = describeAll(sess, stdout)
+		} else {
+			err = sess.Describe(stdout, cfg.verbArg)
 		}
-		return sess.Describe(stdout, cfg.verbArg)
+		if err != nil {
+			return err
+		}
+		return export(sess, cfg, stderr)
 	case "template":
 		return sess.Template(stdout, cfg.verbArg)
 	case "call":
@@ -128,6 +133,40 @@ func describeAll(sess *repl.Session, w io.Writer) error {
 		if err := sess.Describe(w, n); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// export writes the schema of every service, with its imports, as
+// grpcurl's -protoset-out and -proto-out-dir do.
+func export(sess *repl.Session, cfg *config, stderr io.Writer) error {
+	if cfg.protosetOut == "" && cfg.protoOutDir == "" {
+		return nil
+	}
+	files, err := dynamic.SchemaFiles(sess.Source())
+	if err != nil {
+		return err
+	}
+	if cfg.protosetOut != "" {
+		f, err := os.Create(cfg.protosetOut)
+		if err != nil {
+			return err
+		}
+		if err := dynamic.WriteProtoset(f, files); err != nil {
+			f.Close()
+			return err
+		}
+		if err := f.Close(); err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "wrote %d files to %s\n", len(files), cfg.protosetOut)
+	}
+	if cfg.protoOutDir != "" {
+		names, err := dynamic.WriteProtoFiles(cfg.protoOutDir, files)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "wrote %s under %s\n", strings.Join(names, ", "), cfg.protoOutDir)
 	}
 	return nil
 }
