@@ -254,15 +254,22 @@ func (f Formatter) format(m proto.Message, resolver protoreflectResolver) (strin
 	if err != nil {
 		return "", err
 	}
-	if !f.Multiline {
-		// protojson adds random spaces to discourage byte comparisons;
-		// compact it so that JSON lines are stable.
-		var buf bytes.Buffer
-		if json.Compact(&buf, b) == nil {
-			return buf.String(), nil
+	return stableJSON(b, f.Multiline), nil
+}
+
+// stableJSON undoes protojson's deliberately random spacing (it exists to
+// discourage byte comparisons), so that output is the same on every run:
+// scripts diff it and people read it.
+func stableJSON(b []byte, multiline bool) string {
+	var buf bytes.Buffer
+	if multiline {
+		if json.Indent(&buf, b, "", "  ") == nil {
+			return buf.String()
 		}
+	} else if json.Compact(&buf, b) == nil {
+		return buf.String()
 	}
-	return string(b), nil
+	return string(b)
 }
 
 type protoreflectResolver interface {

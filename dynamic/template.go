@@ -13,11 +13,11 @@ import (
 func Template(types *Types, md protoreflect.MessageDescriptor) string {
 	msg := types.New(md)
 	fillTemplate(types, msg, map[protoreflect.FullName]bool{})
-	b, err := protojson.MarshalOptions{Multiline: true, Indent: "  ", EmitUnpopulated: true, Resolver: types}.Marshal(msg)
+	b, err := protojson.MarshalOptions{EmitUnpopulated: true, Resolver: types}.Marshal(msg)
 	if err != nil {
 		return "{}"
 	}
-	return string(b)
+	return stableJSON(b, true)
 }
 
 func fillTemplate(types *Types, msg protoreflect.Message, inPath map[protoreflect.FullName]bool) {
