@@ -1,0 +1,199 @@
+package tui
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	tea "charm.land/bubbletea/v2"
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/types/dynamicpb"
+)
+
+// formJSONError is an error in JSON text, with the position (1-based line and
+// column in characters; 0 when unknown) that it refers to.
+type formJSONError struct {
+	Line, Col int
+	Msg       string
+}
+
+func (e *formJSONError) Error() string {
+	if e.Line == 0 {
+		return e.Msg
+	}
+	return fmt.Sprintf("line %d, column %d: %s", e.Line, e.Col, e.Msg)
+}
+
+// formPosition converts a byte offset of text into a 1-based line and a
+// 1-based column counted in characters.
+func formPosition(text []byte, off int) (int, int) {
+	off = max(0, min(off, len(text)))
+	before := text[:off]
+	line := bytes.Count(before, []byte("\n")) + 1
+	start := bytes.LastIndexByte(before, '\n') + 1
+	return line, utf8.RuneCount(before[start:]) + 1
+}
+
+// formByteOffset converts a protojson (line, byte column) into a byte offset.
+func formByteOffset(text []byte, line, col int) int {
+	off := 0
+	for l := 1; l < line; l++ {
+		i := bytes.IndexByte(text[off:], '\n')
+		if i < 0 {
+			return len(text)
+		}
+		off += i + 1
+	}
+	return min(len(text), off+max(0, col-1))
+}
+
+// protojson prefixes "proto:" and a space that is randomly a no-break space.
+var formProtoJSONPosRE = regexp.MustCompile(`^(?:proto:[\s\x{00a0}]*)?(?:\(line (\d+):(\d+)\):[\s\x{00a0}]*|syntax error \(line (\d+):(\d+)\):[\s\x{00a0}]*)`)
+
+var formProtoPrefixRE = regexp.MustCompile(`^proto:[\s\x{00a0}]*`)
+
+// formJSONProblem turns an error of encoding/json or protojson on text into a
+// formJSONError pointing at a line and column. With singleLine, the message
+// names only the column (the text is one input line).
+func formJSONProblem(text []byte, err error, singleLine bool) error {
+	je := &formJSONError{Msg: err.Error()}
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		// Offset is just past the byte that failed.
+		je.Line, je.Col = formPosition(text, int(se.Offset)-1)
+		je.Msg = strings.TrimPrefix(se.Error(), "json: ")
+		if se.Offset >= int64(len(text)) && strings.Contains(se.Error(), "unexpected end") {
+			je.Line, je.Col = formPosition(text, len(text))
+		}
+	case errors.As(err, &te):
+		je.Line, je.Col = formPosition(text, int(te.Offset))
+	default:
+		msg := err.Error()
+		if m := formProtoJSONPosRE.FindStringSubmatch(msg); m != nil {
+			ls, cs := m[1], m[2]
+			if ls == "" {
+				ls, cs = m[3], m[4]
+			}
+			l, _ := strconv.Atoi(ls)
+			c, _ := strconv.Atoi(cs)
+			// protojson counts columns in bytes; recount in characters.
+			je.Line, je.Col = formPosition(text, formByteOffset(text, l, c))
+			msg = msg[len(m[0]):]
+		}
+		je.Msg = formProtoPrefixRE.ReplaceAllString(msg, "")
+	}
+	if singleLine && je.Line != 0 {
+		return fmt.Errorf("invalid JSON at column %d: %s", je.Col, je.Msg)
+	}
+	return je
+}
+
+// formParseJSON parses JSON text into a message of md: first as plain JSON
+// (syntax errors with exact positions), then with protojson.
+func formParseJSON(text string, md protoreflect.MessageDescriptor, ctx *formCtx) (*dynamicpb.Message, error) {
+	b := []byte(text)
+	if strings.TrimSpace(text) == "" {
+		b = []byte("{}")
+	}
+	var probe any
+	if err := json.Unmarshal(b, &probe); err != nil {
+		return nil, formJSONProblem(b, err, false)
+	}
+	if _, ok := probe.(map[string]any); !ok {
+		return nil, &formJSONError{Line: 1, Col: 1, Msg: "the request must be a JSON object {…}"}
+	}
+	dm := dynamicpb.NewMessage(md)
+	if err := (protojson.UnmarshalOptions{Resolver: ctx.protoResolver()}).Unmarshal(b, dm); err != nil {
+		return nil, formJSONProblem(b, err, false)
+	}
+	return dm, nil
+}
+
+// formMarshalJSON formats a message as indented JSON. protojson's own output
+// varies its whitespace on purpose; json.Indent makes it stable.
+func formMarshalJSON(m proto.Message, ctx *formCtx) (string, error) {
+	b, err := protojson.MarshalOptions{Resolver: ctx.protoResolver()}.Marshal(m)
+	if err != nil {
+		return "", err
+	}
+	var out bytes.Buffer
+	if err := json.Indent(&out, b, "", "  "); err != nil {
+		return "", err
+	}
+	return out.String(), nil
+}
+
+// ---------------------------------------------------------------------------
+// $EDITOR
+
+// formEditorMsg brings the text back from $EDITOR.
+type formEditorMsg struct {
+	id   int64
+	text string
+	err  error
+}
+
+// formExecFunc runs an interactive command (tea.ExecProcess in the program;
+// tests swap it to check the command without running an editor).
+type formExecFunc func(*exec.Cmd, tea.ExecCallback) tea.Cmd
+
+// formEditorCommand builds the editor command for a file: $VISUAL, then
+// $EDITOR (which may carry arguments, e.g. "code -w"), then vi.
+func formEditorCommand(path string) *exec.Cmd {
+	editor := strings.TrimSpace(os.Getenv("VISUAL"))
+	if editor == "" {
+		editor = strings.TrimSpace(os.Getenv("EDITOR"))
+	}
+	if editor == "" {
+		editor = "vi"
+	}
+	args := strings.Fields(editor)
+	return exec.Command(args[0], append(args[1:], path)...) //nolint:gosec // the user's editor
+}
+
+// formEditCmd writes text to a temporary file, runs the editor on it through
+// run, and reads the file back into a formEditorMsg. All the I/O happens in
+// the command, none in Update.
+func formEditCmd(id int64, text string, run formExecFunc) tea.Cmd {
+	return func() tea.Msg {
+		f, err := os.CreateTemp("", "grpcsh-request-*.json")
+		if err != nil {
+			return formEditorMsg{id: id, err: err}
+		}
+		path := f.Name()
+		_, werr := f.WriteString(text)
+		if cerr := f.Close(); werr == nil {
+			werr = cerr
+		}
+		if werr != nil {
+			_ = os.Remove(path)
+			return formEditorMsg{id: id, err: werr}
+		}
+		cmd := run(formEditorCommand(path), func(runErr error) tea.Msg {
+			defer os.Remove(path)
+			if runErr != nil {
+				return formEditorMsg{id: id, err: fmt.Errorf("editor: %w", runErr)}
+			}
+			b, err := os.ReadFile(path)
+			if err != nil {
+				return formEditorMsg{id: id, err: err}
+			}
+			return formEditorMsg{id: id, text: string(b)}
+		})
+		if cmd == nil {
+			return nil
+		}
+		return cmd()
+	}
+}
