@@ -47,6 +47,11 @@ func ExitCode(err error) int {
 	if err == nil {
 		return ExitOK
 	}
+	// An error that knows its code (a script's, or `exit N`) says it.
+	var coded interface{ ExitCode() int }
+	if errors.As(err, &coded) {
+		return coded.ExitCode()
+	}
 	var rpc *RPCError
 	if errors.As(err, &rpc) {
 		return ExitRPCBase + int(rpc.Status.Code())

@@ -27,7 +27,10 @@ func interactive(ctx context.Context, cfg *config, sess *repl.Session, stdin io.
 }
 
 func runScript(ctx context.Context, cfg *config, sess *repl.Session, r io.Reader, name string, out *repl.Output) error {
-	return fmt.Errorf("script mode is not wired yet")
+	if err := repl.RunScript(ctx, sess, r, out, repl.ScriptOptions{KeepGoing: cfg.keepGoing}); err != nil {
+		return &reported{err} // the runner printed it, with its line
+	}
+	return nil
 }
 
 func runTUI(ctx context.Context, cfg *config, sess *repl.Session) error {
