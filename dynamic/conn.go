@@ -238,6 +238,9 @@ func connNew(cfg ConnConfig) (*Conn, error) {
 // grpc.ClientConnInterface users.
 func (c *Conn) ClientConn() *grpc.ClientConn { return c.cc }
 
+// TLS says whether the connection is secured with TLS (else plaintext).
+func (c *Conn) TLS() bool { return c.settings.useTLS }
+
 // State is the connectivity state, for status displays.
 func (c *Conn) State() connectivity.State { return c.cc.GetState() }
 

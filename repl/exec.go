@@ -82,6 +82,8 @@ func (x *Executor) Exec(ctx context.Context, cmd *Command) error {
 		return s.Template(w, cmd.Arg(0))
 	case "call":
 		return x.call(ctx, cmd)
+	case "explain":
+		return x.explain(w, cmd)
 	case "header":
 		return x.header(w, cmd)
 	case "set":
@@ -383,6 +385,39 @@ func (x *Executor) call(ctx context.Context, cmd *Command) error {
 			err = derr
 		}
 	}
+	return err
+}
+
+// explain prints the lesson of a call without making it.
+func (x *Executor) explain(w io.Writer, cmd *Command) error {
+	s := x.Session
+	m, err := s.FindMethod(cmd.Arg(0))
+	if err != nil {
+		if cmd.Body != nil {
+			cmd.Body.Drain()
+		}
+		return err
+	}
+	var data []byte
+	req := Request{}
+	if cmd.Body != nil {
+		r, err := cmd.Body.Next()
+		if err != nil && !errors.Is(err, io.EOF) {
+			return err
+		}
+		req, data = r, r.JSON
+		if err := cmd.Body.Drain(); err != nil {
+			return err
+		}
+	}
+	lesson, err := s.Explain(m, data)
+	if err != nil {
+		if data != nil {
+			return requestError(req, m.Input(), err)
+		}
+		return err
+	}
+	_, err = io.WriteString(w, lesson.Text())
 	return err
 }
 

@@ -129,6 +129,18 @@ Examples:
 		MinArgs: 1, MaxArgs: 1,
 	},
 	{
+		Name: "explain", Aliases: []string{"learn"}, Usage: "METHOD [JSON]",
+		Summary: "show each step of a call: .proto, codegen, client code, wire bytes, grpcurl",
+		Help: `Walks the workflow of gRPC for one call without making it: the .proto
+source that is the contract, the protoc commands that generate code from it
+(Python, C++, Go), a client calling the generated stub, the request's
+protobuf encoding byte by byte, and the same call with grpcurl.
+
+Example:
+  explain TestServer/GetRandom {"id": "123"}`,
+		MinArgs: 1, MaxArgs: 1,
+	},
+	{
 		Name: "header", Aliases: []string{"headers", "metadata"}, Usage: "[KEY: VALUE] | -a KEY: VALUE | -d KEY...",
 		Summary: "set, add or delete request metadata for the following calls; alone, show it",
 		Help: `  header KEY: VALUE     set KEY (replacing any values it had); KEY=VALUE works too

@@ -612,7 +612,7 @@ func (p *Parser) command() (cmd *Command, err error) {
 	}
 	cmd = &Command{Name: spec.Name, As: nameW.Text, Pos: start, Src: src}
 	switch spec.Name {
-	case "call":
+	case "call", "explain":
 		return cmd, p.callCommand(cmd)
 	case "header":
 		ws, err := p.words()

@@ -402,6 +402,39 @@ func (s *Session) Call(ctx context.Context, m protoreflect.MethodDescriptor, nex
 	return nil
 }
 
+// Explain builds the learner's lesson for calling m with the JSON request
+// data: .proto source, codegen commands, client snippets, wire bytes and
+// the equivalent grpcurl command (headers included, secrets redacted).
+func (s *Session) Explain(m protoreflect.MethodDescriptor, data []byte) (*dynamic.Lesson, error) {
+	req, err := s.ParseRequest(m, data)
+	if err != nil {
+		return nil, err
+	}
+	target := dynamic.CallTarget{Address: "127.0.0.1:8888", Plaintext: true}
+	if conn := s.Conn(); conn != nil {
+		target = dynamic.CallTarget{Address: s.Target(), Plaintext: !conn.TLS()}
+	}
+	md := dynamic.Redact(s.Header())
+	keys := make([]string, 0, len(md))
+	for k := range md {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		for _, v := range md[k] {
+			target.Flags = append(target.Flags, "-H", shellWord(k+": "+v))
+		}
+	}
+	reqJSON := strings.TrimSpace(string(data))
+	if reqJSON == "" {
+		reqJSON = "{}"
+	}
+	return dynamic.Explain(m, req, reqJSON, target)
+}
+
+// shellWord quotes s for a POSIX shell.
+func shellWord(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+
 // ServiceNames lists the services by full name, sorted.
 func (s *Session) ServiceNames() ([]string, error) {
 	names, err := s.Source().ListServices()

@@ -236,3 +236,24 @@ func TestExportThenUseTheExport(t *testing.T) {
 	// And a call with files only for the schema, against a server.
 	grpcsh(t, "", "-protoset", set, target, "call", "SayHello", "-d", `{"name":"set"}`).check(t, 0, "{\"message\":\"Hello set\"}\n")
 }
+
+func TestExplainShowsEveryStepOfTheSeedsWorkflow(t *testing.T) {
+	target := startDemo(t, demo.Options{})
+	r := grpcsh(t, "", target, "explain", "TestServer/GetRandom", "-d", `{"id":"123"}`, "-H", "authorization: Bearer s3cret")
+	r.check(t, 0, "*")
+	for _, want := range []string{
+		"── 1. The contract: test.proto ──", "rpc GetRandom ( Request ) returns ( Response );",
+		"python -m grpc_tools.protoc -I . --python_out=. --grpc_python_out=. test.proto",
+		"req = test_pb2.Request(id='123')",
+		"0a 03 31 32 33", `id (1) LEN: 3 bytes: "123"`,
+		"grpcurl -plaintext -H 'authorization: Bearer <redacted>' -d '{\"id\":\"123\"}' " + target + " TestServer/GetRandom",
+	} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("explain lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	if strings.Contains(r.stdout, "s3cret") {
+		t.Error("explain leaks a secret header")
+	}
+	grpcsh(t, "", target, "explain", "SayHello", "-d", `{"name": 5}`).check(t, 2, "", `line 1:10: name: invalid value for string field name: 5`)
+}

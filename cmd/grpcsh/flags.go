@@ -44,6 +44,8 @@ Usage:
   grpcsh [flags] [TARGET] describe [SYMBOL]
   grpcsh [flags] [TARGET] template MESSAGE|METHOD
   grpcsh [flags] TARGET call METHOD      request from -d (JSON, @file or @- for stdin)
+  grpcsh [flags] [TARGET] explain METHOD each step of the call, for learners: .proto,
+                                         codegen, client code, wire bytes, grpcurl
 
 TARGET: host:port, dns:///host:port, [::1]:port, unix:///path, or
 ipv4:host:port,host:port (failover). TARGET may be left out of list,
@@ -184,13 +186,13 @@ func parseArgs(args []string) (*config, error) {
 	if len(positional) > 0 {
 		cfg.verb = canonicalVerb(positional[0])
 		if cfg.verb == "" {
-			return nil, fmt.Errorf("unknown command %q: want list, describe, template or call", positional[0])
+			return nil, fmt.Errorf("unknown command %q: want list, describe, template, call or explain", positional[0])
 		}
 		positional = positional[1:]
 		switch cfg.verb {
-		case "call", "template":
+		case "call", "template", "explain":
 			if len(positional) != 1 {
-				return nil, fmt.Errorf("%s takes one %s", cfg.verb, map[string]string{"call": "METHOD", "template": "MESSAGE or METHOD"}[cfg.verb])
+				return nil, fmt.Errorf("%s takes one %s", cfg.verb, map[string]string{"call": "METHOD", "explain": "METHOD", "template": "MESSAGE or METHOD"}[cfg.verb])
 			}
 		default:
 			if len(positional) > 1 {
@@ -204,8 +206,8 @@ func parseArgs(args []string) (*config, error) {
 	if (cfg.protosetOut != "" || cfg.protoOutDir != "") && cfg.verb != "describe" {
 		return nil, errors.New("-protoset-out and -proto-out-dir go with describe")
 	}
-	if cfg.data != "" && cfg.verb != "call" {
-		return nil, errors.New("-d goes with call")
+	if cfg.data != "" && cfg.verb != "call" && cfg.verb != "explain" {
+		return nil, errors.New("-d goes with call or explain")
 	}
 	if cfg.scriptFile != "" && cfg.verb != "" {
 		return nil, fmt.Errorf("-f runs a script: it does not go with %s", cfg.verb)
@@ -225,6 +227,8 @@ func canonicalVerb(s string) string {
 		return "template"
 	case "call", "invoke":
 		return "call"
+	case "explain", "learn":
+		return "explain"
 	}
 	return ""
 }

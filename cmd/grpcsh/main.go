@@ -104,6 +104,28 @@ func execute(ctx context.Context, cfg *config, stdin io.Reader, stdout, stderr i
 		return export(sess, cfg, stderr)
 	case "template":
 		return sess.Template(stdout, cfg.verbArg)
+	case "explain":
+		m, err := sess.FindMethod(cfg.verbArg)
+		if err != nil {
+			return err
+		}
+		in, closeIn, err := requestInput(cfg.data, stdin)
+		if err != nil {
+			return err
+		}
+		defer closeIn()
+		var data []byte
+		if in != nil {
+			if data, err = io.ReadAll(in); err != nil {
+				return err
+			}
+		}
+		lesson, err := sess.Explain(m, data)
+		if err != nil {
+			return err
+		}
+		_, err = io.WriteString(stdout, lesson.Text())
+		return err
 	case "call":
 		in, closeIn, err := requestInput(cfg.data, stdin)
 		if err != nil {
