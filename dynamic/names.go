@@ -228,7 +228,7 @@ func closeMatches(name string, known []string) []string {
 		case strings.Contains(last, want) || strings.Contains(want, last):
 			score = 1
 		default:
-			if d := editDistance(last, want); d <= max(2, len(want)/3) {
+			if d := EditDistance(last, want); d <= max(2, len(want)/3) {
 				score = 1 + d
 			}
 		}
@@ -255,7 +255,10 @@ func lastPart(name string) string {
 	return name
 }
 
-func editDistance(a, b string) int {
+// EditDistance counts the edits from a to b, a swap of two neighbours
+// being one edit ("lsit" is one from "list"), for "did you mean" hints.
+func EditDistance(a, b string) int {
+	prev2 := make([]int, len(b)+1)
 	prev := make([]int, len(b)+1)
 	cur := make([]int, len(b)+1)
 	for j := range prev {
@@ -269,8 +272,11 @@ func editDistance(a, b string) int {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
 		}
-		prev, cur = cur, prev
+		prev2, prev, cur = prev, cur, prev2
 	}
 	return prev[len(b)]
 }

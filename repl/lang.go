@@ -1481,7 +1481,7 @@ func didYouMean(name string, known []string) string {
 	best := -1
 	var out []string
 	for _, k := range known {
-		d := editDistance(want, strings.ToLower(k))
+		d := dynamic.EditDistance(want, strings.ToLower(k))
 		if len(want) >= 2 && strings.HasPrefix(strings.ToLower(k), want) {
 			d = min(d, 1)
 		}
@@ -1502,30 +1502,4 @@ func didYouMean(name string, known []string) string {
 		out = out[:3]
 	}
 	return "; did you mean " + strings.Join(out, " or ") + "?"
-}
-
-// editDistance counts the edits from a to b, a swap of two neighbours
-// being one edit ("lsit" is one from "list").
-func editDistance(a, b string) int {
-	prev2 := make([]int, len(b)+1)
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				cur[j] = min(cur[j], prev2[j-2]+1)
-			}
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return prev[len(b)]
 }

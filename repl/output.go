@@ -113,18 +113,7 @@ func FormatStatus(s *Session, st *dynamic.Status) string {
 	fmt.Fprintf(&b, "ERROR:\n  Code: %s\n  Message: %s\n", st.Code(), st.Message())
 	if len(st.Details) > 0 {
 		b.WriteString("  Details:\n")
-		f := s.Formatter(false)
-		for i, d := range st.Details {
-			if d.Message == nil {
-				fmt.Fprintf(&b, "  %d) %s (unknown type) base64:%s\n", i+1, d.TypeURL, base64Of(d.Value))
-				continue
-			}
-			text, err := f.Format(d.Message)
-			if err != nil {
-				text = "<" + err.Error() + ">"
-			}
-			fmt.Fprintf(&b, "  %d) %s %s\n", i+1, d.Message.ProtoReflect().Descriptor().FullName(), text)
-		}
+		b.WriteString(FormatDetails(s, st))
 	}
 	return b.String()
 }
