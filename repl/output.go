@@ -137,14 +137,19 @@ func formatMD(md metadata.MD) string {
 	return b.String()
 }
 
-// CodeName is the canonical upper-case name of a code, e.g. NOT_FOUND.
+// CodeName is a status code's canonical name, as the gRPC specification
+// spells it: NOT_FOUND, CANCELLED (with two Ls).
 func CodeName(c codes.Code) string {
-	var b strings.Builder
-	for i, r := range c.String() {
-		if i > 0 && r >= 'A' && r <= 'Z' {
-			b.WriteByte('_')
-		}
-		b.WriteRune(r)
+	if int(c) < len(codeNames) {
+		return codeNames[c]
 	}
-	return strings.ToUpper(b.String())
+	return fmt.Sprintf("CODE_%d", c)
+}
+
+// codeNames are the canonical names of the status codes, as the gRPC
+// specification spells them (CANCELLED with two Ls).
+var codeNames = [...]string{
+	"OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS",
+	"PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",
+	"UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED",
 }

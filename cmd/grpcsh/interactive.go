@@ -2,11 +2,13 @@ package main
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"io"
 	"os"
 
+	"github.com/grpcsh/grpcsh/dynamic"
 	"github.com/grpcsh/grpcsh/repl"
+	"github.com/grpcsh/grpcsh/repl/tui"
 )
 
 // interactive runs a session without a one-shot verb: the TUI when stdin
@@ -34,5 +36,10 @@ func runScript(ctx context.Context, cfg *config, sess *repl.Session, r io.Reader
 }
 
 func runTUI(ctx context.Context, cfg *config, sess *repl.Session) error {
-	return fmt.Errorf("the TUI is not wired yet")
+	err := tui.Run(ctx, sess, tui.Options{Demo: cfg.demo, NoColor: os.Getenv("NO_COLOR") != "", Version: dynamic.Version})
+	var crash *tui.CrashError
+	if errors.As(err, &crash) {
+		return &reported{err} // Run printed it, with the crash report's path
+	}
+	return err
 }

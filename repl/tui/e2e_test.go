@@ -1,0 +1,194 @@
+package tui
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestE2ETmux runs the grpcsh binary in a real terminal: tmux, on a
+// private socket, 120×40. It starts `grpcsh --demo` from a shell, does the
+// SayHello flow with send-keys, reads the screen with capture-pane, quits,
+// and checks that the terminal is back to the shell: the alternate screen
+// is off, the cursor shows, and the prompt is there.
+//
+// GRPCSH_E2E_PKG builds another main package instead of ./cmd/grpcsh (the
+// stand-in ./repl/tui/testdata/tuidemo opens the TUI the same way).
+func TestE2ETmux(t *testing.T) {
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("tmux is not installed: the end-to-end terminal test needs it (.ci/run installs it)")
+	}
+	if testing.Short() {
+		t.Skip("-short: skipping the end-to-end terminal test")
+	}
+	root := moduleRoot(t)
+	tmp := t.TempDir()
+	bin := filepath.Join(tmp, "grpcsh")
+	pkg, args := "./cmd/grpcsh", "--demo"
+	if p := os.Getenv("GRPCSH_E2E_PKG"); p != "" {
+		pkg, args = p, ""
+	}
+	build := exec.Command("go", "build", "-o", bin, pkg)
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build %s: %v\n%s", pkg, err, out)
+	}
+
+	tm := &tmux{t: t, sock: fmt.Sprintf("grpcsh-test-%d", os.Getpid()), target: "e2e"}
+	t.Cleanup(tm.kill)
+	state := filepath.Join(tmp, "state")
+	tm.run("-f", "/dev/null", "new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40",
+		"-e", "XDG_STATE_HOME="+state, "-e", "TERM=xterm-256color", "sh")
+	tm.socket = tm.format("#{socket_path}")
+	// A prompt of our own, on a clear screen.
+	tm.literal("PS1='E2E$ '; clear")
+	tm.keys("Enter")
+	tm.waitFor("the shell prompt", func(s string) bool { return lastLine(s) == "E2E$" && !strings.Contains(s, "PS1") }, 10*time.Second)
+
+	tm.run("send-keys", "-t", "e2e", "-l", strings.TrimSpace(bin+" "+args))
+	tm.run("send-keys", "-t", "e2e", "Enter")
+	tm.waitFor("the method tree", func(s string) bool {
+		if lastLine(s) == "E2E$" && strings.Count(s, "E2E$") > 1 {
+			t.Fatalf("%s %s exited without opening the TUI:\n%s", pkg, args, s)
+		}
+		return strings.Contains(s, "SayHello") && strings.Contains(s, "Methods")
+	}, 20*time.Second)
+	if tm.format("#{alternate_on}") != "1" {
+		t.Errorf("the TUI is not on the alternate screen")
+	}
+
+	// Filter to SayHello, open its form, type a name, send.
+	tm.keys("/")
+	tm.literal("sayhello")
+	tm.keys("Enter")
+	tm.waitFor("the filter", func(s string) bool { return strings.Contains(s, "/sayhello") }, 5*time.Second)
+	tm.keys("Enter")
+	tm.waitFor("the form", func(s string) bool {
+		return strings.Contains(s, "helloworld.HelloRequest") && strings.Contains(s, "form")
+	}, 5*time.Second)
+	tm.keys("Enter")
+	tm.literal("Tmux")
+	tm.keys("Enter")
+	tm.waitFor("the typed name", func(s string) bool { return strings.Contains(s, "#1 Tmux") }, 5*time.Second)
+	tm.keys("C-s")
+	screen := tm.waitFor("the reply", func(s string) bool { return strings.Contains(s, `"message": "Hello Tmux"`) }, 15*time.Second)
+	if !strings.Contains(screen, "✓ OK SayHello") {
+		t.Errorf("no OK status on screen:\n%s", screen)
+	}
+
+	// Quit: focus is on the response after a unary call, where q quits.
+	tm.keys("q")
+	screen = tm.waitFor("the shell back", func(s string) bool {
+		return !strings.Contains(s, "Methods") && lastLine(s) == "E2E$"
+	}, 10*time.Second)
+	if got := tm.format("#{alternate_on}"); got != "0" {
+		t.Errorf("the alternate screen is still on after quitting (%q):\n%s", got, screen)
+	}
+	if got := tm.format("#{cursor_flag}"); got != "1" {
+		t.Errorf("the cursor is hidden after quitting (cursor_flag %q)", got)
+	}
+	// The shell works: it runs a command and prints its output.
+	tm.literal("echo restored-$((40+2))")
+	tm.keys("Enter")
+	tm.waitFor("the shell to answer", func(s string) bool { return strings.Contains(s, "restored-42") }, 5*time.Second)
+
+	// The call is in the history file, 0600, under XDG_STATE_HOME.
+	hist := filepath.Join(state, "grpcsh", "history.jsonl")
+	data, err := os.ReadFile(hist)
+	if err != nil {
+		t.Fatalf("history: %v", err)
+	}
+	if !strings.Contains(string(data), `"method":"helloworld.Greeter.SayHello"`) || !strings.Contains(string(data), `"Tmux"`) {
+		t.Errorf("history file: %s", data)
+	}
+	if fi, _ := os.Stat(hist); fi.Mode().Perm() != 0o600 {
+		t.Errorf("history file mode %v", fi.Mode().Perm())
+	}
+}
+
+// lastLine is the last non-blank line of a screen, trimmed.
+func lastLine(screen string) string {
+	lines := strings.Split(strings.TrimRight(screen, " \n"), "\n")
+	return strings.TrimSpace(lines[len(lines)-1])
+}
+
+type tmux struct {
+	t      *testing.T
+	sock   string
+	socket string // its file, removed after the server
+	target string
+}
+
+func (x *tmux) run(args ...string) string {
+	x.t.Helper()
+	cmd := exec.Command("tmux", append([]string{"-L", x.sock}, args...)...)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		x.t.Fatalf("tmux %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+func (x *tmux) keys(keys ...string) {
+	x.t.Helper()
+	x.run(append([]string{"send-keys", "-t", x.target}, keys...)...)
+}
+
+func (x *tmux) literal(text string) {
+	x.t.Helper()
+	x.run("send-keys", "-t", x.target, "-l", text)
+}
+
+func (x *tmux) capture() string {
+	x.t.Helper()
+	return x.run("capture-pane", "-p", "-t", x.target)
+}
+
+func (x *tmux) format(f string) string {
+	x.t.Helper()
+	return strings.TrimSpace(x.run("display-message", "-p", "-t", x.target, f))
+}
+
+// waitFor polls the screen until cond holds.
+func (x *tmux) waitFor(what string, cond func(string) bool, timeout time.Duration) string {
+	x.t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		s := x.capture()
+		if cond(s) {
+			return s
+		}
+		if time.Now().After(deadline) {
+			x.t.Fatalf("timed out after %s waiting for %s; screen:\n%s", timeout, what, s)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func (x *tmux) kill() {
+	_ = exec.Command("tmux", "-L", x.sock, "kill-server").Run()
+	if x.socket != "" {
+		_ = os.Remove(x.socket)
+	}
+}
+
+// moduleRoot is the directory of go.mod.
+func moduleRoot(t *testing.T) string {
+	_, file, _, _ := runtime.Caller(0)
+	dir := filepath.Dir(file)
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("go.mod not found")
+		}
+		dir = parent
+	}
+}

@@ -1,0 +1,208 @@
+package tui
+
+import (
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+)
+
+// Key bindings. The request form (form_keys.go) owns the plain keys while it
+// has focus — letters, enter, esc, tab, arrows and the text-editing ctrl
+// keys of bubbles' textinput/textarea — so the keys that must work from
+// anywhere, the form included, are ctrl keys the form and the text inputs
+// leave free: ctrl+s, ctrl+x, ctrl+c, ctrl+r, ctrl+o and alt+1..3.
+// TestAppKeysDoNotClashWithForm checks that.
+
+// globalKeys work in every pane.
+type globalKeys struct {
+	Send      key.Binding // ctrl+s: send the request (or the next message of a client stream)
+	CloseSend key.Binding // ctrl+x: close the request stream of a client/bidi stream
+	Cancel    key.Binding // ctrl+c: cancel the call in flight; quit when none is
+	History   key.Binding // ctrl+r: history
+	Metadata  key.Binding // ctrl+o: request headers and deadline
+	FocusTree key.Binding // alt+1
+	FocusForm key.Binding // alt+2
+	FocusResp key.Binding // alt+3
+
+	// Outside text inputs only.
+	Quit      key.Binding // q
+	Help      key.Binding // ?
+	Colon     key.Binding // :
+	NextPane  key.Binding // tab
+	PrevPane  key.Binding // shift+tab
+	Back      key.Binding // esc: cancel the call in flight, close, back to the tree
+	HistoryH  key.Binding // H
+	MetadataM key.Binding // m
+}
+
+type treeKeys struct {
+	Up, Down, Top, Bottom, PageUp, PageDown key.Binding
+	Open                                    key.Binding // enter/→/l: open the method's form, expand a service
+	Collapse                                key.Binding // ←/h
+	Filter                                  key.Binding // /
+	ClearFilter                             key.Binding // esc while filtered
+	Reload                                  key.Binding // R
+}
+
+type respKeys struct {
+	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
+	NextTab, PrevTab                        key.Binding
+	Tabs                                    key.Binding // 1..5
+	Save                                    key.Binding // s
+	Copy                                    key.Binding // y
+	Follow                                  key.Binding // f: follow the newest stream message
+	Edit                                    key.Binding // e: back to the form
+}
+
+type histKeys struct {
+	Up, Down, Top, Bottom key.Binding
+	Rerun                 key.Binding // enter/r
+	Edit                  key.Binding // e
+	Close                 key.Binding // esc/q
+}
+
+type metaKeys struct {
+	Up, Down    key.Binding
+	Add         key.Binding // a
+	Edit        key.Binding // enter/e
+	Delete      key.Binding // d/x
+	Close       key.Binding // esc/q
+	Save, Abort key.Binding // while editing: enter/esc
+}
+
+type cmdKeys struct {
+	Run, Abort      key.Binding // enter, esc
+	Older, Newer    key.Binding // ↑, ↓ through the commands typed before
+	Scroll, Scroll2 key.Binding // pgup/pgdn in the output pane
+	Close           key.Binding
+}
+
+type keyMap struct {
+	Global globalKeys
+	Tree   treeKeys
+	Resp   respKeys
+	Hist   histKeys
+	Meta   metaKeys
+	Cmd    cmdKeys
+}
+
+func kb(keys []string, helpKey, desc string) key.Binding {
+	return key.NewBinding(key.WithKeys(keys...), key.WithHelp(helpKey, desc))
+}
+
+func newKeyMap() keyMap {
+	return keyMap{
+		Global: globalKeys{
+			Send:      kb([]string{"ctrl+s"}, "ctrl+s", "send"),
+			CloseSend: kb([]string{"ctrl+x"}, "ctrl+x", "end request stream"),
+			Cancel:    kb([]string{"ctrl+c"}, "ctrl+c", "cancel call · quit"),
+			History:   kb([]string{"ctrl+r"}, "ctrl+r/H", "history"),
+			Metadata:  kb([]string{"ctrl+o"}, "ctrl+o/m", "headers & deadline"),
+			FocusTree: kb([]string{"alt+1"}, "alt+1", "focus methods"),
+			FocusForm: kb([]string{"alt+2"}, "alt+2", "focus request"),
+			FocusResp: kb([]string{"alt+3"}, "alt+3", "focus response"),
+			Quit:      kb([]string{"q"}, "q", "quit"),
+			Help:      kb([]string{"?"}, "?", "all keys"),
+			Colon:     kb([]string{":"}, ":", "command bar"),
+			NextPane:  kb([]string{"tab"}, "tab", "next pane"),
+			PrevPane:  kb([]string{"shift+tab"}, "shift+tab", "previous pane"),
+			Back:      kb([]string{"esc"}, "esc", "cancel call · back"),
+			HistoryH:  kb([]string{"H"}, "H", "history"),
+			MetadataM: kb([]string{"m"}, "m", "headers"),
+		},
+		Tree: treeKeys{
+			Up:          kb([]string{"up", "k"}, "↑/k", "up"),
+			Down:        kb([]string{"down", "j"}, "↓/j", "down"),
+			Top:         kb([]string{"home", "g"}, "g", "first"),
+			Bottom:      kb([]string{"end", "G"}, "G", "last"),
+			PageUp:      kb([]string{"pgup"}, "pgup", "page up"),
+			PageDown:    kb([]string{"pgdown"}, "pgdn", "page down"),
+			Open:        kb([]string{"enter", "right", "l"}, "enter", "open form"),
+			Collapse:    kb([]string{"left", "h"}, "←/h", "collapse"),
+			Filter:      kb([]string{"/"}, "/", "filter"),
+			ClearFilter: kb([]string{"esc"}, "esc", "clear filter"),
+			Reload:      kb([]string{"R"}, "R", "reload services"),
+		},
+		Resp: respKeys{
+			Up:       kb([]string{"up", "k"}, "↑/k", "scroll up"),
+			Down:     kb([]string{"down", "j"}, "↓/j", "scroll down"),
+			PageUp:   kb([]string{"pgup", "b"}, "pgup", "page up"),
+			PageDown: kb([]string{"pgdown", "space"}, "pgdn", "page down"),
+			Top:      kb([]string{"home", "g"}, "g", "top"),
+			Bottom:   kb([]string{"end", "G"}, "G", "bottom"),
+			NextTab:  kb([]string{"]", "right", "l"}, "]/→", "next section"),
+			PrevTab:  kb([]string{"[", "left", "h"}, "[/←", "previous section"),
+			Tabs:     kb([]string{"1", "2", "3", "4", "5"}, "1-5", "section by number"),
+			Save:     kb([]string{"s"}, "s", "save to file"),
+			Copy:     kb([]string{"y"}, "y", "copy (OSC 52)"),
+			Follow:   kb([]string{"f"}, "f", "follow newest"),
+			Edit:     kb([]string{"e"}, "e", "edit request"),
+		},
+		Hist: histKeys{
+			Up:     kb([]string{"up", "k"}, "↑/k", "up"),
+			Down:   kb([]string{"down", "j"}, "↓/j", "down"),
+			Top:    kb([]string{"home", "g"}, "g", "newest"),
+			Bottom: kb([]string{"end", "G"}, "G", "oldest"),
+			Rerun:  kb([]string{"enter", "r"}, "enter/r", "re-run"),
+			Edit:   kb([]string{"e"}, "e", "edit in form"),
+			Close:  kb([]string{"esc", "q"}, "esc", "close"),
+		},
+		Meta: metaKeys{
+			Up:     kb([]string{"up", "k"}, "↑/k", "up"),
+			Down:   kb([]string{"down", "j"}, "↓/j", "down"),
+			Add:    kb([]string{"a"}, "a", "add header"),
+			Edit:   kb([]string{"enter", "e"}, "enter", "edit"),
+			Delete: kb([]string{"d", "x", "delete"}, "d", "delete"),
+			Close:  kb([]string{"esc", "q"}, "esc", "close"),
+			Save:   kb([]string{"enter"}, "enter", "save"),
+			Abort:  kb([]string{"esc"}, "esc", "cancel"),
+		},
+		Cmd: cmdKeys{
+			Run:     kb([]string{"enter"}, "enter", "run"),
+			Abort:   kb([]string{"esc"}, "esc", "close"),
+			Older:   kb([]string{"up"}, "↑", "older command"),
+			Newer:   kb([]string{"down"}, "↓", "newer command"),
+			Scroll:  kb([]string{"pgup"}, "pgup", "scroll output"),
+			Scroll2: kb([]string{"pgdown"}, "pgdn", "scroll output"),
+			Close:   kb([]string{"esc"}, "esc", "close"),
+		},
+	}
+}
+
+// helpKeys is a help.KeyMap built for the current focus.
+type helpKeys struct {
+	short []key.Binding
+	full  [][]key.Binding
+}
+
+func (h helpKeys) ShortHelp() []key.Binding  { return h.short }
+func (h helpKeys) FullHelp() [][]key.Binding { return h.full }
+
+var _ help.KeyMap = helpKeys{}
+
+// helpSection is one titled group of the full help.
+type helpSection struct {
+	title string
+	keys  []key.Binding
+}
+
+// sections lists every binding, grouped, for the "?" screen.
+func (k keyMap) sections(form help.KeyMap) []helpSection {
+	g := k.Global
+	out := []helpSection{
+		{"Everywhere (also while typing in the form)", []key.Binding{g.Send, g.CloseSend, g.Cancel, g.History, g.Metadata, g.FocusTree, g.FocusForm, g.FocusResp}},
+		{"Outside text inputs", []key.Binding{g.NextPane, g.PrevPane, g.Back, g.Colon, g.HistoryH, g.MetadataM, g.Help, g.Quit}},
+		{"Methods", []key.Binding{k.Tree.Up, k.Tree.Down, k.Tree.Open, k.Tree.Collapse, k.Tree.Filter, k.Tree.ClearFilter, k.Tree.Top, k.Tree.Bottom, k.Tree.Reload}},
+		{"Response", []key.Binding{k.Resp.Up, k.Resp.Down, k.Resp.PageUp, k.Resp.PageDown, k.Resp.Top, k.Resp.Bottom, k.Resp.NextTab, k.Resp.PrevTab, k.Resp.Tabs, k.Resp.Save, k.Resp.Copy, k.Resp.Follow, k.Resp.Edit}},
+		{"History", []key.Binding{k.Hist.Up, k.Hist.Down, k.Hist.Rerun, k.Hist.Edit, k.Hist.Close}},
+		{"Headers & deadline", []key.Binding{k.Meta.Add, k.Meta.Edit, k.Meta.Delete, k.Meta.Close}},
+		{"Command bar", []key.Binding{k.Cmd.Run, k.Cmd.Older, k.Cmd.Newer, k.Cmd.Scroll, k.Cmd.Abort}},
+	}
+	if form != nil {
+		var fk []key.Binding
+		for _, col := range form.FullHelp() {
+			fk = append(fk, col...)
+		}
+		out = append(out, helpSection{"Request form", fk})
+	}
+	return out
+}

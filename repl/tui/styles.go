@@ -1,0 +1,125 @@
+package tui
+
+import (
+	"charm.land/bubbles/v2/help"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/colorprofile"
+)
+
+// Styles holds every style the TUI (outside the request form, which has its
+// own formStyles) renders with. It is built for one color profile: with
+// colorprofile.ASCII (NO_COLOR) or NoTTY only text attributes are used, and
+// nothing relies on color alone: the focused pane has a heavy border and a
+// "▸" marker, badges are words, status codes are names.
+type Styles struct {
+	Border, BorderFocus lipgloss.Style // pane borders
+	Title, TitleFocus   lipgloss.Style // pane titles
+	Selected            lipgloss.Style // the cursor row of a list
+	Dim                 lipgloss.Style // secondary text
+	Service             lipgloss.Style // a service row in the tree
+	Method              lipgloss.Style // a method row in the tree
+	Match               lipgloss.Style // the part of a name matching the filter
+	Badge               map[string]lipgloss.Style
+	Tab, TabActive      lipgloss.Style
+	OK, Err, Warn       lipgloss.Style
+	Key, Value          lipgloss.Style // header keys and values
+	Comment             lipgloss.Style // a method's comment
+	Type                lipgloss.Style // message type names
+	StatusBar           lipgloss.Style
+	StatusTitle         lipgloss.Style // "grpcsh" in the status bar
+	StatusKey           lipgloss.Style // "target", "conn"... labels in the status bar
+	Prompt              lipgloss.Style // ":" and prompts
+	Help                help.Styles
+
+	colorJSON bool // colour JSON in the response viewer
+	profile   colorprofile.Profile
+}
+
+// newStyles returns the styles for a color profile (Unknown means "full
+// color; the program downsamples") and the terminal background.
+func newStyles(profile colorprofile.Profile, isDark bool) Styles {
+	plain := lipgloss.NewStyle()
+	s := Styles{profile: profile}
+	if profile == colorprofile.NoTTY || profile == colorprofile.ASCII {
+		bold := plain.Bold(true)
+		s.Border, s.BorderFocus = plain, bold
+		s.Title, s.TitleFocus = plain, bold
+		s.Selected = plain.Reverse(profile == colorprofile.ASCII)
+		s.Dim, s.Service, s.Method, s.Match = plain, bold, plain, plain.Underline(profile == colorprofile.ASCII)
+		s.Badge = map[string]lipgloss.Style{}
+		s.Tab, s.TabActive = plain, bold.Underline(profile == colorprofile.ASCII)
+		s.OK, s.Err, s.Warn = plain, bold, bold
+		s.Key, s.Value, s.Comment, s.Type = bold, plain, plain.Italic(profile == colorprofile.ASCII), plain
+		s.StatusBar, s.StatusKey, s.Prompt, s.StatusTitle = plain, bold, bold, bold
+		s.Help = help.Styles{Ellipsis: plain, ShortKey: bold, ShortDesc: plain, ShortSeparator: plain,
+			FullKey: bold, FullDesc: plain, FullSeparator: plain}
+		if profile == colorprofile.NoTTY {
+			s = unstyled(s)
+		}
+		return s
+	}
+	ld := lipgloss.LightDark(isDark)
+	accent := ld(lipgloss.Color("#5A3FD1"), lipgloss.Color("#9D8CFF"))
+	muted := ld(lipgloss.Color("#6E6E6E"), lipgloss.Color("#A0A0A0"))
+	dim := ld(lipgloss.Color("#9A9A9A"), lipgloss.Color("#6C6C6C"))
+	text := ld(lipgloss.Color("#1F1F1F"), lipgloss.Color("#E4E4E4"))
+	red := ld(lipgloss.Color("#C8102E"), lipgloss.Color("#FF6B6B"))
+	green := ld(lipgloss.Color("#1B7F3B"), lipgloss.Color("#7BD88F"))
+	yellow := ld(lipgloss.Color("#9A6700"), lipgloss.Color("#F2CC60"))
+	blue := ld(lipgloss.Color("#1D5FBF"), lipgloss.Color("#7FB4FF"))
+	magenta := ld(lipgloss.Color("#9B2C9B"), lipgloss.Color("#E08BE0"))
+	cyan := ld(lipgloss.Color("#0E7C86"), lipgloss.Color("#6FD6E0"))
+	selBG := ld(lipgloss.Color("#E6E1FA"), lipgloss.Color("#2E2A45"))
+	barBG := ld(lipgloss.Color("#E8E8E8"), lipgloss.Color("#262626"))
+
+	s.colorJSON = true
+	s.Border = plain.Foreground(dim)
+	s.BorderFocus = plain.Foreground(accent)
+	s.Title = plain.Foreground(muted)
+	s.TitleFocus = plain.Bold(true).Foreground(accent)
+	s.Selected = plain.Background(selBG).Foreground(text).Bold(true)
+	s.Dim = plain.Foreground(muted)
+	s.Service = plain.Bold(true).Foreground(text)
+	s.Method = plain.Foreground(text)
+	s.Match = plain.Underline(true).Foreground(accent)
+	s.Badge = map[string]lipgloss.Style{
+		"unary":  plain.Foreground(muted),
+		"server": plain.Foreground(blue),
+		"client": plain.Foreground(magenta),
+		"bidi":   plain.Foreground(cyan),
+	}
+	s.Tab = plain.Foreground(muted)
+	s.TabActive = plain.Bold(true).Foreground(accent).Underline(true)
+	s.OK = plain.Foreground(green)
+	s.Err = plain.Bold(true).Foreground(red)
+	s.Warn = plain.Foreground(yellow)
+	s.Key = plain.Foreground(blue)
+	s.Value = plain.Foreground(text)
+	s.Comment = plain.Italic(true).Foreground(muted)
+	s.Type = plain.Foreground(cyan)
+	s.StatusBar = plain.Background(barBG).Foreground(text)
+	s.StatusKey = plain.Background(barBG).Foreground(muted)
+	s.StatusTitle = plain.Background(barBG).Foreground(accent).Bold(true)
+	s.Prompt = plain.Bold(true).Foreground(accent)
+	s.Help = help.DefaultStyles(isDark)
+	return s
+}
+
+// unstyled drops every attribute, for output that is not a terminal.
+func unstyled(s Styles) Styles {
+	p := lipgloss.NewStyle()
+	s.Border, s.BorderFocus, s.Title, s.TitleFocus, s.Selected, s.Dim = p, p, p, p, p, p
+	s.Service, s.Method, s.Match, s.Tab, s.TabActive = p, p, p, p, p
+	s.OK, s.Err, s.Warn, s.Key, s.Value, s.Comment, s.Type = p, p, p, p, p, p, p
+	s.StatusBar, s.StatusKey, s.Prompt, s.StatusTitle = p, p, p, p
+	s.Help = help.Styles{Ellipsis: p, ShortKey: p, ShortDesc: p, ShortSeparator: p, FullKey: p, FullDesc: p, FullSeparator: p}
+	return s
+}
+
+// badge is a method kind's style (plain when unknown).
+func (s Styles) badge(kind string) lipgloss.Style {
+	if st, ok := s.Badge[kind]; ok {
+		return st
+	}
+	return lipgloss.NewStyle()
+}

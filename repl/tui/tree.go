@@ -1,0 +1,492 @@
+package tui
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"google.golang.org/protobuf/reflect/protoreflect"
+
+	"github.com/grpcsh/grpcsh/repl"
+)
+
+// treeModel is the services → methods tree: services expand to their
+// methods, each with its RPC kind badge; "/" filters by typing.
+type treeModel struct {
+	keys      treeKeys
+	services  []protoreflect.ServiceDescriptor
+	collapsed map[protoreflect.FullName]bool
+	loading   bool
+	err       error
+
+	filter    textinput.Model
+	filtering bool // the filter input has focus
+
+	rows   []treeRow
+	cursor int
+	offset int
+	w, h   int
+
+	open protoreflect.MethodDescriptor // set by update: open this method's form
+}
+
+// treeRow is one visible line: a service, or one of its methods.
+type treeRow struct {
+	service protoreflect.ServiceDescriptor
+	method  protoreflect.MethodDescriptor // nil on a service row
+}
+
+// servicesMsg carries the services the session lists (reflection or files).
+type servicesMsg struct {
+	services []protoreflect.ServiceDescriptor
+	err      error
+}
+
+// loadServicesCmd lists the services in the background: reflection is I/O.
+func loadServicesCmd(s *repl.Session) tea.Cmd {
+	return guard(func() tea.Msg {
+		svcs, err := s.Services()
+		if err == nil {
+			slices.SortFunc(svcs, func(a, b protoreflect.ServiceDescriptor) int {
+				return strings.Compare(string(a.FullName()), string(b.FullName()))
+			})
+		}
+		return servicesMsg{services: svcs, err: err}
+	})
+}
+
+func newTree(keys treeKeys) treeModel {
+	fi := textinput.New()
+	fi.Prompt = "/"
+	fi.Placeholder = "filter methods"
+	fi.CharLimit = 200
+	return treeModel{keys: keys, collapsed: map[protoreflect.FullName]bool{}, filter: fi, loading: true}
+}
+
+func (t *treeModel) setSize(w, h int) {
+	t.w, t.h = w, h
+	t.filter.SetWidth(max(w-2, 1))
+	t.clamp()
+}
+
+func (t *treeModel) setServices(svcs []protoreflect.ServiceDescriptor, err error) {
+	t.loading = false
+	t.err = err
+	if err == nil {
+		// Keep the cursor on the same method across a reload.
+		var keep protoreflect.FullName
+		if r, ok := t.selectedRow(); ok {
+			keep = r.fullName()
+		}
+		t.services = svcs
+		t.rebuild()
+		if keep != "" {
+			t.selectName(keep)
+		}
+	}
+}
+
+func (r treeRow) fullName() protoreflect.FullName {
+	if r.method != nil {
+		return r.method.FullName()
+	}
+	return r.service.FullName()
+}
+
+func (r treeRow) isMethod() bool { return r.method != nil }
+
+// terms are the filter's words, lower-cased: every one must occur in a
+// method's full name.
+func (t *treeModel) terms() []string {
+	return strings.Fields(strings.ToLower(t.filter.Value()))
+}
+
+func matchAll(name string, terms []string) bool {
+	name = strings.ToLower(name)
+	for _, w := range terms {
+		if !strings.Contains(name, w) {
+			return false
+		}
+	}
+	return true
+}
+
+// rebuild computes the visible rows from the services, collapsed state
+// and filter.
+func (t *treeModel) rebuild() {
+	terms := t.terms()
+	t.rows = t.rows[:0]
+	for _, sd := range t.services {
+		var ms []treeRow
+		for i := 0; i < sd.Methods().Len(); i++ {
+			m := sd.Methods().Get(i)
+			if len(terms) == 0 || matchAll(string(m.FullName()), terms) {
+				ms = append(ms, treeRow{service: sd, method: m})
+			}
+		}
+		if len(terms) > 0 && len(ms) == 0 {
+			continue
+		}
+		t.rows = append(t.rows, treeRow{service: sd})
+		if len(terms) > 0 || !t.collapsed[sd.FullName()] {
+			t.rows = append(t.rows, ms...)
+		}
+	}
+	t.clamp()
+}
+
+func (t *treeModel) listHeight() int {
+	h := t.h
+	if t.filtering || t.filter.Value() != "" {
+		h--
+	}
+	return max(h, 1)
+}
+
+func (t *treeModel) clamp() {
+	if t.cursor >= len(t.rows) {
+		t.cursor = len(t.rows) - 1
+	}
+	if t.cursor < 0 {
+		t.cursor = 0
+	}
+	lh := t.listHeight()
+	if t.cursor < t.offset {
+		t.offset = t.cursor
+	}
+	if t.cursor >= t.offset+lh {
+		t.offset = t.cursor - lh + 1
+	}
+	if t.offset > max(len(t.rows)-lh, 0) {
+		t.offset = max(len(t.rows)-lh, 0)
+	}
+}
+
+func (t *treeModel) selectedRow() (treeRow, bool) {
+	if t.cursor < 0 || t.cursor >= len(t.rows) {
+		return treeRow{}, false
+	}
+	return t.rows[t.cursor], true
+}
+
+// selected is the method under the cursor, nil on a service row.
+func (t *treeModel) selected() protoreflect.MethodDescriptor {
+	r, ok := t.selectedRow()
+	if !ok {
+		return nil
+	}
+	return r.method
+}
+
+// selectName moves the cursor to a method or service by full name.
+func (t *treeModel) selectName(name protoreflect.FullName) bool {
+	for i, r := range t.rows {
+		if r.fullName() == name {
+			t.cursor = i
+			t.clamp()
+			return true
+		}
+	}
+	return false
+}
+
+// selectMethod shows and selects a method, expanding its service and
+// clearing a filter that hides it.
+func (t *treeModel) selectMethod(m protoreflect.MethodDescriptor) {
+	if t.selectName(m.FullName()) {
+		return
+	}
+	t.filter.SetValue("")
+	delete(t.collapsed, m.Parent().FullName())
+	t.rebuild()
+	t.selectName(m.FullName())
+}
+
+// treeOpenMsg asks the app to open the form of a method (tests, and
+// anything outside the tree that wants a method opened).
+type treeOpenMsg struct{ method protoreflect.MethodDescriptor }
+
+// typing says the filter input takes the keys.
+func (t *treeModel) typing() bool { return t.filtering }
+
+func (t treeModel) update(msg tea.Msg) (treeModel, tea.Cmd) {
+	kmsg, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		if t.filtering {
+			var cmd tea.Cmd
+			t.filter, cmd = t.filter.Update(msg)
+			return t, cmd
+		}
+		return t, nil
+	}
+	if t.filtering {
+		switch kmsg.String() {
+		case "enter":
+			t.filtering = false
+			t.filter.Blur()
+			if m := t.selected(); m == nil {
+				t.moveToMethod(1)
+			}
+			return t, nil
+		case "esc":
+			t.filtering = false
+			t.filter.Blur()
+			t.filter.SetValue("")
+			t.rebuild()
+			return t, nil
+		case "up", "down", "ctrl+p", "ctrl+n":
+			if kmsg.String() == "up" || kmsg.String() == "ctrl+p" {
+				t.move(-1)
+			} else {
+				t.move(1)
+			}
+			return t, nil
+		}
+		before := t.filter.Value()
+		var cmd tea.Cmd
+		t.filter, cmd = t.filter.Update(msg)
+		if t.filter.Value() != before {
+			t.rebuild()
+			t.cursor = 0
+			t.moveToMethod(1)
+			t.clamp()
+		}
+		return t, cmd
+	}
+	k := t.keys
+	switch {
+	case key.Matches(kmsg, k.Up):
+		t.move(-1)
+	case key.Matches(kmsg, k.Down):
+		t.move(1)
+	case key.Matches(kmsg, k.PageUp):
+		t.move(-t.listHeight())
+	case key.Matches(kmsg, k.PageDown):
+		t.move(t.listHeight())
+	case key.Matches(kmsg, k.Top):
+		t.cursor = 0
+		t.clamp()
+	case key.Matches(kmsg, k.Bottom):
+		t.cursor = len(t.rows) - 1
+		t.clamp()
+	case key.Matches(kmsg, k.Filter):
+		t.filtering = true
+		return t, t.filter.Focus()
+	case key.Matches(kmsg, k.ClearFilter) && t.filter.Value() != "":
+		t.filter.SetValue("")
+		t.rebuild()
+	case key.Matches(kmsg, k.Open):
+		r, ok := t.selectedRow()
+		if !ok {
+			return t, nil
+		}
+		if r.method == nil {
+			if t.collapsed[r.service.FullName()] {
+				delete(t.collapsed, r.service.FullName())
+				t.rebuild()
+			} else if kmsg.String() == "enter" || kmsg.String() == "right" || kmsg.String() == "l" {
+				t.move(1)
+			}
+			return t, nil
+		}
+		// Opened at once, in this Update: keys typed right after enter
+		// must reach the form, not the tree.
+		t.open = r.method
+		return t, nil
+	case key.Matches(kmsg, k.Collapse):
+		r, ok := t.selectedRow()
+		if !ok || t.filter.Value() != "" {
+			return t, nil
+		}
+		name := r.service.FullName()
+		if r.method == nil && t.collapsed[name] {
+			return t, nil
+		}
+		t.collapsed[name] = true
+		t.rebuild()
+		t.selectName(name)
+	}
+	return t, nil
+}
+
+func (t *treeModel) move(d int) {
+	t.cursor += d
+	t.clamp()
+}
+
+// moveToMethod moves the cursor to the nearest method row in direction d.
+func (t *treeModel) moveToMethod(d int) {
+	for i := t.cursor; i >= 0 && i < len(t.rows); i += d {
+		if t.rows[i].isMethod() {
+			t.cursor = i
+			t.clamp()
+			return
+		}
+	}
+}
+
+// kindBadge is the short name of a method's kind.
+func kindBadge(m protoreflect.MethodDescriptor) string {
+	switch {
+	case m.IsStreamingClient() && m.IsStreamingServer():
+		return "bidi"
+	case m.IsStreamingServer():
+		return "server"
+	case m.IsStreamingClient():
+		return "client"
+	}
+	return "unary"
+}
+
+func (t treeModel) view(st Styles, focused bool) string {
+	w := t.w
+	var lines []string
+	if t.filtering || t.filter.Value() != "" {
+		if t.filtering {
+			lines = append(lines, fit(t.filter.View(), w))
+		} else {
+			lines = append(lines, fit(st.Dim.Render("/"+t.filter.Value()+"  (esc clears)"), w))
+		}
+	}
+	switch {
+	case t.loading:
+		lines = append(lines, st.Dim.Render("loading services…"))
+	case t.err != nil:
+		lines = append(lines, strings.Split(wrap(st.Err.Render("✗ ")+t.err.Error(), w), "\n")...)
+		lines = append(lines, st.Dim.Render("R retries"))
+	case len(t.rows) == 0 && t.filter.Value() != "":
+		lines = append(lines, st.Dim.Render("no method matches"))
+	case len(t.rows) == 0:
+		lines = append(lines, st.Dim.Render("no services"))
+	}
+	terms := t.terms()
+	lh := t.listHeight()
+	for i := t.offset; i < len(t.rows) && i < t.offset+lh; i++ {
+		r := t.rows[i]
+		sel := i == t.cursor
+		marker := "  "
+		if sel {
+			marker = "▸ "
+			if !focused {
+				marker = "› "
+			}
+		}
+		var line string
+		if r.method == nil {
+			arrow := "▾ "
+			if t.collapsed[r.service.FullName()] && len(terms) == 0 {
+				arrow = "▸ "
+			}
+			line = marker + arrow + st.Service.Render(string(r.service.FullName()))
+			if n := r.service.Methods().Len(); len(terms) == 0 && t.collapsed[r.service.FullName()] {
+				line += st.Dim.Render(fmt.Sprintf(" (%d)", n))
+			}
+		} else {
+			badge := kindBadge(r.method)
+			name := highlight(string(r.method.Name()), terms, st)
+			left := marker + "  " + name
+			pad := w - len([]rune(marker)) - 2 - len(r.method.Name()) - len(badge)
+			if pad < 1 {
+				pad = 1
+			}
+			line = left + strings.Repeat(" ", pad) + st.badge(badge).Render(badge)
+		}
+		line = fit(line, w)
+		if sel && focused {
+			line = st.Selected.Render(ansiStrip(line))
+		}
+		lines = append(lines, line)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// highlight marks the filter terms in a name.
+func highlight(name string, terms []string, st Styles) string {
+	if len(terms) == 0 {
+		return st.Method.Render(name)
+	}
+	lower := strings.ToLower(name)
+	mark := make([]bool, len(name))
+	for _, w := range terms {
+		for from := 0; ; {
+			i := strings.Index(lower[from:], w)
+			if i < 0 {
+				break
+			}
+			for j := from + i; j < from+i+len(w); j++ {
+				mark[j] = true
+			}
+			from += i + len(w)
+		}
+	}
+	var b strings.Builder
+	for i := 0; i < len(name); {
+		j := i
+		for j < len(name) && mark[j] == mark[i] {
+			j++
+		}
+		if mark[i] {
+			b.WriteString(st.Match.Render(name[i:j]))
+		} else {
+			b.WriteString(st.Method.Render(name[i:j]))
+		}
+		i = j
+	}
+	return b.String()
+}
+
+// methodInfo describes a method for the details pane: kind, request and
+// response types, and its leading comment from the descriptor's source info.
+func methodInfo(m protoreflect.MethodDescriptor, st Styles, w int) string {
+	if m == nil {
+		return st.Dim.Render("Select a method: ↑/↓ then enter. / filters.")
+	}
+	var b strings.Builder
+	b.WriteString(st.Service.Render(string(m.Name())) + " · " + st.badge(kindBadge(m)).Render(kindLong(m)) + "\n")
+	in, out := string(m.Input().FullName()), string(m.Output().FullName())
+	if m.IsStreamingClient() {
+		in = "stream " + in
+	}
+	if m.IsStreamingServer() {
+		out = "stream " + out
+	}
+	b.WriteString(wrap("→ "+st.Type.Render(in), w) + "\n")
+	b.WriteString(wrap("← "+st.Type.Render(out), w) + "\n")
+	if c := leadingComment(m); c != "" {
+		b.WriteString(st.Comment.Render(wrap(c, w)))
+	} else {
+		b.WriteString(st.Dim.Render("(no comment)"))
+	}
+	return b.String()
+}
+
+func kindLong(m protoreflect.MethodDescriptor) string {
+	switch kindBadge(m) {
+	case "server":
+		return "server stream"
+	case "client":
+		return "client stream"
+	case "bidi":
+		return "bidi stream"
+	}
+	return "unary"
+}
+
+// leadingComment is a descriptor's leading comment, when the source has
+// source info (files compiled with it, or a server that serves it).
+func leadingComment(d protoreflect.Descriptor) string {
+	f := d.ParentFile()
+	if f == nil {
+		return ""
+	}
+	loc := f.SourceLocations().ByDescriptor(d)
+	c := strings.TrimSpace(loc.LeadingComments)
+	var lines []string
+	for _, l := range strings.Split(c, "\n") {
+		lines = append(lines, strings.TrimSpace(l))
+	}
+	return strings.Join(lines, " ")
+}
