@@ -16,9 +16,7 @@ import (
 // SayHello flow with send-keys, reads the screen with capture-pane, quits,
 // and checks that the terminal is back to the shell: the alternate screen
 // is off, the cursor shows, and the prompt is there.
-//
-// GRPCSH_E2E_PKG builds another main package instead of ./cmd/grpcsh (the
-// stand-in ./repl/tui/testdata/tuidemo opens the TUI the same way).
+
 func TestE2ETmux(t *testing.T) {
 	if _, err := exec.LookPath("tmux"); err != nil {
 		t.Skip("tmux is not installed: the end-to-end terminal test needs it (.ci/run installs it)")
@@ -30,9 +28,6 @@ func TestE2ETmux(t *testing.T) {
 	tmp := t.TempDir()
 	bin := filepath.Join(tmp, "grpcsh")
 	pkg, args := "./cmd/grpcsh", "--demo"
-	if p := os.Getenv("GRPCSH_E2E_PKG"); p != "" {
-		pkg, args = p, ""
-	}
 	build := exec.Command("go", "build", "-o", bin, pkg)
 	build.Dir = root
 	if out, err := build.CombinedOutput(); err != nil {
