@@ -173,21 +173,29 @@ func connUseTLS(cfg ConnConfig, t connTarget) bool {
 	return !t.loopback || cfg.Insecure || cfg.CACert != "" || cfg.Cert != ""
 }
 
+// ConfigError is a connection configuration that cannot work (a flag
+// missing its partner, a malformed target, an unreadable certificate):
+// the user's to fix, found before any connection is tried.
+type ConfigError struct{ Err error }
+
+func (e *ConfigError) Error() string { return e.Err.Error() }
+func (e *ConfigError) Unwrap() error { return e.Err }
+
 // connNew builds the ClientConn without connecting.
 func connNew(cfg ConnConfig) (*Conn, error) {
 	cfg, err := connValidate(cfg)
 	if err != nil {
-		return nil, err
+		return nil, &ConfigError{err}
 	}
 	target, err := connParseTarget(cfg.Target, cfg.Unix)
 	if err != nil {
-		return nil, err
+		return nil, &ConfigError{err}
 	}
 	s := connSettings{cfg: cfg, target: target, useTLS: connUseTLS(cfg, target)}
 	creds := insecure.NewCredentials()
 	if s.useTLS {
 		if s.tls, err = tlsBuildConfig(cfg); err != nil {
-			return nil, err
+			return nil, &ConfigError{err}
 		}
 		creds = credentials.NewTLS(s.tls)
 	}

@@ -21,7 +21,7 @@ import (
 	"google.golang.org/protobuf/types/known/emptypb"
 
 	"github.com/grpcsh/grpcsh/demo"
-	"github.com/grpcsh/grpcsh/dynamic/internal/testcerts"
+	"github.com/grpcsh/grpcsh/internal/testcerts"
 	"github.com/grpcsh/grpcsh/protos/helloworldpb"
 	"github.com/grpcsh/grpcsh/protos/showcasepb"
 )

@@ -10,7 +10,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/grpcsh/grpcsh/demo"
-	"github.com/grpcsh/grpcsh/dynamic/internal/testcerts"
+	"github.com/grpcsh/grpcsh/internal/testcerts"
 )
 
 // connCerts is a throwaway PKI written to a temp dir.

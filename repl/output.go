@@ -64,6 +64,10 @@ func ExitCode(err error) int {
 	if errors.As(err, &jsonErr) {
 		return ExitUsage
 	}
+	var configErr *dynamic.ConfigError
+	if errors.As(err, &configErr) {
+		return ExitUsage
+	}
 	return ExitRuntime
 }
 

@@ -14,6 +14,7 @@ import (
 	"google.golang.org/grpc"
 
 	"github.com/grpcsh/grpcsh/demo"
+	"github.com/grpcsh/grpcsh/internal/testcerts"
 )
 
 var binary string
@@ -256,4 +257,42 @@ func TestExplainShowsEveryStepOfTheSeedsWorkflow(t *testing.T) {
 		t.Error("explain leaks a secret header")
 	}
 	grpcsh(t, "", target, "explain", "SayHello", "-d", `{"name": 5}`).check(t, 2, "", `line 1:10: name: invalid value for string field name: 5`)
+}
+
+// The TLS flags reach the connection: the CLI against a TLS and an mTLS
+// demo server, with certificates made for the test.
+func TestTLSFlags(t *testing.T) {
+	dir := t.TempDir()
+	ca, err := testcerts.NewCA("grpcsh cli test CA")
+	if err != nil {
+		t.Fatal(err)
+	}
+	caFile, err := ca.WriteFile(dir, "ca")
+	if err != nil {
+		t.Fatal(err)
+	}
+	server, err := ca.Issue(testcerts.Loopback())
+	if err != nil {
+		t.Fatal(err)
+	}
+	client, err := ca.Issue(testcerts.Leaf{CommonName: "cli", Client: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	certFile, keyFile, err := client.WriteFiles(dir, "client")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tlsTarget := startDemo(t, demo.Options{TLS: testcerts.ServerConfig(server, nil)})
+	mtlsTarget := startDemo(t, demo.Options{TLS: testcerts.ServerConfig(server, ca)})
+	hello := `{"name":"tls"}`
+	want := "{\"message\":\"Hello tls\"}\n"
+
+	grpcsh(t, "", "-cacert", caFile, tlsTarget, "call", "SayHello", "-d", hello).check(t, 0, want)
+	grpcsh(t, "", "-insecure", tlsTarget, "call", "SayHello", "-d", hello).check(t, 0, want)
+	grpcsh(t, "", "-tls", tlsTarget, "list").check(t, 1, "", "signed by an unknown authority", "-cacert FILE", "-insecure")
+	grpcsh(t, "", tlsTarget, "list").check(t, 1, "", "speaks TLS", "-tls")
+	grpcsh(t, "", "-cacert", caFile, mtlsTarget, "list").check(t, 1, "", "client certificate", "-cert FILE and -key FILE")
+	grpcsh(t, "", "-cacert", caFile, "-cert", certFile, "-key", keyFile, mtlsTarget, "call", "SayHello", "-d", hello).check(t, 0, want)
+	grpcsh(t, "", "-cert", certFile, mtlsTarget, "list").check(t, 2, "", "-cert needs -key")
 }

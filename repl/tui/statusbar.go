@@ -90,7 +90,13 @@ func statusBarView(st Styles, in statusInfo, w int) string {
 	if in.noServer {
 		parts = append(parts, st.StatusBar.Render("no server (files only)"))
 	} else {
-		parts = append(parts, st.StatusBar.Render(in.describe), stateText(in.state, in.known, st))
+		desc := st.StatusBar.Render(in.describe)
+		// Skipping verification must not be missed: it is shown as a
+		// warning, not as part of the address.
+		if before, after, found := strings.Cut(in.describe, " (insecure: not verified)"); found {
+			desc = st.StatusBar.Render(before+" ") + st.Err.Render("⚠ INSECURE: certificate not verified") + st.StatusBar.Render(after)
+		}
+		parts = append(parts, desc, stateText(in.state, in.known, st))
 	}
 	if c := in.last; c != nil {
 		if c.running() {
