@@ -336,7 +336,7 @@ func TestTemplateHasEveryFieldAndParsesBack(t *testing.T) {
 			t.Errorf("template lacks %s", fd.JSONName())
 		}
 	}
-	for _, want := range []string{`"places": {`, `"counts": {`, `"tags": [`, `"email": ""`, `"color": "COLOR_UNSPECIFIED"`, `"geo": {`, `"@type": "type.googleapis.com/google.protobuf.Empty"`} {
+	for _, want := range []string{`"places": {`, `"counts": {`, `"tags": [`, `"email": ""`, `"color": "COLOR_UNSPECIFIED"`, `"geo": {`, "\"detail\": {\n    \"@type\": \"type.googleapis.com/google.protobuf.StringValue\",\n    \"value\": \"\"\n  }"} {
 		if !strings.Contains(tmpl, want) {
 			t.Errorf("template lacks %s:\n%s", want, tmpl)
 		}

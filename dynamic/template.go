@@ -24,8 +24,10 @@ func fillTemplate(types *Types, msg protoreflect.Message, inPath map[protoreflec
 	md := msg.Descriptor()
 	switch md.FullName() {
 	case "google.protobuf.Any":
-		// An Any needs a type; Empty is the one every server knows.
-		msg.Set(md.Fields().ByName("type_url"), protoreflect.ValueOfString("type.googleapis.com/google.protobuf.Empty"))
+		// An Any needs a type every server knows. Not Empty: JSON mappings
+		// disagree on whether an Any of Empty has a "value" (Go's protojson
+		// says no, grpcurl says yes); a wrapper's "value" all agree on.
+		msg.Set(md.Fields().ByName("type_url"), protoreflect.ValueOfString("type.googleapis.com/google.protobuf.StringValue"))
 		return
 	case "google.protobuf.Value":
 		msg.Set(md.Fields().ByName("string_value"), protoreflect.ValueOfString(""))
