@@ -186,6 +186,9 @@ func TestErrorsPointAtTheCause(t *testing.T) {
 		{"file not in import path", []string{"-import-path", dir, "-proto", "nothere.proto", "list"}, 1,
 			[]string{"nothere.proto: not found in any import path (searched: " + dir + "); pass -import-path"}},
 		{"no target", []string{"list"}, 2, []string{"no target"}},
+		{"call without target", []string{"-proto", "../../protos/hello.proto", "call", "SayHello"}, 2, []string{"call needs a TARGET (host:port), or --demo"}},
+		{"demo and a target", []string{"--demo", target, "list"}, 2, []string{"--demo starts its own server: give no TARGET"}},
+		{"-cert without -key", []string{"-cert", "c.pem", target, "list"}, 2, []string{"-cert needs -key"}},
 		{"bad format", []string{"-format", "yaml", target, "list"}, 2, []string{"-format must be json or text"}},
 		{"too many requests for unary", []string{target, "call", "SayHello", "-d", `{}{}`}, 2, []string{"takes one request"}},
 	}

@@ -17,7 +17,6 @@ import (
 
 	"github.com/grpcsh/grpcsh/demo"
 	"github.com/grpcsh/grpcsh/dynamic"
-	"github.com/grpcsh/grpcsh/protos"
 	"github.com/grpcsh/grpcsh/repl"
 )
 
@@ -66,17 +65,9 @@ func execute(ctx context.Context, cfg *config, stdin io.Reader, stdout, stderr i
 		}
 		defer srv.Stop(0)
 		cfg.session.Conn.Target = srv.Target()
-		if len(cfg.session.Protos) == 0 && len(cfg.session.Protosets) == 0 {
-			// The demo's sources come with comments even if reflection
-			// is turned off.
-			cfg.session.ProtoFS = protos.FS
-		}
 	}
-	needServer := cfg.verb == "call" || cfg.verb == ""
-	if needServer && cfg.session.Conn.Target == "" && cfg.scriptFile == "" && !cfg.demo {
-		if cfg.verb == "call" {
-			return usageErrorf("call needs a TARGET (host:port), or --demo")
-		}
+	if cfg.verb == "call" && cfg.session.Conn.Target == "" {
+		return usageErrorf("call needs a TARGET (host:port), or --demo")
 	}
 	sess, err := repl.NewSession(ctx, cfg.session)
 	if err != nil {
