@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
@@ -181,6 +182,12 @@ func (s *Stream) Sent() int {
 func (s *Stream) receive(types *Types) {
 	defer close(s.events)
 	defer s.cancel()
+	// A bug here must end the call with an error, not the process.
+	defer func() {
+		if r := recover(); r != nil {
+			s.events <- EndEvent{Status: DecodeStatusWith(types, status.Newf(codes.Internal, "grpcsh internal error: %v", r)), Elapsed: time.Since(s.start)}
+		}
+	}()
 	header, err := s.cs.Header()
 	if err == nil {
 		s.events <- HeaderEvent{Header: header, Elapsed: time.Since(s.start)}

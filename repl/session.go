@@ -367,6 +367,12 @@ func (s *Session) Call(ctx context.Context, m protoreflect.MethodDescriptor, nex
 	}
 	sendErr := make(chan error, 1)
 	go func() {
+		defer func() {
+			if r := recover(); r != nil {
+				stream.Cancel()
+				sendErr <- fmt.Errorf("grpcsh internal error while sending: %v", r)
+			}
+		}()
 		sendErr <- func() error {
 			for {
 				msg, err := next()

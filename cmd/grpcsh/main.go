@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 
 	"github.com/charmbracelet/x/term"
@@ -24,8 +25,29 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
+// crashed turns a panic into a short message and a report file with the
+// stack, so that no Go trace is thrown at the user. (The TUI recovers its
+// own panics first, restoring the terminal.)
+func crashed(r any, stderr io.Writer) int {
+	msg := fmt.Sprint(r)
+	f, err := os.CreateTemp("", "grpcsh-crash-*.txt")
+	if err != nil {
+		fmt.Fprintf(stderr, "grpcsh: internal error: %s\n", msg)
+		return repl.ExitRuntime
+	}
+	fmt.Fprintf(f, "grpcsh %s crashed: %s\n\n%s", dynamic.Version, msg, debug.Stack())
+	f.Close()
+	fmt.Fprintf(stderr, "grpcsh: internal error: %s (a report is in %s; please send it)\n", msg, f.Name())
+	return repl.ExitRuntime
+}
+
 // run is main without the process: tests call it.
-func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			code = crashed(r, stderr)
+		}
+	}()
 	cfg, err := parseArgs(args)
 	var help *helpError
 	if errors.As(err, &help) {

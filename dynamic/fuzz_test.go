@@ -1,0 +1,26 @@
+package dynamic
+
+import (
+	"testing"
+
+	"google.golang.org/protobuf/types/known/structpb"
+)
+
+// FuzzParseJSON: any request text gets a message or an error, never a
+// panic, and an error's line:col lies inside the text.
+func FuzzParseJSON(f *testing.F) {
+	for _, seed := range []string{`{"a": 1}`, "{\n \"a\": [1, {\"b\": tru}]\n}", `{"a": "\u00e9`, `[]`, `{"a":{"b":{"c":[1,2,{"d":null}]}}`} {
+		f.Add(seed)
+	}
+	types := NewTypes(nil)
+	md := (&structpb.Struct{}).ProtoReflect().Descriptor()
+	f.Fuzz(func(t *testing.T, text string) {
+		_, err := ParseJSON(types, md, []byte(text))
+		if je, ok := err.(*JSONError); ok && je.Line > 0 {
+			if off := offsetOf([]byte(text), je.Line, je.Col); off > len(text) {
+				t.Fatalf("error position %d:%d is past the end of %q", je.Line, je.Col, text)
+			}
+			_ = jsonPathAt([]byte(text), offsetOf([]byte(text), je.Line, je.Col))
+		}
+	})
+}
