@@ -11,7 +11,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -25,17 +24,13 @@ import (
 
 	"github.com/grpcsh/grpcsh/demo"
 	"github.com/grpcsh/grpcsh/dynamic"
+	"github.com/grpcsh/grpcsh/internal/demotest"
 	"github.com/grpcsh/grpcsh/protos"
 )
 
 func startDemo(t *testing.T, opts demo.Options) (*demo.Server, *grpc.ClientConn) {
 	t.Helper()
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := demo.Start(lis, opts)
-	t.Cleanup(func() { srv.Stop(time.Second) })
+	srv := demotest.Start(t, opts)
 	cc, err := grpc.NewClient(srv.Target(), grpc.WithTransportCredentials(insecure.NewCredentials()))
 	if err != nil {
 		t.Fatal(err)

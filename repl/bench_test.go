@@ -3,25 +3,16 @@ package repl_test
 import (
 	"context"
 	"io"
-	"net"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/grpcsh/grpcsh/demo"
 	"github.com/grpcsh/grpcsh/dynamic"
+	"github.com/grpcsh/grpcsh/internal/demotest"
 	"github.com/grpcsh/grpcsh/repl"
 )
 
-func benchDemo(b *testing.B) *demo.Server {
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	srv := demo.Start(lis, demo.Options{})
-	b.Cleanup(func() { srv.Stop(time.Second) })
-	return srv
-}
+func benchDemo(b *testing.B) *demo.Server { return demotest.Start(b, demo.Options{}) }
 
 // BenchmarkCallReusedSession is what a script does: one session (one
 // connection, descriptors fetched once) for every call.

@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -22,6 +21,7 @@ import (
 
 	"github.com/grpcsh/grpcsh/demo"
 	"github.com/grpcsh/grpcsh/dynamic"
+	"github.com/grpcsh/grpcsh/internal/demotest"
 )
 
 // go test ./repl/ -run Script -update rewrites the golden files.
@@ -37,16 +37,7 @@ func updating() bool {
 }
 
 // startDemo starts the demo server on a free loopback port for one test.
-func startDemo(t testing.TB, opts demo.Options) *demo.Server {
-	t.Helper()
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := demo.Start(lis, opts)
-	t.Cleanup(func() { srv.Stop(time.Second) })
-	return srv
-}
+func startDemo(t testing.TB, opts demo.Options) *demo.Server { return demotest.Start(t, opts) }
 
 func newTestSession(t testing.TB, target string) *Session {
 	t.Helper()

@@ -9,11 +9,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"google.golang.org/grpc"
 
 	"github.com/grpcsh/grpcsh/demo"
+	"github.com/grpcsh/grpcsh/internal/demotest"
 	"github.com/grpcsh/grpcsh/internal/testcerts"
 )
 
@@ -36,14 +36,7 @@ func TestMain(m *testing.M) {
 }
 
 func startDemo(t *testing.T, opts demo.Options) string {
-	t.Helper()
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := demo.Start(lis, opts)
-	t.Cleanup(func() { srv.Stop(time.Second) })
-	return srv.Target()
+	return demotest.Start(t, opts).Target()
 }
 
 type result struct {
