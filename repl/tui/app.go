@@ -39,6 +39,7 @@ const (
 	ovHelp
 	ovHistory
 	ovMetadata
+	ovLearn // explain: the seed's workflow for the request in the form
 )
 
 // appModel is the root model: it owns the panes, routes keys by focus,
@@ -495,8 +496,8 @@ func (m *appModel) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return cmd
 	}
 	switch m.overlay {
-	case ovHelp:
-		if key.Matches(msg, g.Help, g.Back, g.Quit) {
+	case ovHelp, ovLearn:
+		if key.Matches(msg, g.Help, g.Back, g.Quit, g.LearnL) {
 			m.overlay = ovNone
 			return nil
 		}
@@ -545,6 +546,8 @@ func (m *appModel) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.toggleOverlay(ovHistory)
 	case key.Matches(msg, g.MetadataM):
 		return m.toggleOverlay(ovMetadata)
+	case key.Matches(msg, g.LearnL):
+		return m.openLesson()
 	case key.Matches(msg, g.NextPane):
 		return m.setFocus(m.nextFocus(1))
 	case key.Matches(msg, g.PrevPane):
@@ -585,6 +588,31 @@ func (m *appModel) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	case focusResp:
 		return m.onRespKey(msg)
 	}
+	return nil
+}
+
+// openLesson shows, for the request in the form, each step of the seed
+// document's workflow: the .proto, the protoc commands, client code using
+// the generated stub, the request's bytes on the wire, and grpcurl.
+func (m *appModel) openLesson() tea.Cmd {
+	if !m.hasForm || m.method == nil {
+		return m.setFlash("pick a method first: L explains calling it", true)
+	}
+	req, err := m.form.Message()
+	if err != nil {
+		return m.setFlash("fix the request first: "+err.Error(), true)
+	}
+	data, err := dynamic.Formatter{Types: m.s.Types()}.Format(req)
+	if err != nil {
+		return m.setFlash(err.Error(), true)
+	}
+	lesson, err := m.s.Explain(m.method, []byte(data))
+	if err != nil {
+		return m.setFlash(err.Error(), true)
+	}
+	m.helpm.vp.SetContent(lesson.Text())
+	m.helpm.vp.GotoTop()
+	m.overlay = ovLearn
 	return nil
 }
 
@@ -833,6 +861,8 @@ func (m *appModel) render() string {
 		main = box(m.st, fmt.Sprintf("History · %d calls", len(m.hist.entries)), "enter re-run · e edit · esc close", m.hist.view(m.st, m.loc, m.now())+"\n"+m.st.Dim.Render(fit(m.hist.detail(), m.w-2)), m.w, mainH, true)
 	case ovMetadata:
 		main = box(m.st, "Request headers & deadline", "", m.meta.view(m.st), m.w, mainH, true)
+	case ovLearn:
+		main = box(m.st, "Explain · "+dynamic.MethodPath(m.method), "esc closes · ↑/↓ scroll", m.helpm.view(), m.w, mainH, true)
 	default:
 		main = m.panes(mainH)
 	}
@@ -949,6 +979,8 @@ func (m *appModel) shortKeys() []key.Binding {
 		return []key.Binding{m.keys.Meta.Add, m.keys.Meta.Edit, m.keys.Meta.Delete, m.keys.Meta.Close}
 	case ovHelp:
 		return []key.Binding{kb([]string{"up"}, "↑/↓", "scroll"), kb([]string{"esc"}, "esc/?", "close")}
+	case ovLearn:
+		return []key.Binding{kb([]string{"up"}, "↑/↓ pgup/pgdn", "scroll"), kb([]string{"esc"}, "esc/L", "close")}
 	}
 	streamOpen := running && m.call.canSend()
 	switch m.focus {

@@ -387,3 +387,42 @@ func TestAppKeysDoNotClashWithForm(t *testing.T) {
 		}
 	}
 }
+
+// TestAppExplainTheRequest: L shows the seed's workflow for the request in
+// the form, down to its bytes on the wire, and esc goes back to the form.
+func TestAppExplainTheRequest(t *testing.T) {
+	h := newHarness(t, 120, 40)
+	h.press("L")
+	if !strings.Contains(h.screen(), "pick a method first") {
+		t.Fatalf("L without a method:\n%s", h.screen())
+	}
+	h.openMethod("TestServer.GetRandom", "getrandom")
+	h.fillFirst("123")
+	h.press("L")
+	scr := h.screen()
+	for _, want := range []string{"Explain · TestServer/GetRandom", "── 1. The contract: test.proto ──", "rpc GetRandom ( Request ) returns ( Response );"} {
+		if !strings.Contains(scr, want) {
+			t.Errorf("explain screen lacks %q:\n%s", want, scr)
+		}
+	}
+	for i := 0; i < 10 && !strings.Contains(h.screen(), "0a 03 31 32 33"); i++ {
+		h.press("pgdown")
+	}
+	scr = h.screen()
+	for _, want := range []string{"0a 03 31 32 33", `id (1) LEN: 3 bytes: "123"`, "grpcurl -plaintext -d '{\"id\":\"123\"}'", "TestServer/GetRandom"} {
+		if !strings.Contains(scr, want) {
+			t.Errorf("the end of the lesson lacks %q:\n%s", want, scr)
+		}
+	}
+	h.press("esc")
+	if h.m.overlay != ovNone || !strings.Contains(h.screen(), "form ✓ valid") {
+		t.Fatalf("esc did not go back to the form:\n%s", h.screen())
+	}
+	// An invalid request is not explained: the reason is shown instead.
+	h.openMethod("showcase.Showcase.Count", "showcase count")
+	h.fillFirst("x")
+	h.press("L")
+	if h.m.overlay == ovLearn || !strings.Contains(h.screen(), "fix the request first") {
+		t.Fatalf("L on an invalid request:\n%s", h.screen())
+	}
+}

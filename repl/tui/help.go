@@ -20,6 +20,7 @@ type helpModel struct {
 func newHelp() helpModel {
 	vp := viewport.New()
 	vp.KeyMap = viewport.DefaultKeyMap()
+	vp.SoftWrap = true // explain's code lines are wider than small terminals
 	return helpModel{vp: vp}
 }
 

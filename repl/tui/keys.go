@@ -32,6 +32,7 @@ type globalKeys struct {
 	Back      key.Binding // esc: cancel the call in flight, close, back to the tree
 	HistoryH  key.Binding // H
 	MetadataM key.Binding // m
+	LearnL    key.Binding // L
 }
 
 type treeKeys struct {
@@ -108,6 +109,7 @@ func newKeyMap() keyMap {
 			Back:      kb([]string{"esc"}, "esc", "cancel call · back"),
 			HistoryH:  kb([]string{"H"}, "H", "history"),
 			MetadataM: kb([]string{"m"}, "m", "headers"),
+			LearnL:    kb([]string{"L"}, "L", "explain the call"),
 		},
 		Tree: treeKeys{
 			Up:          kb([]string{"up", "k"}, "↑/k", "up"),
@@ -190,7 +192,7 @@ func (k keyMap) sections(form help.KeyMap) []helpSection {
 	g := k.Global
 	out := []helpSection{
 		{"Everywhere (also while typing in the form)", []key.Binding{g.Send, g.CloseSend, g.Cancel, g.History, g.Metadata, g.FocusTree, g.FocusForm, g.FocusResp}},
-		{"Outside text inputs", []key.Binding{g.NextPane, g.PrevPane, g.Back, g.Colon, g.HistoryH, g.MetadataM, g.Help, g.Quit}},
+		{"Outside text inputs", []key.Binding{g.NextPane, g.PrevPane, g.Back, g.Colon, g.HistoryH, g.MetadataM, g.LearnL, g.Help, g.Quit}},
 		{"Methods", []key.Binding{k.Tree.Up, k.Tree.Down, k.Tree.Open, k.Tree.Collapse, k.Tree.Filter, k.Tree.ClearFilter, k.Tree.Top, k.Tree.Bottom, k.Tree.Reload}},
 		{"Response", []key.Binding{k.Resp.Up, k.Resp.Down, k.Resp.PageUp, k.Resp.PageDown, k.Resp.Top, k.Resp.Bottom, k.Resp.NextTab, k.Resp.PrevTab, k.Resp.Tabs, k.Resp.Save, k.Resp.Copy, k.Resp.Follow, k.Resp.Edit}},
 		{"History", []key.Binding{k.Hist.Up, k.Hist.Down, k.Hist.Rerun, k.Hist.Edit, k.Hist.Close}},
