@@ -93,7 +93,7 @@ func NewSession(ctx context.Context, opts Options) (*Session, error) {
 	}
 	if opts.Conn.Target == "" {
 		if s.files == nil {
-			return nil, usageErrorf("no target: give a server address, or -proto/-protoset files to read descriptors from")
+			return nil, usageErrorf("no target: give a server address (host:port), -proto/-protoset files to read descriptors from, or --demo to try the embedded demo server")
 		}
 		s.setSource(s.files)
 		return s, nil

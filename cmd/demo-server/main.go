@@ -62,6 +62,9 @@ func run(cfg config) error {
 	opts.TLS = tlsConfig
 	lis, err := demo.Listen(cfg.addr)
 	if err != nil {
+		if errors.Is(err, syscall.EADDRINUSE) {
+			return fmt.Errorf("%w: another server uses it; pass -addr 127.0.0.1:0 for a free port", err)
+		}
 		return err
 	}
 	srv := demo.Start(lis, opts)
