@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 	"time"
 
@@ -213,6 +214,10 @@ func (s *Stream) receive(types *Types) {
 		endErr = err
 	}
 	st := status.Convert(endErr)
+	if st.Code() == codes.ResourceExhausted && strings.Contains(st.Message(), "received message larger than max") {
+		// grpc's own receive limit, not the server's: say how to raise it.
+		st = status.New(st.Code(), st.Message()+"; raise grpcsh's limit with -max-msg-sz BYTES")
+	}
 	s.events <- EndEvent{
 		Status:   DecodeStatusWith(types, st),
 		Trailer:  s.cs.Trailer(),

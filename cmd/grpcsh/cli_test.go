@@ -292,3 +292,13 @@ func TestTLSFlags(t *testing.T) {
 	grpcsh(t, "", "-cacert", caFile, "-cert", certFile, "-key", keyFile, mtlsTarget, "call", "SayHello", "-d", hello).check(t, 0, want)
 	grpcsh(t, "", "-cert", certFile, mtlsTarget, "list").check(t, 2, "", "-cert needs -key")
 }
+
+func TestLargeResponsesNeedMaxMsgSz(t *testing.T) {
+	target := startDemo(t, demo.Options{})
+	grpcsh(t, "", target, "call", "Big", "-d", `{"size": 5000000}`).check(t, 64+8, "", "received message larger than max", "raise grpcsh's limit with -max-msg-sz BYTES")
+	r := grpcsh(t, "", "-max-msg-sz", "6000000", target, "call", "Big", "-d", `{"size": 5000000}`)
+	r.check(t, 0, "*")
+	if len(r.stdout) < 5000000 {
+		t.Errorf("with -max-msg-sz: %d bytes of output", len(r.stdout))
+	}
+}
