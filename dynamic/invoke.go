@@ -69,6 +69,8 @@ func (EndEvent) isEvent()     {}
 // for unary and server-streaming methods), then CloseSend; read Events
 // until it is closed after the EndEvent. Cancel ends the call at once.
 type Stream struct {
+	ctx      context.Context // the call's own: its deadline and cancel
+	timeout  time.Duration
 	method   protoreflect.MethodDescriptor
 	cs       grpc.ClientStream
 	cancel   context.CancelFunc
@@ -101,13 +103,13 @@ func (c *Client) Start(ctx context.Context, call Call) (*Stream, error) {
 		ServerStreams: m.IsStreamingServer(),
 		ClientStreams: m.IsStreamingClient(),
 	}
-	s := &Stream{method: m, cancel: cancel, events: make(chan Event, 64), start: time.Now()}
+	s := &Stream{ctx: ctx, timeout: call.Timeout, method: m, cancel: cancel, events: make(chan Event, 64), start: time.Now()}
 	cs, err := c.CC.NewStream(ctx, desc, "/"+MethodPath(m), call.CallOptions...)
 	if err != nil {
 		// The call never started (no connection, deadline...): report it
 		// as an ended call so callers have one path.
 		go func() {
-			s.events <- EndEvent{Status: c.DecodeStatus(status.Convert(err)), Elapsed: time.Since(s.start)}
+			s.events <- EndEvent{Status: c.DecodeStatus(s.ownEnd(status.Convert(err))), Elapsed: time.Since(s.start)}
 			close(s.events)
 			cancel()
 		}()
@@ -213,7 +215,7 @@ func (s *Stream) receive(types *Types) {
 	if err != nil && !errors.Is(err, io.EOF) {
 		endErr = err
 	}
-	st := status.Convert(endErr)
+	st := s.ownEnd(status.Convert(endErr))
 	if st.Code() == codes.ResourceExhausted && strings.Contains(st.Message(), "received message larger than max") {
 		// grpc's own receive limit, not the server's: say how to raise it.
 		st = status.New(st.Code(), st.Message()+"; raise grpcsh's limit with -max-msg-sz BYTES")
@@ -225,6 +227,20 @@ func (s *Stream) receive(types *Types) {
 		Sent:     s.Sent(),
 		Received: s.received,
 	}
+}
+
+// ownEnd words a status that grpcsh itself caused, its deadline or a
+// cancel, the same way every time: grpc reports those either as the
+// context's error or as the stream reset that followed, depending on which
+// it noticed first.
+func (s *Stream) ownEnd(st *status.Status) *status.Status {
+	switch {
+	case st.Code() == codes.DeadlineExceeded && errors.Is(s.ctx.Err(), context.DeadlineExceeded) && s.timeout > 0:
+		return status.Newf(codes.DeadlineExceeded, "the call's deadline of %s passed before it ended", s.timeout)
+	case st.Code() == codes.Canceled && errors.Is(s.ctx.Err(), context.Canceled):
+		return status.New(codes.Canceled, "cancelled by grpcsh")
+	}
+	return st
 }
 
 // Invoke runs a whole call: it sends every request that next yields (next
