@@ -19,6 +19,10 @@ func CallJSON(ctx context.Context, s *Session, method string, in io.Reader, out 
 	if err != nil {
 		return err
 	}
+	if in != nil {
+		// Reading stdin must not outlive Ctrl-C or the call's deadline.
+		in = &ctxReader{ctx: ctx, r: in}
+	}
 	stream := newRequestReader(in)
 	n := 0
 	next := func() (proto.Message, error) {

@@ -361,33 +361,59 @@ func (s *Session) Start(ctx context.Context, m protoreflect.MethodDescriptor) (*
 // last request), and prints events to out as they arrive. A non-OK status
 // is returned as an *RPCError.
 func (s *Session) Call(ctx context.Context, m protoreflect.MethodDescriptor, next func() (proto.Message, error), out *Output) error {
+	if !m.IsStreamingClient() {
+		// A method that takes one request gets it checked whole, second
+		// value included, before anything is sent: a mistake in the input
+		// must not run a call on the server first.
+		first, err := next()
+		if err != nil {
+			return err
+		}
+		if _, err := next(); !errors.Is(err, io.EOF) {
+			if err == nil {
+				err = usageErrorf("%s is a %s method: it takes one request, got more", m.Name(), dynamic.RPCKind(m))
+			}
+			return err
+		}
+		sent := false
+		next = func() (proto.Message, error) {
+			if sent {
+				return nil, io.EOF
+			}
+			sent = true
+			return first, nil
+		}
+	}
 	stream, err := s.Start(ctx, m)
 	if err != nil {
 		return err
 	}
+	// The sender reports before it cancels, so that when its error ends
+	// the call, the error is there to be read when the events end.
 	sendErr := make(chan error, 1)
 	go func() {
 		defer func() {
 			if r := recover(); r != nil {
-				stream.Cancel()
 				sendErr <- fmt.Errorf("grpcsh internal error while sending: %v", r)
+				stream.Cancel()
 			}
 		}()
-		sendErr <- func() error {
-			for {
-				msg, err := next()
-				if errors.Is(err, io.EOF) {
-					return stream.CloseSend()
-				}
-				if err != nil {
-					stream.Cancel()
-					return err
-				}
-				if err := stream.Send(msg); err != nil {
-					return nil // the server ended the call: its status says why
-				}
+		for {
+			msg, err := next()
+			if errors.Is(err, io.EOF) {
+				sendErr <- stream.CloseSend()
+				return
 			}
-		}()
+			if err != nil {
+				sendErr <- err
+				stream.Cancel()
+				return
+			}
+			if err := stream.Send(msg); err != nil {
+				sendErr <- nil // the server ended the call: its status says why
+				return
+			}
+		}
 	}()
 	var end dynamic.EndEvent
 	for ev := range stream.Events() {
@@ -396,11 +422,21 @@ func (s *Session) Call(ctx context.Context, m protoreflect.MethodDescriptor, nex
 		}
 		if perr := out.Event(s, ev); perr != nil {
 			stream.Cancel()
+			for range stream.Events() {
+				// Let the receiver finish: it ends once cancelled.
+			}
 			return perr
 		}
 	}
-	if err := <-sendErr; err != nil {
-		return err
+	select {
+	case err := <-sendErr:
+		if err != nil {
+			return err
+		}
+	default:
+		// The call ended while the sender still waits for input (a live
+		// pipe, a terminal): the server has finished, and what is left of
+		// the input cannot be sent. Don't wait for it.
 	}
 	if !end.Status.OK() {
 		return &RPCError{Status: end.Status, Method: m}

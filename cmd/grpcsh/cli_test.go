@@ -3,18 +3,28 @@ package main_test
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/metadata"
 
 	"github.com/grpcsh/grpcsh/demo"
 	"github.com/grpcsh/grpcsh/internal/demotest"
 	"github.com/grpcsh/grpcsh/internal/testcerts"
+
+	// The binary under test is built in TestMain, which go test's cache
+	// cannot see: importing what it is made of keys the cache to them.
+	_ "github.com/grpcsh/grpcsh/dynamic"
+	_ "github.com/grpcsh/grpcsh/repl"
+	_ "github.com/grpcsh/grpcsh/repl/tui"
 )
 
 var binary string
@@ -300,5 +310,58 @@ func TestLargeResponsesNeedMaxMsgSz(t *testing.T) {
 	r.check(t, 0, "*")
 	if len(r.stdout) < 5000000 {
 		t.Errorf("with -max-msg-sz: %d bytes of output", len(r.stdout))
+	}
+}
+
+// A mistake in the input of a one-request method is found before anything
+// is sent: the server never sees the call.
+func TestBadInputRunsNothingOnTheServer(t *testing.T) {
+	var mu sync.Mutex
+	calls := 0
+	target := startDemo(t, demo.Options{OnCall: func(method string, _ metadata.MD) {
+		if method == "/TestServer/GetRandom" {
+			mu.Lock()
+			calls++
+			mu.Unlock()
+		}
+	}})
+	grpcsh(t, "", target, "call", "GetRandom", "-d", `{"id":"first"}{"id":"second"}`).check(t, 2, "", "takes one request, got more")
+	grpcsh(t, "", target, "call", "GetRandom", "-d", `{"id":"first"} {"id": 7}`).check(t, 2, "")
+	mu.Lock()
+	defer mu.Unlock()
+	if calls != 0 {
+		t.Fatalf("the server ran GetRandom %d times for rejected input", calls)
+	}
+}
+
+// A stream fed from a stdin that stays open still ends at its deadline.
+func TestDeadlineWhileStdinStaysOpen(t *testing.T) {
+	target := startDemo(t, demo.Options{})
+	cmd := exec.Command(binary, target, "call", "Chat", "-d", "@-", "-max-time", "0.5")
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer stdin.Close()
+	io.WriteString(stdin, `{"text":"hi"}`+"\n")
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		ee, ok := err.(*exec.ExitError)
+		if !ok || ee.ExitCode() != 64+4 {
+			t.Fatalf("exit: %v, want 68 (DeadlineExceeded)\nstdout: %s\nstderr: %s", err, out.String(), errOut.String())
+		}
+		if out.String() != "{\"text\":\"you said: hi\",\"seq\":1}\n" {
+			t.Errorf("stdout: %q", out.String())
+		}
+	case <-time.After(10 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("grpcsh waited for stdin past its 0.5s deadline")
 	}
 }
