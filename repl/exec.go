@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -225,20 +224,9 @@ func (x *Executor) header(w io.Writer, cmd *Command) error {
 // formatHeader shows request metadata as "key: value" lines, sorted,
 // secrets redacted and binary values in base64 (as they are written).
 func formatHeader(md metadata.MD) string {
-	md = dynamic.Redact(md)
-	keys := make([]string, 0, len(md))
-	for k := range md {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
 	var b strings.Builder
-	for _, k := range keys {
-		for _, v := range md[k] {
-			if strings.HasSuffix(k, "-bin") {
-				v = base64Of([]byte(v))
-			}
-			fmt.Fprintf(&b, "%s: %s\n", k, v)
-		}
+	for _, kv := range MDLines(md, true) {
+		fmt.Fprintf(&b, "%s: %s\n", kv[0], kv[1])
 	}
 	if b.Len() == 0 {
 		return "(no request metadata)\n"

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
@@ -123,22 +125,46 @@ func FormatStatus(s *Session, st *dynamic.Status) string {
 }
 
 func formatMD(md metadata.MD) string {
-	md = dynamic.Redact(md)
-	keys := make([]string, 0, len(md))
-	for k := range md {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
 	var b strings.Builder
-	for _, k := range keys {
-		for _, v := range md[k] {
-			fmt.Fprintf(&b, "  %s: %s\n", k, v)
-		}
+	for _, kv := range MDLines(md, true) {
+		fmt.Fprintf(&b, "  %s: %s\n", kv[0], kv[1])
 	}
 	if b.Len() == 0 {
 		b.WriteString("  (empty)\n")
 	}
 	return b.String()
+}
+
+// MDLines lists metadata as grpcsh prints it, keys sorted: binary values
+// ("-bin" keys) in base64, control characters in text escaped so that a
+// server cannot write escape sequences to the terminal, and, with redact,
+// secret-looking values hidden.
+func MDLines(md metadata.MD, redact bool) [][2]string {
+	shown := md
+	if redact {
+		shown = dynamic.Redact(md)
+	}
+	keys := make([]string, 0, len(md))
+	for k := range md {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var out [][2]string
+	for _, k := range keys {
+		for i, v := range md[k] {
+			switch {
+			case redact && dynamic.IsSecretKey(k):
+				v = shown[k][i]
+			case strings.HasSuffix(k, "-bin"):
+				v = base64Of([]byte(v))
+			case strings.IndexFunc(v, func(r rune) bool { return r < 0x20 || r == 0x7f || r == utf8.RuneError }) >= 0:
+				q := strconv.Quote(v)
+				v = q[1 : len(q)-1]
+			}
+			out = append(out, [2]string{k, v})
+		}
+	}
+	return out
 }
 
 // CodeName is a status code's canonical name, as the gRPC specification

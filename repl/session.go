@@ -490,20 +490,3 @@ func (s *Session) ServiceNames() ([]string, error) {
 	slices.Sort(out)
 	return out, nil
 }
-
-// RedactedHeader is the request metadata with secrets hidden, for display.
-func (s *Session) RedactedHeader() string {
-	md := dynamic.Redact(s.Header())
-	keys := make([]string, 0, len(md))
-	for k := range md {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	var b strings.Builder
-	for _, k := range keys {
-		for _, v := range md[k] {
-			fmt.Fprintf(&b, "%s: %s\n", k, v)
-		}
-	}
-	return b.String()
-}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
@@ -227,16 +226,9 @@ func mdText(md metadata.MD, have bool, empty string, st Styles) string {
 	if len(md) == 0 {
 		return st.Dim.Render("(none)")
 	}
-	keys := make([]string, 0, len(md))
-	for k := range md {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
 	var b strings.Builder
-	for _, k := range keys {
-		for _, v := range md[k] {
-			b.WriteString(st.Key.Render(k) + ": " + st.Value.Render(v) + "\n")
-		}
+	for _, kv := range repl.MDLines(md, false) {
+		b.WriteString(st.Key.Render(kv[0]) + ": " + st.Value.Render(kv[1]) + "\n")
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
