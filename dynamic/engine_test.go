@@ -576,3 +576,27 @@ func TestExportProtoFilesCompileAgain(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestTextFormatIsOneLinePerMessageAndStable(t *testing.T) {
+	src := filesSource(t)
+	types := dynamic.NewTypes(src)
+	d, _ := src.FindSymbol("showcase.Everything")
+	msg, err := dynamic.ParseJSON(types, d.(protoreflect.MessageDescriptor), []byte(`{"fString":"a  b: c","address":{"city":"Lyon"},"tags":["x","y"]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := dynamic.Formatter{Text: true, Types: types}.Format(msg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `f_string: "a  b: c" address: {city: "Lyon"} tags: "x" tags: "y"`; got != want {
+		t.Errorf("text:\n got %s\nwant %s", got, want)
+	}
+	multi, _ := dynamic.Formatter{Text: true, Multiline: true, Types: types}.Format(msg)
+	if want := "f_string: \"a  b: c\"\naddress: {\n  city: \"Lyon\"\n}\ntags: \"x\"\ntags: \"y\""; multi != want {
+		t.Errorf("multiline text:\n got %q\nwant %q", multi, want)
+	}
+	if _, err := (dynamic.Formatter{Text: true, EmitDefaults: true, Types: types}).Format(msg); !errors.Is(err, dynamic.ErrTextDefaults) {
+		t.Errorf("text with emit-defaults: %v", err)
+	}
+}

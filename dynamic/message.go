@@ -242,9 +242,18 @@ func (l lenientTypes) FindMessageByURL(url string) (protoreflect.MessageType, er
 
 func (f Formatter) format(m proto.Message, resolver protoreflectResolver) (string, error) {
 	if f.Text {
-		opts := prototext.MarshalOptions{Multiline: f.Multiline, EmitUnknown: true, Resolver: resolver, Indent: "  "}
+		if f.EmitDefaults {
+			// The text format has no way to print fields at their zero
+			// value: say so rather than print less than asked.
+			return "", ErrTextDefaults
+		}
+		// A non-empty Indent makes prototext multi-line: only then.
+		opts := prototext.MarshalOptions{Multiline: f.Multiline, EmitUnknown: true, Resolver: resolver}
+		if f.Multiline {
+			opts.Indent = "  "
+		}
 		b, err := opts.Marshal(m)
-		return strings.TrimSpace(string(b)), err
+		return stableText(strings.TrimSpace(string(b))), err
 	}
 	opts := protojson.MarshalOptions{EmitDefaultValues: f.EmitDefaults, UseProtoNames: f.ProtoNames, Multiline: f.Multiline, Resolver: resolver}
 	if f.Multiline {
@@ -255,6 +264,56 @@ func (f Formatter) format(m proto.Message, resolver protoreflectResolver) (strin
 		return "", err
 	}
 	return stableJSON(b, f.Multiline), nil
+}
+
+// ErrTextDefaults is the text format asked to print default values.
+var ErrTextDefaults = errors.New("emit-defaults works with the JSON format only: the text format cannot print fields at their zero value")
+
+// stableText undoes prototext's deliberately random spacing outside quoted
+// strings: one space after each colon, no doubled spaces, each line's
+// indentation kept, so that the text format too is the same on every run.
+func stableText(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	inString, escaped, lineStart := byte(0), false, true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case inString != 0:
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == inString:
+				inString = 0
+			}
+		case c == '"' || c == '\'':
+			inString = c
+		case c == '\n':
+			lineStart = true
+			b.WriteByte(c)
+			continue
+		case c == ':':
+			// Exactly one space after a field name's colon.
+			b.WriteByte(':')
+			for i+1 < len(s) && s[i+1] == ' ' {
+				i++
+			}
+			if i+1 < len(s) && s[i+1] != '\n' {
+				b.WriteByte(' ')
+			}
+			lineStart = false
+			continue
+		case c == ' ' && !lineStart && i > 0 && s[i-1] == ' ':
+			continue
+		}
+		if c != ' ' {
+			lineStart = false
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
 }
 
 // stableJSON undoes protojson's deliberately random spacing (it exists to

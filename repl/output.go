@@ -66,6 +66,9 @@ func ExitCode(err error) int {
 	if errors.As(err, &jsonErr) {
 		return ExitUsage
 	}
+	if errors.Is(err, dynamic.ErrTextDefaults) {
+		return ExitUsage
+	}
 	var configErr *dynamic.ConfigError
 	if errors.As(err, &configErr) {
 		return ExitUsage

@@ -162,6 +162,9 @@ func parseArgs(args []string) (*config, error) {
 	if format != "json" && format != "text" {
 		return nil, fmt.Errorf("-format must be json or text, got %q", format)
 	}
+	if format == "text" && cfg.session.Settings.EmitDefaults {
+		return nil, errors.New("-emit-defaults works with -format json only: the text format cannot print fields at their zero value")
+	}
 	cfg.session.Settings.Format = format
 	cfg.session.Protos, cfg.session.ImportPaths, cfg.session.Protosets = protoFiles, importPaths, sets
 
