@@ -600,3 +600,30 @@ func TestTextFormatIsOneLinePerMessageAndStable(t *testing.T) {
 		t.Errorf("text with emit-defaults: %v", err)
 	}
 }
+
+func TestTrailersOnlyFailureHasNoHeaderEvent(t *testing.T) {
+	_, cc := startDemo(t, demo.Options{})
+	src := dynamic.NewReflectionSource(cc, nil)
+	client := &dynamic.Client{CC: cc, Types: dynamic.NewTypes(src)}
+	for _, tt := range []struct {
+		method, req string
+		headers     int
+	}{
+		{"Fail", `{"code":3}`, 0},
+		{"SayHello", `{"name":"x"}`, 1},
+	} {
+		m, _ := dynamic.FindMethod(src, tt.method)
+		req, _ := dynamic.ParseJSON(client.Types, m.Input(), []byte(tt.req))
+		n := 0
+		if _, err := client.Invoke(context.Background(), dynamic.Call{Method: m}, once(req), func(ev dynamic.Event) {
+			if _, ok := ev.(dynamic.HeaderEvent); ok {
+				n++
+			}
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if n != tt.headers {
+			t.Errorf("%s: %d header events, want %d", tt.method, n, tt.headers)
+		}
+	}
+}

@@ -192,7 +192,9 @@ func (s *Stream) receive(types *Types) {
 		}
 	}()
 	header, err := s.cs.Header()
-	if err == nil {
+	// A trailers-only answer (a call that failed at once) has no headers:
+	// grpc gives nil then, and no HeaderEvent is sent.
+	if err == nil && header != nil {
 		s.events <- HeaderEvent{Header: header, Elapsed: time.Since(s.start)}
 	}
 	var endErr error
