@@ -754,6 +754,10 @@ func (m *appModel) onHistoryResolved(msg historyResolvedMsg) tea.Cmd {
 	if msg.err != nil {
 		return m.setFlash("history: "+msg.err.Error(), true)
 	}
+	if msg.rerun && m.call != nil && m.call.running() {
+		// Refuse before touching the form: what is typed there stays.
+		return m.setFlash("a call is running: esc or ctrl+c cancels it", true)
+	}
 	m.tree.selectMethod(msg.method)
 	m.openForm(msg.method)
 	if len(msg.requests) > 0 {
@@ -763,9 +767,6 @@ func (m *appModel) onHistoryResolved(msg historyResolvedMsg) tea.Cmd {
 	}
 	if !msg.rerun {
 		return tea.Batch(m.setFocus(focusForm), m.setFlash("loaded into the form: edit, then ctrl+s", false))
-	}
-	if m.call != nil && m.call.running() {
-		return m.setFlash("a call is running: esc or ctrl+c cancels it", true)
 	}
 	reqs := msg.requests
 	if len(reqs) == 0 {
