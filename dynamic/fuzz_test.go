@@ -1,6 +1,7 @@
 package dynamic
 
 import (
+	"strings"
 	"testing"
 
 	"google.golang.org/protobuf/types/known/structpb"
@@ -21,6 +22,30 @@ func FuzzParseJSON(f *testing.F) {
 				t.Fatalf("error position %d:%d is past the end of %q", je.Line, je.Col, text)
 			}
 			_ = jsonPathAt([]byte(text), offsetOf([]byte(text), je.Line, je.Col))
+		}
+	})
+}
+
+// FuzzJSONStream: reading concatenated values never panics, and every
+// position it reports lies inside the input.
+func FuzzJSONStream(f *testing.F) {
+	for _, seed := range []string{"{\"a\":1}\n{\"b\":\n2}", "{}{}[]", "\n\n {\"x\": \"é\"} {", `{"a": }`} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		lines := strings.Count(text, "\n") + 1
+		s := NewJSONStream(strings.NewReader(text))
+		for i := 0; i < 1000; i++ {
+			_, line, col, err := s.Next()
+			if err != nil {
+				if je, ok := err.(*JSONError); ok && (je.Line < 1 || je.Line > lines || je.Col < 1) {
+					t.Fatalf("error at %d:%d in a %d-line input: %v", je.Line, je.Col, lines, err)
+				}
+				return
+			}
+			if line < 1 || line > lines || col < 1 {
+				t.Fatalf("value at %d:%d in a %d-line input", line, col, lines)
+			}
 		}
 	})
 }

@@ -170,38 +170,96 @@ func jsonPathAt(data []byte, target int) string {
 }
 
 // JSONStream reads concatenated JSON values (grpcurl's input for streams:
-// objects one after another, with or without newlines) one at a time.
+// objects one after another, with or without newlines) one at a time, and
+// knows where each starts, so that errors point into the whole input.
 type JSONStream struct {
-	dec  *json.Decoder
-	data []byte
-	n    int
+	dec *json.Decoder
+	src *posReader
 }
 
 // NewJSONStream reads from r.
 func NewJSONStream(r io.Reader) *JSONStream {
-	return &JSONStream{dec: json.NewDecoder(r)}
+	src := &posReader{r: r, line: 1, col: 1}
+	return &JSONStream{dec: json.NewDecoder(src), src: src}
 }
 
-// Next returns the next JSON value, io.EOF after the last, or an error that
-// says which message and where.
-func (s *JSONStream) Next() ([]byte, error) {
+// Next returns the next JSON value and the line and column (1-based) where
+// it starts in the input, or io.EOF after the last. A value that is not
+// JSON is a *JSONError with its line:col in the input.
+func (s *JSONStream) Next() ([]byte, int, int, error) {
 	var raw json.RawMessage
 	err := s.dec.Decode(&raw)
 	if errors.Is(err, io.EOF) {
-		return nil, io.EOF
+		return nil, 0, 0, io.EOF
 	}
-	s.n++
 	if err != nil {
 		var syn *json.SyntaxError
-		if errors.As(err, &syn) {
-			return nil, fmt.Errorf("request %d: offset %d: %v", s.n, syn.Offset, err)
+		switch {
+		case errors.As(err, &syn):
+			line, col := s.src.pos(syn.Offset - 1)
+			return nil, 0, 0, &JSONError{Line: line, Col: col, Msg: strings.TrimPrefix(syn.Error(), "json: ")}
+		case errors.Is(err, io.ErrUnexpectedEOF):
+			line, col := s.src.pos(s.src.read)
+			return nil, 0, 0, &JSONError{Line: line, Col: col, Msg: "the input ends inside a JSON value (a missing '}' or ']'?)"}
 		}
-		if errors.Is(err, io.ErrUnexpectedEOF) {
-			return nil, fmt.Errorf("request %d: the input ended inside a JSON value", s.n)
-		}
-		return nil, fmt.Errorf("request %d: %w", s.n, err)
+		return nil, 0, 0, err
 	}
-	return raw, nil
+	end := s.dec.InputOffset()
+	line, col := s.src.pos(end - int64(len(raw)))
+	s.src.forget(end)
+	return raw, line, col, nil
+}
+
+// At moves an error found in a value that starts at line:col of a larger
+// input to that input's coordinates.
+func (e *JSONError) At(line, col int) *JSONError {
+	moved := *e
+	if moved.Line == 1 {
+		moved.Col += col - 1
+	}
+	if moved.Line > 0 {
+		moved.Line += line - 1
+	}
+	return &moved
+}
+
+// posReader keeps the input it has read since the last value, to turn
+// byte offsets into lines and columns without holding a whole stream.
+type posReader struct {
+	r         io.Reader
+	buf       []byte // input from base on
+	base      int64
+	read      int64
+	line, col int // of base
+}
+
+func (p *posReader) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	p.buf = append(p.buf, b[:n]...)
+	p.read += int64(n)
+	return n, err
+}
+
+// pos is the line and column of the byte at off (at or after base).
+func (p *posReader) pos(off int64) (int, int) {
+	line, col := p.line, p.col
+	end := min(max(off-p.base, 0), int64(len(p.buf)))
+	for _, r := range string(p.buf[:end]) {
+		if r == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+	}
+	return line, col
+}
+
+// forget drops the input before off, remembering its position.
+func (p *posReader) forget(off int64) {
+	p.line, p.col = p.pos(off)
+	cut := min(max(off-p.base, 0), int64(len(p.buf)))
+	p.buf = append(p.buf[:0], p.buf[cut:]...)
+	p.base += cut
 }
 
 // Formatter prints messages as JSON or protobuf text.

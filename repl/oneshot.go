@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/grpcsh/grpcsh/dynamic"
 	"google.golang.org/protobuf/proto"
 )
 
@@ -24,32 +25,38 @@ func CallJSON(ctx context.Context, s *Session, method string, in io.Reader, out 
 		in = &ctxReader{ctx: ctx, r: in}
 	}
 	stream := newRequestReader(in)
+	// Errors point at line:col of the whole input; streams also say which
+	// request it was.
 	n := 0
+	label := func(err error) error {
+		if m.IsStreamingClient() {
+			return fmt.Errorf("request %d: %w", n, err)
+		}
+		return err
+	}
 	next := func() (proto.Message, error) {
-		data, err := stream.next()
+		data, line, col, err := stream.next()
 		if errors.Is(err, io.EOF) {
 			if n == 0 && !m.IsStreamingClient() {
 				n++
 				return s.ParseRequest(m, nil)
 			}
-			if n > 1 && !m.IsStreamingClient() {
-				return nil, usageErrorf("%s is a %s method: it takes one request, got %d", m.Name(), kindName(m), n)
-			}
 			return nil, io.EOF
 		}
-		if err != nil {
-			return nil, &UsageError{Msg: err.Error()}
-		}
 		n++
+		if err != nil {
+			return nil, label(err)
+		}
 		if n > 1 && !m.IsStreamingClient() {
-			return nil, usageErrorf("%s is a %s method: it takes one request, got more", m.Name(), kindName(m))
+			return nil, usageErrorf("line %d:%d: a second request, but %s is a %s method: it takes one request, got more", line, col, m.Name(), kindName(m))
 		}
 		msg, err := s.ParseRequest(m, data)
+		var je *dynamic.JSONError
+		if errors.As(err, &je) {
+			err = je.At(line, col)
+		}
 		if err != nil {
-			if n > 1 || m.IsStreamingClient() {
-				return nil, fmt.Errorf("request %d: %w", n, err)
-			}
-			return nil, err
+			return nil, label(err)
 		}
 		return msg, nil
 	}

@@ -18,9 +18,10 @@ func newRequestReader(r io.Reader) *requestReader {
 	return &requestReader{s: dynamic.NewJSONStream(r)}
 }
 
-func (r *requestReader) next() ([]byte, error) {
+// next returns the next request and where it starts in the input.
+func (r *requestReader) next() ([]byte, int, int, error) {
 	if r.s == nil {
-		return nil, io.EOF
+		return nil, 0, 0, io.EOF
 	}
 	return r.s.Next()
 }

@@ -166,6 +166,13 @@ func TestVerboseShowsHeadersAndTrailers(t *testing.T) {
 func TestErrorsPointAtTheCause(t *testing.T) {
 	target := startDemo(t, demo.Options{})
 	dir := t.TempDir()
+	write := func(t *testing.T, name, content string) string {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
 	os.WriteFile(filepath.Join(dir, "bad.proto"), []byte("syntax = \"proto3\";\nmessage M {\n  string s = 1\n}\n"), 0o644)
 	os.WriteFile(filepath.Join(dir, "imp.proto"), []byte("syntax = \"proto3\";\nimport \"other/dep.proto\";\n"), 0o644)
 
@@ -194,6 +201,16 @@ func TestErrorsPointAtTheCause(t *testing.T) {
 		{"-cert without -key", []string{"-cert", "c.pem", target, "list"}, 2, []string{"-cert needs -key"}},
 		{"bad format", []string{"-format", "yaml", target, "list"}, 2, []string{"-format must be json or text"}},
 		{"too many requests for unary", []string{target, "call", "SayHello", "-d", `{}{}`}, 2, []string{"takes one request"}},
+		{"position in a file", []string{target, "call", "SayHello", "-d", "@" + write(t, "r1.json", "\n\n{\"name\": 1}")}, 2,
+			[]string{"grpcsh: line 3:10: name: invalid value for string field name: 1"}},
+		{"position in a stream", []string{target, "call", "Sum", "-d", "{\"value\":1}\n  {\"value\":\"x\"}"}, 2,
+			[]string{`grpcsh: request 2: line 2:12: value: invalid value for int64 field value: "x"`}},
+		{"syntax error", []string{target, "call", "SayHello", "-d", `{"name": }`}, 2,
+			[]string{"grpcsh: line 1:10: invalid character '}' looking for beginning of value"}},
+		{"input ends inside a value", []string{target, "call", "Sum", "-d", "{\"value\":1}\n{\"value\": 2"}, 2,
+			[]string{"grpcsh: request 2: line 2:12: the input ends inside a JSON value"}},
+		{"second request of a unary call", []string{target, "call", "SayHello", "-d", `{"name":"a"}  {"name":"b"}`}, 2,
+			[]string{"grpcsh: line 1:15: a second request, but SayHello is a unary method"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
