@@ -56,8 +56,15 @@ func ParseJSON(types *Types, md protoreflect.MessageDescriptor, data []byte) (*d
 
 var protojsonPos = regexp.MustCompile(`^(?:proto: )?(?:syntax error )?\(line (\d+):(\d+)\): (.*)$`)
 
+// LocateJSONError turns an error protojson made while reading data into a
+// JSONError: its line and column (in characters, as protojson counts
+// them), the field path there, and the message without protojson's prefix.
+func LocateJSONError(data []byte, err error) *JSONError {
+	return jsonError(data, err)
+}
+
 // jsonError turns protojson's error into a JSONError with the field path.
-func jsonError(data []byte, err error) error {
+func jsonError(data []byte, err error) *JSONError {
 	text := strings.ReplaceAll(err.Error(), "\u00a0", " ")
 	m := protojsonPos.FindStringSubmatch(text)
 	if m == nil && strings.Contains(text, "unexpected EOF") {

@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"regexp"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -17,6 +15,8 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/types/dynamicpb"
+
+	"github.com/grpcsh/grpcsh/dynamic"
 )
 
 // formJSONError is an error in JSON text, with the position (1-based line and
@@ -43,24 +43,6 @@ func formPosition(text []byte, off int) (int, int) {
 	return line, utf8.RuneCount(before[start:]) + 1
 }
 
-// formByteOffset converts a protojson (line, byte column) into a byte offset.
-func formByteOffset(text []byte, line, col int) int {
-	off := 0
-	for l := 1; l < line; l++ {
-		i := bytes.IndexByte(text[off:], '\n')
-		if i < 0 {
-			return len(text)
-		}
-		off += i + 1
-	}
-	return min(len(text), off+max(0, col-1))
-}
-
-// protojson prefixes "proto:" and a space that is randomly a no-break space.
-var formProtoJSONPosRE = regexp.MustCompile(`^(?:proto:[\s\x{00a0}]*)?(?:\(line (\d+):(\d+)\):[\s\x{00a0}]*|syntax error \(line (\d+):(\d+)\):[\s\x{00a0}]*)`)
-
-var formProtoPrefixRE = regexp.MustCompile(`^proto:[\s\x{00a0}]*`)
-
 // formJSONProblem turns an error of encoding/json or protojson on text into a
 // formJSONError pointing at a line and column. With singleLine, the message
 // names only the column (the text is one input line).
@@ -79,19 +61,9 @@ func formJSONProblem(text []byte, err error, singleLine bool) error {
 	case errors.As(err, &te):
 		je.Line, je.Col = formPosition(text, int(te.Offset))
 	default:
-		msg := err.Error()
-		if m := formProtoJSONPosRE.FindStringSubmatch(msg); m != nil {
-			ls, cs := m[1], m[2]
-			if ls == "" {
-				ls, cs = m[3], m[4]
-			}
-			l, _ := strconv.Atoi(ls)
-			c, _ := strconv.Atoi(cs)
-			// protojson counts columns in bytes; recount in characters.
-			je.Line, je.Col = formPosition(text, formByteOffset(text, l, c))
-			msg = msg[len(m[0]):]
-		}
-		je.Msg = formProtoPrefixRE.ReplaceAllString(msg, "")
+		// protojson's errors: the engine reads their position.
+		de := dynamic.LocateJSONError(text, err)
+		je.Line, je.Col, je.Msg = de.Line, de.Col, de.Msg
 	}
 	if singleLine && je.Line != 0 {
 		return fmt.Errorf("invalid JSON at column %d: %s", je.Col, je.Msg)

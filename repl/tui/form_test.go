@@ -905,6 +905,8 @@ func TestFormJSONErrors(t *testing.T) {
 		{"trailing", "{}\n{}", 2, 1, "after top-level value"},
 		{"not an object", "[1]", 1, 1, "must be a JSON object"},
 		{"wide chars", "{\"fString\": \"éé\", \"fInt32\": x}", 1, 29, "invalid character 'x'"},
+		// protojson counts columns in characters, not bytes.
+		{"wide chars, bad value", "{\"fString\": \"éé\", \"fInt32\": \"x\"}", 1, 29, "invalid value for int32 field fInt32"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
