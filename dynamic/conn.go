@@ -246,6 +246,10 @@ func connNew(cfg ConnConfig) (*Conn, error) {
 // grpc.ClientConnInterface users.
 func (c *Conn) ClientConn() *grpc.ClientConn { return c.cc }
 
+// Explain rewords err when it comes from this connection failing (see
+// ExplainConnError); other errors come back unchanged.
+func (c *Conn) Explain(err error) error { return ExplainConnError(err, c.settings.cfg) }
+
 // TLS says whether the connection is secured with TLS (else plaintext).
 func (c *Conn) TLS() bool { return c.settings.useTLS }
 

@@ -23,6 +23,10 @@ import (
 type Client struct {
 	CC    grpc.ClientConnInterface
 	Types *Types
+	// Explain, when set, rewords a call's error when the connection is to
+	// blame (see Conn.Explain), so that a connection breaking during a call
+	// says what happened and what to do.
+	Explain func(error) error
 }
 
 // Call is one RPC to start.
@@ -70,6 +74,7 @@ func (EndEvent) isEvent()     {}
 // until it is closed after the EndEvent. Cancel ends the call at once.
 type Stream struct {
 	ctx      context.Context // the call's own: its deadline and cancel
+	explain  func(error) error
 	timeout  time.Duration
 	method   protoreflect.MethodDescriptor
 	cs       grpc.ClientStream
@@ -116,6 +121,7 @@ func (c *Client) Start(ctx context.Context, call Call) (*Stream, error) {
 		return s, nil
 	}
 	s.cs = cs
+	s.explain = c.Explain
 	go s.receive(c.Types)
 	return s, nil
 }
@@ -216,6 +222,9 @@ func (s *Stream) receive(types *Types) {
 	}
 	if err != nil && !errors.Is(err, io.EOF) {
 		endErr = err
+	}
+	if endErr != nil && s.explain != nil && status.Code(endErr) == codes.Unavailable {
+		endErr = s.explain(endErr)
 	}
 	st := s.ownEnd(status.Convert(endErr))
 	if st.Code() == codes.ResourceExhausted && strings.Contains(st.Message(), "received message larger than max") {

@@ -139,6 +139,7 @@ func (s *Session) setSource(src dynamic.Source) {
 	s.client = &dynamic.Client{Types: s.types}
 	if s.conn != nil {
 		s.client.CC = s.conn.ClientConn()
+		s.client.Explain = s.conn.Explain
 	}
 	s.methods = map[string]protoreflect.MethodDescriptor{}
 }

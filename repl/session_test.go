@@ -119,3 +119,45 @@ func TestNextCallWorksAfterTheServerComesBack(t *testing.T) {
 		t.Fatalf("after the server came back: %v", err)
 	}
 }
+
+// A connection that breaks during a call is explained, not reported as
+// grpc's bare "error reading from server: EOF".
+func TestAConnectionBrokenMidCallIsExplained(t *testing.T) {
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := demo.Start(lis, demo.Options{})
+	defer srv.Stop(0)
+	ctx := context.Background()
+	s, err := repl.NewSession(ctx, repl.Options{Conn: dynamic.ConnConfig{Target: srv.Target()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	first := make(chan struct{})
+	out := &repl.Output{Out: &firstLine{ch: first}, Err: &bytes.Buffer{}}
+	go func() {
+		<-first
+		srv.Stop(0) // no grace: the connection is cut mid-stream
+	}()
+	err = repl.CallJSON(ctx, s, "showcase.Showcase/Count", strings.NewReader(`{"count":1000,"interval":"0.01s"}`), out)
+	var rpc *repl.RPCError
+	if !errors.As(err, &rpc) || rpc.Status.Code() != codes.Unavailable {
+		t.Fatalf("cut mid-stream: %v, want Unavailable", err)
+	}
+	if msg := rpc.Status.Message(); !strings.Contains(msg, "broke during the call") || !strings.Contains(msg, "the next call reconnects") {
+		t.Fatalf("message %q does not explain the broken connection", msg)
+	}
+}
+
+// firstLine signals once the first response has been printed.
+type firstLine struct {
+	once sync.Once
+	ch   chan struct{}
+}
+
+func (f *firstLine) Write(p []byte) (int, error) {
+	f.once.Do(func() { close(f.ch) })
+	return len(p), nil
+}
