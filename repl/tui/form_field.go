@@ -301,16 +301,6 @@ func newFormMsg(md protoreflect.MessageDescriptor) *formMsg {
 	return fm
 }
 
-// field returns the form field of fd (by number).
-func (fm *formMsg) field(num protoreflect.FieldNumber) *formField {
-	for _, f := range fm.fields {
-		if f.fd.Number() == num {
-			return f
-		}
-	}
-	return nil
-}
-
 // setField marks an explicit-presence field as set; in a oneof it clears the
 // other members (their text is kept for when the user switches back).
 func (fm *formMsg) setField(f *formField) {

@@ -189,3 +189,13 @@ func (d *formDriver) rowAt(path string) formRow {
 	d.t.Fatalf("no row %q", path)
 	return formRow{}
 }
+
+// field returns the form field of fd (by number).
+func (fm *formMsg) field(num protoreflect.FieldNumber) *formField {
+	for _, f := range fm.fields {
+		if f.fd.Number() == num {
+			return f
+		}
+	}
+	return nil
+}
