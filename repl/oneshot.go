@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/grpcsh/grpcsh/dynamic"
 	"google.golang.org/protobuf/proto"
@@ -20,11 +21,11 @@ func CallJSON(ctx context.Context, s *Session, method string, in io.Reader, out 
 	if err != nil {
 		return err
 	}
-	if in != nil {
-		// Reading stdin must not outlive Ctrl-C or the call's deadline.
-		in = &ctxReader{ctx: ctx, r: in}
+	if in == nil {
+		in = strings.NewReader("") // no -d: the empty request, below
 	}
-	stream := newRequestReader(in)
+	// Reading stdin must not outlive Ctrl-C or the call's deadline.
+	stream := dynamic.NewJSONStream(&ctxReader{ctx: ctx, r: in})
 	// Errors point at line:col of the whole input; streams also say which
 	// request it was.
 	n := 0
@@ -35,7 +36,7 @@ func CallJSON(ctx context.Context, s *Session, method string, in io.Reader, out 
 		return err
 	}
 	next := func() (proto.Message, error) {
-		data, line, col, err := stream.next()
+		data, line, col, err := stream.Next()
 		if errors.Is(err, io.EOF) {
 			if n == 0 && !m.IsStreamingClient() {
 				n++
@@ -48,7 +49,7 @@ func CallJSON(ctx context.Context, s *Session, method string, in io.Reader, out 
 			return nil, label(err)
 		}
 		if n > 1 && !m.IsStreamingClient() {
-			return nil, usageErrorf("line %d:%d: a second request, but %s is a %s method: it takes one request, got more", line, col, m.Name(), kindName(m))
+			return nil, usageErrorf("line %d:%d: a second request, but %s is a %s method: it takes one request, got more", line, col, m.Name(), dynamic.RPCKind(m))
 		}
 		msg, err := s.ParseRequest(m, data)
 		var je *dynamic.JSONError
