@@ -103,6 +103,9 @@ func Listen(addr string) (net.Listener, error) {
 	return net.Listen("tcp", addr)
 }
 
+// Addr is the address the server listens on.
+func (s *Server) Addr() net.Addr { return s.addr }
+
 // Target is the address as a gRPC client dials it.
 func (s *Server) Target() string {
 	if s.addr.Network() == "unix" {
