@@ -138,10 +138,13 @@ var mdSecretExact = map[string]bool{
 }
 
 // mdSecretParts are substrings of header names that carry credentials:
-// x-auth-token, x-csrf-token, client-secret, x-goog-api-key, db-password...
-// "authorization" and "cookie" are here too, so that a server echoing them
-// under another name (trailer-authorization, x-forwarded-cookie) is hidden.
-var mdSecretParts = []string{"authorization", "cookie", "token", "secret", "password", "passwd", "api-key", "apikey", "api_key", "credential", "session", "private-key", "signature"}
+// x-auth-token, x-csrf-token, client-secret, x-goog-api-key, db-password,
+// x-private, x-session-id, oauth-state... "auth" covers authorization and
+// every *auth* spelling, so that a server echoing a credential under another
+// name (trailer-authorization, x-forwarded-cookie) is hidden. It errs on the
+// side of hiding: a shown secret can't be taken back, a hidden value can be
+// revealed on purpose.
+var mdSecretParts = []string{"auth", "cookie", "token", "secret", "password", "passwd", "api-key", "apikey", "api_key", "credential", "session", "private", "signature"}
 
 // IsSecretKey says a header name looks like it carries a credential, so
 // that history, logs and transcripts show it redacted (see Redact).

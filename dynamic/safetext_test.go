@@ -1,0 +1,24 @@
+package dynamic
+
+import "testing"
+
+func TestSafeTextEscapesEverythingATerminalActsOn(t *testing.T) {
+	for _, tc := range []struct{ in, text, line string }{
+		{"plain ascii", "plain ascii", "plain ascii"},
+		{"héllo 世界", "héllo 世界", "héllo 世界"},
+		{"a\nb\tc", "a\nb\tc", `a\nb\tc`},
+		{"osc52 \x1b]52;c;aGk=\x07", `osc52 \x1b]52;c;aGk=\x07`, `osc52 \x1b]52;c;aGk=\x07`},
+		{"title \x1b]0;pwned\x1b\\", `title \x1b]0;pwned\x1b\`, `title \x1b]0;pwned\x1b\`},
+		{"csi \u009b2J", `csi \u009b2J`, `csi \u009b2J`},
+		{"cr\rdel\x7f", `cr\rdel\x7f`, `cr\rdel\x7f`},
+		{"bad \xff utf8", `bad \xff utf8`, `bad \xff utf8`},
+		{"bidi \u202eevil", `bidi \u202eevil`, `bidi \u202eevil`},
+	} {
+		if got := SafeText(tc.in); got != tc.text {
+			t.Errorf("SafeText(%q) = %q, want %q", tc.in, got, tc.text)
+		}
+		if got := SafeLine(tc.in); got != tc.line {
+			t.Errorf("SafeLine(%q) = %q, want %q", tc.in, got, tc.line)
+		}
+	}
+}
