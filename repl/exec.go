@@ -131,40 +131,15 @@ func (x *Executor) connect(ctx context.Context, cmd *Command) error {
 			return &UsageError{Msg: "not connected yet: connect needs a TARGET"}
 		}
 	}
+	given := map[string]bool{}
 	for _, f := range cmd.Flags {
-		var err error
-		switch f.Name {
-		case "plaintext":
-			cfg.Security = dynamic.SecurityPlaintext
-		case "tls":
-			cfg.Security = dynamic.SecurityTLS
-		case "insecure":
-			cfg.Insecure = true
-		case "unix":
-			cfg.Unix = true
-		case "authority":
-			cfg.Authority = f.Value
-		case "cacert":
-			cfg.CACert = f.Value
-		case "cert":
-			cfg.Cert = f.Value
-		case "key":
-			cfg.Key = f.Value
-		case "connect-timeout":
-			cfg.ConnectTimeout, err = ParseDeadline(f.Value)
-		case "keepalive-time":
-			cfg.KeepaliveTime, err = ParseDeadline(f.Value)
-		case "max-msg-sz":
-			cfg.MaxMsgSize, err = strconv.Atoi(f.Value)
-			if err != nil || cfg.MaxMsgSize < 0 {
-				err = fmt.Errorf("expected a number of bytes, found %q", f.Value)
-			}
-		case "user-agent":
-			cfg.UserAgent = f.Value
-		}
-		if err != nil {
+		if err := SetConnFlag(&cfg, f.Name, f.Value); err != nil {
 			return &SyntaxError{Pos: f.Pos, Msg: fmt.Sprintf("connect: -%s: %v", f.Name, err)}
 		}
+		given[f.Name] = true
+	}
+	if err := checkConnFlags(given); err != nil {
+		return &UsageError{Msg: err.Error()}
 	}
 	if cfg.Security == dynamic.SecurityPlaintext && (cfg.Insecure || cfg.CACert != "" || cfg.Cert != "") {
 		return &UsageError{Msg: "-plaintext cannot go with -insecure, -cacert or -cert (they are TLS options)"}

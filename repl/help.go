@@ -19,22 +19,6 @@ type cmdSpec struct {
 	Flags map[string]bool
 }
 
-// connectFlags are the flags of `connect`, named as grpcurl names them.
-var connectFlags = map[string]bool{
-	"plaintext":       false,
-	"tls":             false,
-	"insecure":        false,
-	"unix":            false,
-	"authority":       true,
-	"cacert":          true,
-	"cert":            true,
-	"key":             true,
-	"connect-timeout": true,
-	"keepalive-time":  true,
-	"max-msg-sz":      true,
-	"user-agent":      true,
-}
-
 // commands is the language, in the order `help` lists it.
 var commands = []*cmdSpec{
 	{
@@ -46,21 +30,11 @@ with nothing at all, shows the current target and its state (like status).
 The old connection is closed once the new one is up. Descriptors are
 fetched again from the new server.
 
-  -plaintext         no TLS
-  -tls               TLS even to a loopback address
-  -insecure          TLS without checking the server's certificate
-  -authority NAME    the :authority header and the TLS server name
-  -cacert FILE       trust only this CA (PEM)
-  -cert FILE -key FILE   client certificate (mTLS)
-  -unix              TARGET is a unix socket path
-  -connect-timeout DUR   give up connecting after DUR (e.g. 5s)
-  -keepalive-time DUR    ping the server after DUR of silence
-  -max-msg-sz BYTES      the largest message sent or received
-  -user-agent TEXT       goes before gRPC's own user agent
+` + connFlagsHelp() + `
 
 Example:
   connect 127.0.0.1:8888 -plaintext`,
-		MaxArgs: 1, Flags: connectFlags,
+		MaxArgs: 1, Flags: connFlagSpecs(),
 	},
 	{
 		Name: "status", Summary: "show the current target and the state of the connection",
