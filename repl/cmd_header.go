@@ -1,16 +1,40 @@
 package repl
 
 import (
-	"errors"
+	"context"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/grpcsh/grpcsh/dynamic"
+	"google.golang.org/grpc/metadata"
 )
+
+func init() {
+	register(&cmdSpec{
+		Name: "header", Order: 80, Aliases: []string{"headers", "metadata"}, Usage: "[KEY: VALUE] | -a KEY: VALUE | -d KEY...",
+		Summary: "set, add or delete request metadata for the following calls; alone, show it",
+		Help: `  header KEY: VALUE     set KEY (replacing any values it had); KEY=VALUE works too
+  header -a KEY: VALUE  add one more value to KEY
+  header -d KEY...      delete keys
+  header                show the metadata, secrets redacted
+
+Keys are lower-cased. Binary keys end in -bin. Use ${VAR} to keep secrets
+out of scripts:
+  header authorization: Bearer ${TOKEN}`,
+		MaxArgs: -1,
+		parse:   (*Parser).headerCommand,
+		run:     func(_ context.Context, x *Executor, cmd *Command) error { return x.header(x.Out.Out, cmd) },
+	})
+}
 
 // headerCommand parses header's words: nothing (show), -d KEY..., or
 // [-a] KEY: VALUE (also KEY=VALUE). Args become [key, value] or the keys.
-func (p *Parser) headerCommand(cmd *Command, ws []Word) error {
+func (p *Parser) headerCommand(cmd *Command) error {
+	ws, err := p.words()
+	if err != nil {
+		return err
+	}
 	if len(ws) == 0 {
 		return nil
 	}
@@ -23,8 +47,8 @@ func (p *Parser) headerCommand(cmd *Command, ws []Word) error {
 			}
 			for _, w := range ws[1:] {
 				key := strings.ToLower(strings.TrimSuffix(w.Text, ":"))
-				if err := checkHeaderKey(key); err != nil {
-					return p.errorf(w.Pos, "header -d: %v", err)
+				if err := dynamic.CheckHeaderKey(key); err != nil {
+					return p.errorf(w.Pos, "header -d %q: %v", key, err)
 				}
 				cmd.Args = append(cmd.Args, Word{Text: key, Pos: w.Pos})
 			}
@@ -63,15 +87,38 @@ func (p *Parser) headerCommand(cmd *Command, ws []Word) error {
 	return nil
 }
 
-// checkHeaderKey checks a metadata key as gRPC allows them.
-func checkHeaderKey(key string) error {
-	if key == "" {
-		return errors.New("the KEY is empty (expected KEY: VALUE)")
+func (x *Executor) header(w io.Writer, cmd *Command) error {
+	s := x.Session
+	flag := ""
+	if len(cmd.Flags) > 0 {
+		flag = cmd.Flags[0].Name
 	}
-	for _, r := range key {
-		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
-			return fmt.Errorf("invalid character %q in key %q (keys take a-z, 0-9, -, _ and .)", r, key)
+	switch {
+	case flag == "d":
+		for _, k := range cmd.Args {
+			s.DelHeader(k.Text)
 		}
+	case len(cmd.Args) == 0:
+		_, err := io.WriteString(w, formatHeader(s.Header()))
+		return err
+	case flag == "a":
+		key := cmd.Arg(0)
+		s.SetHeader(key, append(s.Header().Get(key), cmd.Arg(1))...)
+	default:
+		s.SetHeader(cmd.Arg(0), cmd.Arg(1))
 	}
 	return nil
+}
+
+// formatHeader shows request metadata as "key: value" lines, sorted,
+// secrets redacted and binary values in base64 (as they are written).
+func formatHeader(md metadata.MD) string {
+	var b strings.Builder
+	for _, kv := range MDLines(md, true) {
+		fmt.Fprintf(&b, "%s: %s\n", kv[0], kv[1])
+	}
+	if b.Len() == 0 {
+		return "(no request metadata)\n"
+	}
+	return b.String()
 }

@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"slices"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -341,15 +340,8 @@ func (p *Parser) command() (cmd *Command, err error) {
 		return nil, p.errorf(start, "unknown command %q%s", nameW.Text, didYouMean(nameW.Text, commandNames()))
 	}
 	cmd = &Command{Name: spec.Name, As: nameW.Text, Pos: start, Src: src}
-	switch spec.Name {
-	case "call", "explain":
-		return cmd, p.callCommand(cmd)
-	case "header":
-		ws, err := p.words()
-		if err != nil {
-			return nil, err
-		}
-		return cmd, p.headerCommand(cmd, ws)
+	if spec.parse != nil {
+		return cmd, spec.parse(p, cmd)
 	}
 	ws, err := p.words()
 	if err != nil {
@@ -393,23 +385,8 @@ func (p *Parser) command() (cmd *Command, err error) {
 		}
 		return nil, p.errorf(extra.Pos, "unexpected argument %q (usage: %s %s)", extra.Text, spec.Name, spec.Usage)
 	}
-	switch spec.Name {
-	case "set", "unset":
-		err = p.checkSetting(cmd)
-	case "help":
-		if len(cmd.Args) == 1 {
-			w := cmd.Args[0]
-			if _, ok := commandByName[strings.ToLower(w.Text)]; !ok {
-				err = p.errorf(w.Pos, "help: unknown command %q%s", w.Text, didYouMean(w.Text, commandNames()))
-			}
-		}
-	case "exit":
-		if len(cmd.Args) == 1 {
-			w := cmd.Args[0]
-			if n, e := strconv.Atoi(w.Text); e != nil || n < 0 || n > 255 {
-				err = p.errorf(w.Pos, "exit: expected a code within 0..255, found %q", w.Text)
-			}
-		}
+	if spec.check != nil {
+		err = spec.check(p, cmd)
 	}
 	if err != nil {
 		return nil, err
