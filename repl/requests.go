@@ -350,6 +350,14 @@ func (p *Parser) readValue(b *Body) (req Request, ok bool, err error) {
 				consume()
 				continue
 			}
+			if !expanded && strings.HasPrefix(p.text[p.off:], "\ufeff") {
+				// A byte-order mark (a file pasted from some editors)
+				// is no part of the JSON.
+				p.advance()
+				p.advance()
+				p.advance()
+				continue
+			}
 			started = true
 			req.Pos = pos
 		}
