@@ -23,9 +23,9 @@ func TestParseJSONLoneSurrogate(t *testing.T) {
 		{`{"fString": "\ud800"}`, "\ufffd"},
 		{`{"fString": "a\udc00b"}`, "a\ufffdb"},
 		{`{"fString": "\ud800\u0041"}`, "\ufffdA"},
-		{`{"fString": "\ud83d\ude00"}`, "😀"},             // a pair stays a pair
-		{`{"fString": "\\ud800"}`, `\ud800`},              // an escaped backslash, no escape
-		{`{"fString": "x\"\ud800"}`, "x\"\ufffd"},         // after another escape
+		{`{"fString": "\ud83d\ude00"}`, "😀"},               // a pair stays a pair
+		{`{"fString": "\\ud800"}`, `\ud800`},               // an escaped backslash, no escape
+		{`{"fString": "x\"\ud800"}`, "x\"\ufffd"},          // after another escape
 		{`{"tags": ["\udbff", "\udfff\ud800"]}`, "\ufffd"}, // several
 	}
 	for _, tt := range tests {
@@ -78,9 +78,9 @@ func TestJSONByteOrderMarkIsSkipped(t *testing.T) {
 		}
 		want := map[string]string{
 			"\ufeff{\"a\": 1}\n{\"b\": 2}": `{"a": 1}|{"b": 2}`,
-			"\ufeff":                        "",
-			"\xef\xbb":                      "ERR line 1:1: invalid character 'ï' looking for beginning of value",
-			"{\"a\": 1}":                    `{"a": 1}`,
+			"\ufeff":                       "",
+			"\xef\xbb":                     "ERR line 1:1: invalid character 'ï' looking for beginning of value",
+			"{\"a\": 1}":                   `{"a": 1}`,
 		}[in]
 		if strings.Join(got, "|") != want {
 			t.Errorf("stream %q: got %q, want %q", in, strings.Join(got, "|"), want)
