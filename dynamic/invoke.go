@@ -86,10 +86,32 @@ type Stream struct {
 	closed   bool
 	sendErr  error
 	received int
+	openErr  error // why the stream did not open (cs is nil)
 }
 
 // Start begins a call. It does not wait for the server.
 func (c *Client) Start(ctx context.Context, call Call) (*Stream, error) {
+	s, err := c.open(ctx, call)
+	if err != nil {
+		return nil, err
+	}
+	s.events = make(chan Event, 64)
+	if s.cs == nil {
+		// The call never started (no connection, deadline...): report it
+		// as an ended call so callers have one path.
+		go func() {
+			s.events <- s.failedToStart(c.Types)
+			close(s.events)
+		}()
+		return s, nil
+	}
+	go s.receive(c.Types)
+	return s, nil
+}
+
+// open starts the call's gRPC stream; s.cs is nil (and s.openErr says why)
+// when it could not start.
+func (c *Client) open(ctx context.Context, call Call) (*Stream, error) {
 	m := call.Method
 	if m == nil {
 		return nil, errors.New("no method")
@@ -108,22 +130,54 @@ func (c *Client) Start(ctx context.Context, call Call) (*Stream, error) {
 		ServerStreams: m.IsStreamingServer(),
 		ClientStreams: m.IsStreamingClient(),
 	}
-	s := &Stream{ctx: ctx, timeout: call.Timeout, method: m, cancel: cancel, events: make(chan Event, 64), start: time.Now()}
+	s := &Stream{ctx: ctx, timeout: call.Timeout, method: m, cancel: cancel, start: time.Now(), explain: c.Explain}
 	cs, err := c.CC.NewStream(ctx, desc, "/"+MethodPath(m), call.CallOptions...)
 	if err != nil {
-		// The call never started (no connection, deadline...): report it
-		// as an ended call so callers have one path.
-		go func() {
-			s.events <- EndEvent{Status: c.DecodeStatus(s.ownEnd(status.Convert(err))), Elapsed: time.Since(s.start)}
-			close(s.events)
-			cancel()
-		}()
+		s.openErr = err
 		return s, nil
 	}
 	s.cs = cs
-	s.explain = c.Explain
-	go s.receive(c.Types)
 	return s, nil
+}
+
+// failedToStart is the EndEvent of a call whose stream did not open.
+func (s *Stream) failedToStart(types *Types) EndEvent {
+	defer s.cancel()
+	return EndEvent{Status: DecodeStatusWith(types, s.ownEnd(status.Convert(s.openErr))), Elapsed: time.Since(s.start)}
+}
+
+// InvokeOne runs a call that takes one request (unary or server stream)
+// on the calling goroutine, handing its events to onEvent as they come:
+// the same events, in the same order, as Start and Events give, without
+// the goroutines and channel a call with a request stream needs. For a
+// script's unary call those were most of the cost over a generated stub
+// (bench/run, BenchmarkScriptVsStub). An error from onEvent cancels the
+// call and is returned.
+func (c *Client) InvokeOne(ctx context.Context, call Call, req proto.Message, onEvent func(Event) error) error {
+	if call.Method != nil && call.Method.IsStreamingClient() {
+		return fmt.Errorf("%s is a %s method: InvokeOne sends one request", call.Method.Name(), RPCKind(call.Method))
+	}
+	s, err := c.open(ctx, call)
+	if err != nil {
+		return err
+	}
+	if s.cs == nil {
+		return onEvent(s.failedToStart(c.Types))
+	}
+	if err := s.Send(req); err != nil {
+		s.mu.Lock()
+		local := s.sendErr == nil // refused before it reached gRPC
+		s.mu.Unlock()
+		if local {
+			s.cancel()
+			return err
+		}
+		// Otherwise the server ended the call: its status says why.
+	} else if err := s.CloseSend(); err != nil {
+		s.cancel()
+		return err
+	}
+	return s.receiveAll(c.Types, onEvent)
 }
 
 // Method is the method being called.
@@ -190,18 +244,29 @@ func (s *Stream) Sent() int {
 
 func (s *Stream) receive(types *Types) {
 	defer close(s.events)
+	s.receiveAll(types, func(ev Event) error {
+		s.events <- ev
+		return nil
+	})
+}
+
+// receiveAll reads the call to its end, handing each event to emit. An
+// error from emit cancels the call and is returned.
+func (s *Stream) receiveAll(types *Types, emit func(Event) error) (emitErr error) {
 	defer s.cancel()
 	// A bug here must end the call with an error, not the process.
 	defer func() {
 		if r := recover(); r != nil {
-			s.events <- EndEvent{Status: DecodeStatusWith(types, status.Newf(codes.Internal, "grpcsh internal error: %v", r)), Elapsed: time.Since(s.start)}
+			emitErr = emit(EndEvent{Status: DecodeStatusWith(types, status.Newf(codes.Internal, "grpcsh internal error: %v", r)), Elapsed: time.Since(s.start)})
 		}
 	}()
 	header, err := s.cs.Header()
 	// A trailers-only answer (a call that failed at once) has no headers:
 	// grpc gives nil then, and no HeaderEvent is sent.
 	if err == nil && header != nil {
-		s.events <- HeaderEvent{Header: header, Elapsed: time.Since(s.start)}
+		if err := emit(HeaderEvent{Header: header, Elapsed: time.Since(s.start)}); err != nil {
+			return err
+		}
 	}
 	var endErr error
 	for err == nil {
@@ -213,7 +278,9 @@ func (s *Stream) receive(types *Types) {
 			break
 		}
 		s.received++
-		s.events <- MessageEvent{Message: msg, Index: s.received, Elapsed: time.Since(s.start)}
+		if err := emit(MessageEvent{Message: msg, Index: s.received, Elapsed: time.Since(s.start)}); err != nil {
+			return err
+		}
 		if !s.method.IsStreamingServer() {
 			// grpc has already checked that nothing follows the one
 			// response; the status is final.
@@ -231,13 +298,13 @@ func (s *Stream) receive(types *Types) {
 		// grpc's own receive limit, not the server's: say how to raise it.
 		st = status.New(st.Code(), st.Message()+"; raise grpcsh's limit with -max-msg-sz BYTES")
 	}
-	s.events <- EndEvent{
+	return emit(EndEvent{
 		Status:   DecodeStatusWith(types, st),
 		Trailer:  s.cs.Trailer(),
 		Elapsed:  time.Since(s.start),
 		Sent:     s.Sent(),
 		Received: s.received,
-	}
+	})
 }
 
 // ownEnd words a status that grpcsh itself caused, its deadline or a
