@@ -363,7 +363,10 @@ func (s *Session) prepare(ctx context.Context, m protoreflect.MethodDescriptor) 
 		return nil, dynamic.Call{}, err
 	}
 	s.mu.Lock()
-	client, header, deadline := s.client, s.header.Copy(), s.settings.Deadline
+	client, header, deadline := s.client, s.header, s.settings.Deadline
+	if len(header) > 0 {
+		header = header.Copy() // header may change while the call runs
+	}
 	s.mu.Unlock()
 	return client, dynamic.Call{Method: m, Header: header, Timeout: deadline}, nil
 }
