@@ -1,4 +1,4 @@
-package tui
+package form
 
 import (
 	"strings"
@@ -13,19 +13,19 @@ import (
 	"google.golang.org/protobuf/types/dynamicpb"
 )
 
-// formEverything is the descriptor with a field of every kind.
-func formEverything() protoreflect.MessageDescriptor {
+// everything is the descriptor with a field of every kind.
+func everything() protoreflect.MessageDescriptor {
 	return showcasepb.File_showcase_proto.Messages().ByName("Everything")
 }
 
-// formDriver drives a FormModel with key messages, as the program would.
-type formDriver struct {
+// driver drives a Model with key messages, as the program would.
+type driver struct {
 	t    *testing.T
-	m    FormModel
+	m    Model
 	cmds []tea.Cmd
 }
 
-func newFormDriver(t *testing.T, opts FormOptions) *formDriver {
+func newFormDriver(t *testing.T, opts Options) *driver {
 	t.Helper()
 	if opts.Width == 0 {
 		opts.Width, opts.Height = 100, 30
@@ -33,14 +33,14 @@ func newFormDriver(t *testing.T, opts FormOptions) *formDriver {
 	if opts.Profile == colorprofile.Unknown {
 		opts.Profile = colorprofile.NoTTY
 	}
-	m := NewForm(formEverything(), opts)
+	m := New(everything(), opts)
 	m.Focus()
-	return &formDriver{t: t, m: m}
+	return &driver{t: t, m: m}
 }
 
-// formKeyMsg turns a key name ("enter", "ctrl+j", "shift+up", "J", "x") into
+// keyMsg turns a key name ("enter", "ctrl+j", "shift+up", "J", "x") into
 // the message Bubble Tea delivers for it.
-func formKeyMsg(name string) tea.KeyPressMsg {
+func keyMsg(name string) tea.KeyPressMsg {
 	special := map[string]rune{
 		"enter": tea.KeyEnter, "esc": tea.KeyEscape, "tab": tea.KeyTab, "space": tea.KeySpace,
 		"up": tea.KeyUp, "down": tea.KeyDown, "left": tea.KeyLeft, "right": tea.KeyRight,
@@ -83,7 +83,7 @@ func formKeyMsg(name string) tea.KeyPressMsg {
 	return tea.KeyPressMsg{Code: r, Text: rest}
 }
 
-func (d *formDriver) send(msgs ...tea.Msg) {
+func (d *driver) send(msgs ...tea.Msg) {
 	d.t.Helper()
 	for _, msg := range msgs {
 		var cmd tea.Cmd
@@ -95,32 +95,32 @@ func (d *formDriver) send(msgs ...tea.Msg) {
 }
 
 // keys presses named keys.
-func (d *formDriver) keys(names ...string) {
+func (d *driver) keys(names ...string) {
 	d.t.Helper()
 	for _, n := range names {
-		d.send(formKeyMsg(n))
+		d.send(keyMsg(n))
 	}
 }
 
 // typ types text one key at a time.
-func (d *formDriver) typ(s string) {
+func (d *driver) typ(s string) {
 	d.t.Helper()
 	for _, r := range s {
 		d.send(tea.KeyPressMsg{Code: r, Text: string(r)})
 	}
 }
 
-func (d *formDriver) row() formRow { return d.m.cur() }
+func (d *driver) row() row { return d.m.cur() }
 
 // goTo moves the cursor with the arrow keys to the row of a path.
-func (d *formDriver) goTo(path string) {
+func (d *driver) goTo(path string) {
 	d.t.Helper()
 	if d.m.editing {
 		d.t.Fatalf("goTo(%s) while editing %s", path, d.row().path)
 	}
 	d.keys("home")
 	for i := 0; i <= len(d.m.rows); i++ {
-		if d.row().path == path && d.row().kind != formRowKey {
+		if d.row().path == path && d.row().kind != rowKey {
 			return
 		}
 		d.keys("down")
@@ -133,7 +133,7 @@ func (d *formDriver) goTo(path string) {
 }
 
 // set goes to a text field, opens it, types text and presses enter.
-func (d *formDriver) set(path, text string) {
+func (d *driver) set(path, text string) {
 	d.t.Helper()
 	d.goTo(path)
 	d.keys("enter")
@@ -149,7 +149,7 @@ func (d *formDriver) set(path, text string) {
 }
 
 // message calls Message() and fails the test on error.
-func (d *formDriver) message() *dynamicpb.Message {
+func (d *driver) message() *dynamicpb.Message {
 	d.t.Helper()
 	dm, err := d.m.Message()
 	if err != nil {
@@ -158,16 +158,16 @@ func (d *formDriver) message() *dynamicpb.Message {
 	return dm
 }
 
-// formRequireEqual compares two messages by their JSON (readable diffs) and
+// requireEqual compares two messages by their JSON (readable diffs) and
 // with proto.Equal.
-func formRequireEqual(t *testing.T, want, got proto.Message) {
+func requireEqual(t *testing.T, want, got proto.Message) {
 	t.Helper()
-	ctx := &formCtx{}
-	wj, err := formMarshalJSON(want, ctx)
+	ctx := &valueCtx{}
+	wj, err := marshalJSON(want, ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	gj, err := formMarshalJSON(got, ctx)
+	gj, err := marshalJSON(got, ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,7 +179,7 @@ func formRequireEqual(t *testing.T, want, got proto.Message) {
 	}
 }
 
-func (d *formDriver) rowAt(path string) formRow {
+func (d *driver) rowAt(path string) row {
 	d.t.Helper()
 	for _, r := range d.m.rows {
 		if r.path == path {
@@ -187,11 +187,11 @@ func (d *formDriver) rowAt(path string) formRow {
 		}
 	}
 	d.t.Fatalf("no row %q", path)
-	return formRow{}
+	return row{}
 }
 
 // field returns the form field of fd (by number).
-func (fm *formMsg) field(num protoreflect.FieldNumber) *formField {
+func (fm *msgNode) field(num protoreflect.FieldNumber) *fieldNode {
 	for _, f := range fm.fields {
 		if f.fd.Number() == num {
 			return f

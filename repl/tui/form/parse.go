@@ -1,4 +1,4 @@
-package tui
+package form
 
 import (
 	"bytes"
@@ -21,45 +21,45 @@ import (
 	"google.golang.org/protobuf/types/dynamicpb"
 )
 
-// formCtx is what parsing and building need besides the text: the resolver
+// valueCtx is what parsing and building need besides the text: the resolver
 // for Any, the clock for "now" and file reading for "@path" bytes.
-type formCtx struct {
-	res      FormResolver
+type valueCtx struct {
+	res      Resolver
 	anyNames []protoreflect.FullName // picker choices for Any; nil: from res
 	now      func() time.Time
 	readFile func(string) ([]byte, error)
 }
 
-func (c *formCtx) resolver() FormResolver {
+func (c *valueCtx) resolver() Resolver {
 	if c == nil || c.res == nil {
 		return protoregistry.GlobalTypes
 	}
 	return c.res
 }
 
-// formProtoResolver adapts a FormResolver to what protojson and proto need.
-type formProtoResolver struct{ FormResolver }
+// protoResolver adapts a Resolver to what protojson and proto need.
+type protoResolver struct{ Resolver }
 
-func (r formProtoResolver) FindExtensionByName(n protoreflect.FullName) (protoreflect.ExtensionType, error) {
-	if x, ok := r.FormResolver.(protoregistry.ExtensionTypeResolver); ok {
+func (r protoResolver) FindExtensionByName(n protoreflect.FullName) (protoreflect.ExtensionType, error) {
+	if x, ok := r.Resolver.(protoregistry.ExtensionTypeResolver); ok {
 		return x.FindExtensionByName(n)
 	}
 	return nil, protoregistry.NotFound
 }
 
-func (r formProtoResolver) FindExtensionByNumber(m protoreflect.FullName, n protoreflect.FieldNumber) (protoreflect.ExtensionType, error) {
-	if x, ok := r.FormResolver.(protoregistry.ExtensionTypeResolver); ok {
+func (r protoResolver) FindExtensionByNumber(m protoreflect.FullName, n protoreflect.FieldNumber) (protoreflect.ExtensionType, error) {
+	if x, ok := r.Resolver.(protoregistry.ExtensionTypeResolver); ok {
 		return x.FindExtensionByNumber(m, n)
 	}
 	return nil, protoregistry.NotFound
 }
 
-func (c *formCtx) protoResolver() formProtoResolver {
-	return formProtoResolver{c.resolver()}
+func (c *valueCtx) protoResolver() protoResolver {
+	return protoResolver{c.resolver()}
 }
 
 // findType resolves a message type by full name or type URL.
-func (c *formCtx) findType(name string) (protoreflect.MessageType, error) {
+func (c *valueCtx) findType(name string) (protoreflect.MessageType, error) {
 	name = strings.TrimSpace(name)
 	var mt protoreflect.MessageType
 	var err error
@@ -78,7 +78,7 @@ func (c *formCtx) findType(name string) (protoreflect.MessageType, error) {
 }
 
 // anyTypeNames lists the message types offered by the Any type picker.
-func (c *formCtx) anyTypeNames() []protoreflect.FullName {
+func (c *valueCtx) anyTypeNames() []protoreflect.FullName {
 	if c.anyNames != nil {
 		return c.anyNames
 	}
@@ -93,12 +93,12 @@ func (c *formCtx) anyTypeNames() []protoreflect.FullName {
 			return true
 		})
 	}
-	formSortNames(names)
+	sortNames(names)
 	c.anyNames = names
 	return names
 }
 
-func formSortNames(names []protoreflect.FullName) {
+func sortNames(names []protoreflect.FullName) {
 	for i := 1; i < len(names); i++ {
 		for j := i; j > 0 && names[j] < names[j-1]; j-- {
 			names[j], names[j-1] = names[j-1], names[j]
@@ -106,14 +106,14 @@ func formSortNames(names []protoreflect.FullName) {
 	}
 }
 
-func (c *formCtx) clock() time.Time {
+func (c *valueCtx) clock() time.Time {
 	if c == nil || c.now == nil {
-		return formNow()
+		return clockNow()
 	}
 	return c.now()
 }
 
-func (c *formCtx) read(path string) ([]byte, error) {
+func (c *valueCtx) read(path string) ([]byte, error) {
 	if c == nil || c.readFile == nil {
 		return os.ReadFile(path)
 	}
@@ -123,45 +123,45 @@ func (c *formCtx) read(path string) ([]byte, error) {
 // parse converts the text of a text, enum or well-known-type input. With
 // doIO false, "@path" bytes are only checked for syntax and "now" is not
 // resolved precisely (validation); with doIO true the value is real.
-func (v *formValue) parse(ctx *formCtx, doIO bool) (protoreflect.Value, error) {
+func (v *valueNode) parse(ctx *valueCtx, doIO bool) (protoreflect.Value, error) {
 	t := v.t
 	if t.msg == nil {
-		return formParseScalar(t, v.text, ctx, doIO)
+		return parseScalar(t, v.text, ctx, doIO)
 	}
 	dm := dynamicpb.NewMessage(t.msg)
 	fds := t.msg.Fields()
 	switch t.wkt {
-	case formWKTTimestamp:
-		ts, err := formParseTimestamp(v.text, ctx.clock)
+	case wktTimestamp:
+		ts, err := parseTimestamp(v.text, ctx.clock)
 		if err != nil {
 			return protoreflect.Value{}, err
 		}
 		dm.Set(fds.ByName("seconds"), protoreflect.ValueOfInt64(ts.Unix()))
 		dm.Set(fds.ByName("nanos"), protoreflect.ValueOfInt32(int32(ts.Nanosecond())))
-	case formWKTDuration:
-		secs, nanos, err := formParseDuration(v.text)
+	case wktDuration:
+		secs, nanos, err := parseDuration(v.text)
 		if err != nil {
 			return protoreflect.Value{}, err
 		}
 		dm.Set(fds.ByName("seconds"), protoreflect.ValueOfInt64(secs))
 		dm.Set(fds.ByName("nanos"), protoreflect.ValueOfInt32(nanos))
-	case formWKTWrapper:
+	case wktWrapper:
 		vfd := fds.ByName("value")
-		pv, err := formParseScalar(formTypeOfField(vfd), v.text, ctx, doIO)
+		pv, err := parseScalar(typeOfField(vfd), v.text, ctx, doIO)
 		if err != nil {
 			return protoreflect.Value{}, err
 		}
 		dm.Set(vfd, pv)
-	case formWKTJSON:
+	case wktJSON:
 		text := strings.TrimSpace(v.text)
 		if text == "" {
-			text = formPlaceholder(t)
+			text = placeholder(t)
 		}
 		if err := (protojson.UnmarshalOptions{}).Unmarshal([]byte(text), dm); err != nil {
-			return protoreflect.Value{}, formJSONProblem([]byte(text), err, true)
+			return protoreflect.Value{}, jsonProblem([]byte(text), err, true)
 		}
-	case formWKTFieldMask:
-		paths, err := formParseFieldMask(v.text)
+	case wktFieldMask:
+		paths, err := parseFieldMask(v.text)
 		if err != nil {
 			return protoreflect.Value{}, err
 		}
@@ -175,9 +175,9 @@ func (v *formValue) parse(ctx *formCtx, doIO bool) (protoreflect.Value, error) {
 	return protoreflect.ValueOfMessage(dm), nil
 }
 
-// formParseScalar parses the text of a scalar (or enum) value. The empty text
+// parseScalar parses the text of a scalar (or enum) value. The empty text
 // is the default value.
-func formParseScalar(t formType, text string, ctx *formCtx, doIO bool) (protoreflect.Value, error) {
+func parseScalar(t valueType, text string, ctx *valueCtx, doIO bool) (protoreflect.Value, error) {
 	s := strings.TrimSpace(text)
 	kind := t.scalar
 	if s == "" && kind != protoreflect.StringKind && kind != protoreflect.BytesKind {
@@ -196,22 +196,22 @@ func formParseScalar(t formType, text string, ctx *formCtx, doIO bool) (protoref
 	}
 	switch kind {
 	case protoreflect.Int32Kind, protoreflect.Sint32Kind, protoreflect.Sfixed32Kind:
-		n, err := formParseInt(s, kind, 32)
+		n, err := parseInt(s, kind, 32)
 		return protoreflect.ValueOfInt32(int32(n)), err
 	case protoreflect.Int64Kind, protoreflect.Sint64Kind, protoreflect.Sfixed64Kind:
-		n, err := formParseInt(s, kind, 64)
+		n, err := parseInt(s, kind, 64)
 		return protoreflect.ValueOfInt64(n), err
 	case protoreflect.Uint32Kind, protoreflect.Fixed32Kind:
-		n, err := formParseUint(s, kind, 32)
+		n, err := parseUint(s, kind, 32)
 		return protoreflect.ValueOfUint32(uint32(n)), err
 	case protoreflect.Uint64Kind, protoreflect.Fixed64Kind:
-		n, err := formParseUint(s, kind, 64)
+		n, err := parseUint(s, kind, 64)
 		return protoreflect.ValueOfUint64(n), err
 	case protoreflect.FloatKind:
-		f, err := formParseFloat(s, 32)
+		f, err := parseFloat(s, 32)
 		return protoreflect.ValueOfFloat32(float32(f)), err
 	case protoreflect.DoubleKind:
-		f, err := formParseFloat(s, 64)
+		f, err := parseFloat(s, 64)
 		return protoreflect.ValueOfFloat64(f), err
 	case protoreflect.BoolKind:
 		b, err := strconv.ParseBool(s)
@@ -222,17 +222,17 @@ func formParseScalar(t formType, text string, ctx *formCtx, doIO bool) (protoref
 	case protoreflect.StringKind:
 		return protoreflect.ValueOfString(text), nil
 	case protoreflect.BytesKind:
-		b, err := formParseBytes(text, ctx, doIO)
+		b, err := parseBytes(text, ctx, doIO)
 		return protoreflect.ValueOfBytes(b), err
 	case protoreflect.EnumKind:
-		n, err := formParseEnum(t.enum, s)
+		n, err := parseEnum(t.enum, s)
 		return protoreflect.ValueOfEnum(n), err
 	}
 	return protoreflect.Value{}, fmt.Errorf("unsupported kind %v", kind)
 }
 
-// formIntRange gives the range of an integer kind as text.
-func formIntRange(kind protoreflect.Kind) (string, string) {
+// intRange gives the range of an integer kind as text.
+func intRange(kind protoreflect.Kind) (string, string) {
 	switch kind {
 	case protoreflect.Int32Kind, protoreflect.Sint32Kind, protoreflect.Sfixed32Kind:
 		return strconv.Itoa(math.MinInt32), strconv.Itoa(math.MaxInt32)
@@ -244,13 +244,13 @@ func formIntRange(kind protoreflect.Kind) (string, string) {
 	return "0", strconv.FormatUint(math.MaxUint64, 10)
 }
 
-func formRangeErr(kind protoreflect.Kind) error {
-	lo, hi := formIntRange(kind)
+func rangeErr(kind protoreflect.Kind) error {
+	lo, hi := intRange(kind)
 	return fmt.Errorf("out of range for %v (%s to %s)", kind, lo, hi)
 }
 
-// formSplitBase splits an optional sign and a 0x/0o/0b prefix off an integer.
-func formSplitBase(s string) (neg bool, digits string, base int) {
+// splitBase splits an optional sign and a 0x/0o/0b prefix off an integer.
+func splitBase(s string) (neg bool, digits string, base int) {
 	if strings.HasPrefix(s, "-") {
 		neg, s = true, s[1:]
 	} else if strings.HasPrefix(s, "+") {
@@ -270,44 +270,44 @@ func formSplitBase(s string) (neg bool, digits string, base int) {
 	return neg, s, base
 }
 
-func formParseInt(s string, kind protoreflect.Kind, bits int) (int64, error) {
-	neg, digits, base := formSplitBase(s)
+func parseInt(s string, kind protoreflect.Kind, bits int) (int64, error) {
+	neg, digits, base := splitBase(s)
 	u, err := strconv.ParseUint(digits, base, 64)
 	if err != nil {
 		if errors.Is(err, strconv.ErrRange) {
-			return 0, formRangeErr(kind)
+			return 0, rangeErr(kind)
 		}
 		return 0, errors.New("not an integer")
 	}
 	limit := uint64(1) << (bits - 1) // |min|
 	if neg {
 		if u > limit {
-			return 0, formRangeErr(kind)
+			return 0, rangeErr(kind)
 		}
 		return int64(-u), nil //nolint:gosec // checked above
 	}
 	if u > limit-1 {
-		return 0, formRangeErr(kind)
+		return 0, rangeErr(kind)
 	}
 	return int64(u), nil
 }
 
-func formParseUint(s string, kind protoreflect.Kind, bits int) (uint64, error) {
-	neg, digits, base := formSplitBase(s)
+func parseUint(s string, kind protoreflect.Kind, bits int) (uint64, error) {
+	neg, digits, base := splitBase(s)
 	u, err := strconv.ParseUint(digits, base, bits)
 	if err != nil {
 		if errors.Is(err, strconv.ErrRange) {
-			return 0, formRangeErr(kind)
+			return 0, rangeErr(kind)
 		}
 		return 0, errors.New("not an integer")
 	}
 	if neg && u != 0 {
-		return 0, formRangeErr(kind)
+		return 0, rangeErr(kind)
 	}
 	return u, nil
 }
 
-func formParseFloat(s string, bits int) (float64, error) {
+func parseFloat(s string, bits int) (float64, error) {
 	switch strings.ToLower(s) {
 	case "inf", "+inf", "infinity", "+infinity":
 		return math.Inf(1), nil
@@ -331,9 +331,9 @@ func formParseFloat(s string, bits int) (float64, error) {
 	return f, nil
 }
 
-// formParseBytes accepts base64 (standard or URL alphabet, padded or not),
+// parseBytes accepts base64 (standard or URL alphabet, padded or not),
 // "hex:" followed by hex digits, or "@path" to read a file.
-func formParseBytes(text string, ctx *formCtx, doIO bool) ([]byte, error) {
+func parseBytes(text string, ctx *valueCtx, doIO bool) ([]byte, error) {
 	s := strings.TrimSpace(text)
 	switch {
 	case s == "":
@@ -346,9 +346,9 @@ func formParseBytes(text string, ctx *formCtx, doIO bool) ([]byte, error) {
 		if !doIO {
 			return nil, nil
 		}
-		b, err := ctx.read(formExpandHome(path))
+		b, err := ctx.read(expandHome(path))
 		if err != nil {
-			return nil, fmt.Errorf("cannot read %s: %v", path, formUnwrapPathErr(err))
+			return nil, fmt.Errorf("cannot read %s: %v", path, unwrapPathErr(err))
 		}
 		return b, nil
 	case strings.HasPrefix(strings.ToLower(s), "hex:"):
@@ -375,7 +375,7 @@ func formParseBytes(text string, ctx *formCtx, doIO bool) ([]byte, error) {
 	return nil, errors.New("not base64 (use hex:… for hex, @path for a file)")
 }
 
-func formExpandHome(path string) string {
+func expandHome(path string) string {
 	if strings.HasPrefix(path, "~/") {
 		if home, err := os.UserHomeDir(); err == nil {
 			return home + path[1:]
@@ -384,7 +384,7 @@ func formExpandHome(path string) string {
 	return path
 }
 
-func formUnwrapPathErr(err error) error {
+func unwrapPathErr(err error) error {
 	var pe *os.PathError
 	if errors.As(err, &pe) {
 		return pe.Err
@@ -392,9 +392,9 @@ func formUnwrapPathErr(err error) error {
 	return err
 }
 
-// formCheckFile checks that an "@path" of a bytes value can be read (called
+// checkFile checks that an "@path" of a bytes value can be read (called
 // when the user leaves the input, not on every key).
-func formCheckFile(v *formValue) {
+func checkFile(v *valueNode) {
 	if v.err != "" || v.t.scalar != protoreflect.BytesKind {
 		return
 	}
@@ -403,16 +403,16 @@ func formCheckFile(v *formValue) {
 		return
 	}
 	path := strings.TrimSpace(s[1:])
-	st, err := os.Stat(formExpandHome(path))
+	st, err := os.Stat(expandHome(path))
 	switch {
 	case err != nil:
-		v.err = fmt.Sprintf("cannot read %s: %v", path, formUnwrapPathErr(err))
+		v.err = fmt.Sprintf("cannot read %s: %v", path, unwrapPathErr(err))
 	case st.IsDir():
 		v.err = path + " is a directory"
 	}
 }
 
-func formParseEnum(ed protoreflect.EnumDescriptor, s string) (protoreflect.EnumNumber, error) {
+func parseEnum(ed protoreflect.EnumDescriptor, s string) (protoreflect.EnumNumber, error) {
 	if ed == nil {
 		return 0, errors.New("unknown enum")
 	}
@@ -443,9 +443,9 @@ func formParseEnum(ed protoreflect.EnumDescriptor, s string) (protoreflect.EnumN
 	return 0, fmt.Errorf("unknown %s value %q", ed.Name(), s)
 }
 
-// formEnumCanonical returns the declared name of an enum text ("red" → "RED").
-func formEnumCanonical(ed protoreflect.EnumDescriptor, s string) string {
-	n, err := formParseEnum(ed, strings.TrimSpace(s))
+// enumCanonical returns the declared name of an enum text ("red" → "RED").
+func enumCanonical(ed protoreflect.EnumDescriptor, s string) string {
+	n, err := parseEnum(ed, strings.TrimSpace(s))
 	if err != nil {
 		return s
 	}
@@ -460,13 +460,13 @@ func formEnumCanonical(ed protoreflect.EnumDescriptor, s string) string {
 
 // Timestamps range over years 1 to 9999 (google.protobuf.Timestamp).
 var (
-	formMinTime = time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)
-	formMaxTime = time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC)
+	minTime = time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)
+	maxTime = time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC)
 )
 
-// formParseTimestamp accepts RFC 3339 (with or without fractional seconds),
+// parseTimestamp accepts RFC 3339 (with or without fractional seconds),
 // a date (midnight UTC), "now", "now+1h" and "now-90s".
-func formParseTimestamp(text string, now func() time.Time) (time.Time, error) {
+func parseTimestamp(text string, now func() time.Time) (time.Time, error) {
 	s := strings.TrimSpace(text)
 	var t time.Time
 	switch {
@@ -495,20 +495,20 @@ func formParseTimestamp(text string, now func() time.Time) (time.Time, error) {
 			}
 		}
 	}
-	if t.Before(formMinTime) || t.After(formMaxTime) {
+	if t.Before(minTime) || t.After(maxTime) {
 		return t, errors.New("out of range (years 1 to 9999)")
 	}
 	return t.UTC(), nil
 }
 
-// formMaxDurationSeconds is the range of google.protobuf.Duration.
-const formMaxDurationSeconds = 315576000000
+// maxDurationSeconds is the range of google.protobuf.Duration.
+const maxDurationSeconds = 315576000000
 
-var formProtoDurationRE = regexp.MustCompile(`^([-+]?)(\d+)(?:\.(\d{1,9}))?s$`)
+var protoDurationRE = regexp.MustCompile(`^([-+]?)(\d+)(?:\.(\d{1,9}))?s$`)
 
-// formParseDuration accepts Go durations ("1.5s", "100ms", "1h2m3s") and
+// parseDuration accepts Go durations ("1.5s", "100ms", "1h2m3s") and
 // the proto JSON form ("3.000000001s", also beyond Go's ±292 years).
-func formParseDuration(text string) (int64, int32, error) {
+func parseDuration(text string) (int64, int32, error) {
 	s := strings.TrimSpace(text)
 	if s == "" {
 		return 0, 0, nil
@@ -516,9 +516,9 @@ func formParseDuration(text string) (int64, int32, error) {
 	if d, err := time.ParseDuration(s); err == nil {
 		return int64(d / time.Second), int32(d % time.Second), nil
 	}
-	if m := formProtoDurationRE.FindStringSubmatch(s); m != nil {
+	if m := protoDurationRE.FindStringSubmatch(s); m != nil {
 		secs, err := strconv.ParseInt(m[2], 10, 64)
-		if err != nil || secs > formMaxDurationSeconds {
+		if err != nil || secs > maxDurationSeconds {
 			return 0, 0, errors.New("out of range (±315576000000s)")
 		}
 		frac := m[3] + strings.Repeat("0", 9-len(m[3]))
@@ -535,9 +535,9 @@ func formParseDuration(text string) (int64, int32, error) {
 	return 0, 0, errors.New("not a duration (1.5s, 100ms, 2h45m)")
 }
 
-// formParseFieldMask splits comma-separated paths; camelCase segments are
+// parseFieldMask splits comma-separated paths; camelCase segments are
 // turned into snake_case; every path must survive protojson's conversion.
-func formParseFieldMask(text string) ([]string, error) {
+func parseFieldMask(text string) ([]string, error) {
 	s := strings.TrimSpace(text)
 	if s == "" {
 		return nil, nil
@@ -561,8 +561,8 @@ func formParseFieldMask(text string) ([]string, error) {
 			if seg[0] >= '0' && seg[0] <= '9' {
 				return nil, fmt.Errorf("segment %q of %q starts with a digit", seg, p)
 			}
-			seg = formSnakeCase(seg)
-			if formSnakeCase(formCamelCase(seg)) != seg {
+			seg = snakeCase(seg)
+			if snakeCase(camelCase(seg)) != seg {
 				return nil, fmt.Errorf("path %q cannot be written in JSON", p)
 			}
 			segs[i] = seg
@@ -572,9 +572,9 @@ func formParseFieldMask(text string) ([]string, error) {
 	return paths, nil
 }
 
-// formCamelCase and formSnakeCase mirror protojson's FieldMask conversion
+// camelCase and snakeCase mirror protojson's FieldMask conversion
 // (underscores are dropped; a lowercase letter after one is capitalized).
-func formCamelCase(s string) string {
+func camelCase(s string) string {
 	var b []byte
 	wasUnderscore := false
 	for i := 0; i < len(s); i++ {
@@ -590,7 +590,7 @@ func formCamelCase(s string) string {
 	return string(b)
 }
 
-func formSnakeCase(s string) string {
+func snakeCase(s string) string {
 	var b []byte
 	for i := 0; i < len(s); i++ {
 		c := s[i]
@@ -606,7 +606,7 @@ func formSnakeCase(s string) string {
 // ---------------------------------------------------------------------------
 // Formatting values as text for the inputs.
 
-func formFormatFloat(f float64, bits int) string {
+func formatFloat(f float64, bits int) string {
 	switch {
 	case math.IsNaN(f):
 		return "nan"
@@ -618,7 +618,7 @@ func formFormatFloat(f float64, bits int) string {
 	return strconv.FormatFloat(f, 'g', -1, bits)
 }
 
-func formFormatScalar(t formType, pv protoreflect.Value) string {
+func formatScalar(t valueType, pv protoreflect.Value) string {
 	switch t.scalar {
 	case protoreflect.Int32Kind, protoreflect.Sint32Kind, protoreflect.Sfixed32Kind,
 		protoreflect.Int64Kind, protoreflect.Sint64Kind, protoreflect.Sfixed64Kind:
@@ -626,9 +626,9 @@ func formFormatScalar(t formType, pv protoreflect.Value) string {
 	case protoreflect.Uint32Kind, protoreflect.Fixed32Kind, protoreflect.Uint64Kind, protoreflect.Fixed64Kind:
 		return strconv.FormatUint(pv.Uint(), 10)
 	case protoreflect.FloatKind:
-		return formFormatFloat(pv.Float(), 32)
+		return formatFloat(pv.Float(), 32)
 	case protoreflect.DoubleKind:
-		return formFormatFloat(pv.Float(), 64)
+		return formatFloat(pv.Float(), 64)
 	case protoreflect.BoolKind:
 		return strconv.FormatBool(pv.Bool())
 	case protoreflect.StringKind:
@@ -646,25 +646,25 @@ func formFormatScalar(t formType, pv protoreflect.Value) string {
 	return fmt.Sprint(pv.Interface())
 }
 
-// formFormatWKT formats a well-known type for its text input.
-func formFormatWKT(t formType, m protoreflect.Message) string {
+// formatWKT formats a well-known type for its text input.
+func formatWKT(t valueType, m protoreflect.Message) string {
 	fds := m.Descriptor().Fields()
 	switch t.wkt {
-	case formWKTTimestamp:
+	case wktTimestamp:
 		secs := m.Get(fds.ByName("seconds")).Int()
 		nanos := m.Get(fds.ByName("nanos")).Int()
 		return time.Unix(secs, nanos).UTC().Format(time.RFC3339Nano)
-	case formWKTDuration:
+	case wktDuration:
 		secs := m.Get(fds.ByName("seconds")).Int()
 		nanos := m.Get(fds.ByName("nanos")).Int()
 		if secs > -9223372035 && secs < 9223372035 {
 			return (time.Duration(secs)*time.Second + time.Duration(nanos)).String()
 		}
-		return formFormatProtoDuration(secs, nanos)
-	case formWKTWrapper:
+		return formatProtoDuration(secs, nanos)
+	case wktWrapper:
 		vfd := fds.ByName("value")
-		return formFormatScalar(formTypeOfField(vfd), m.Get(vfd))
-	case formWKTJSON:
+		return formatScalar(typeOfField(vfd), m.Get(vfd))
+	case wktJSON:
 		b, err := protojson.Marshal(m.Interface())
 		if err != nil {
 			return ""
@@ -674,7 +674,7 @@ func formFormatWKT(t formType, m protoreflect.Message) string {
 			return string(b)
 		}
 		return out.String()
-	case formWKTFieldMask:
+	case wktFieldMask:
 		l := m.Get(fds.ByName("paths")).List()
 		paths := make([]string, l.Len())
 		for i := range paths {
@@ -685,7 +685,7 @@ func formFormatWKT(t formType, m protoreflect.Message) string {
 	return ""
 }
 
-func formFormatProtoDuration(secs, nanos int64) string {
+func formatProtoDuration(secs, nanos int64) string {
 	sign := ""
 	if secs < 0 || nanos < 0 {
 		sign, secs, nanos = "-", -secs, -nanos

@@ -1,4 +1,4 @@
-package tui
+package form
 
 import (
 	"fmt"
@@ -13,69 +13,69 @@ import (
 )
 
 // The request form keeps what the user typed in a tree that mirrors the
-// message: formMsg (one message) holds a formField per field, which holds a
-// formValue (singular), a list of formValues (repeated) or formEntries (map).
-// A formValue keeps the raw text of text inputs, so an invalid value is never
+// message: msgNode (one message) holds a fieldNode per field, which holds a
+// valueNode (singular), a list of valueNodes (repeated) or entryNodes (map).
+// A valueNode keeps the raw text of text inputs, so an invalid value is never
 // lost; the protobuf message is built from the tree on demand (build) and a
 // message is loaded into a fresh tree (load). Nested messages are created
 // lazily, when expanded or loaded, so recursive types cost nothing.
 
-// formWKT tells which well-known type a message value is, for the ones that get
+// wktKind tells which well-known type a message value is, for the ones that get
 // a natural input instead of a nested form.
-type formWKT int
+type wktKind int
 
 const (
-	formWKTNone formWKT = iota
-	formWKTTimestamp
-	formWKTDuration
-	formWKTWrapper   // google.protobuf.*Value wrappers: the plain value
-	formWKTJSON      // Struct, Value, ListValue: JSON text
-	formWKTFieldMask // comma-separated paths
-	formWKTEmpty     // set/unset only
-	formWKTAny       // type picker and a nested form
+	wktNone wktKind = iota
+	wktTimestamp
+	wktDuration
+	wktWrapper   // google.protobuf.*Value wrappers: the plain value
+	wktJSON      // Struct, Value, ListValue: JSON text
+	wktFieldMask // comma-separated paths
+	wktEmpty     // set/unset only
+	wktAny       // type picker and a nested form
 )
 
-func formWKTOf(md protoreflect.MessageDescriptor) formWKT {
+func wktOf(md protoreflect.MessageDescriptor) wktKind {
 	switch md.FullName() {
 	case "google.protobuf.Timestamp":
-		return formWKTTimestamp
+		return wktTimestamp
 	case "google.protobuf.Duration":
-		return formWKTDuration
+		return wktDuration
 	case "google.protobuf.DoubleValue", "google.protobuf.FloatValue", "google.protobuf.Int64Value",
 		"google.protobuf.UInt64Value", "google.protobuf.Int32Value", "google.protobuf.UInt32Value",
 		"google.protobuf.BoolValue", "google.protobuf.StringValue", "google.protobuf.BytesValue":
-		return formWKTWrapper
+		return wktWrapper
 	case "google.protobuf.Struct", "google.protobuf.Value", "google.protobuf.ListValue":
-		return formWKTJSON
+		return wktJSON
 	case "google.protobuf.FieldMask":
-		return formWKTFieldMask
+		return wktFieldMask
 	case "google.protobuf.Empty":
-		return formWKTEmpty
+		return wktEmpty
 	case "google.protobuf.Any":
-		return formWKTAny
+		return wktAny
 	}
-	return formWKTNone
+	return wktNone
 }
 
-// formInput is how a value is edited.
-type formInput int
+// inputKind is how a value is edited.
+type inputKind int
 
 const (
-	formInputText    formInput = iota // a single-line text input, validated as typed
-	formInputBool                     // a toggle
-	formInputEnum                     // text input with the value names as candidates; left/right cycle
-	formInputMessage                  // a nested form
-	formInputEmpty                    // nothing to edit: present or not
-	formInputAny                      // a type picker and a nested value
+	inputText    inputKind = iota // a single-line text input, validated as typed
+	inputBool                     // a toggle
+	inputEnum                     // text input with the value names as candidates; left/right cycle
+	inputMessage                  // a nested form
+	inputEmpty                    // nothing to edit: present or not
+	inputAny                      // a type picker and a nested value
 )
 
-// formType is the type of one value: a field's (element) type, a map key or
+// valueType is the type of one value: a field's (element) type, a map key or
 // value type, or the type inside an Any.
-type formType struct {
+type valueType struct {
 	kind protoreflect.Kind
 	enum protoreflect.EnumDescriptor
 	msg  protoreflect.MessageDescriptor
-	wkt  formWKT
+	wkt  wktKind
 	// scalar is the kind that the text holds: kind itself, or for a wrapper
 	// the kind of its value.
 	scalar protoreflect.Kind
@@ -83,10 +83,10 @@ type formType struct {
 	hasDef bool
 }
 
-func formTypeOfField(fd protoreflect.FieldDescriptor) formType {
-	t := formType{kind: fd.Kind(), enum: fd.Enum(), msg: fd.Message(), scalar: fd.Kind()}
+func typeOfField(fd protoreflect.FieldDescriptor) valueType {
+	t := valueType{kind: fd.Kind(), enum: fd.Enum(), msg: fd.Message(), scalar: fd.Kind()}
 	if t.msg != nil {
-		return formTypeOfMessage(t.msg)
+		return typeOfMessage(t.msg)
 	}
 	if fd.HasDefault() {
 		t.def, t.hasDef = fd.Default(), true
@@ -94,89 +94,89 @@ func formTypeOfField(fd protoreflect.FieldDescriptor) formType {
 	return t
 }
 
-func formTypeOfMessage(md protoreflect.MessageDescriptor) formType {
-	t := formType{kind: protoreflect.MessageKind, msg: md, wkt: formWKTOf(md), scalar: protoreflect.MessageKind}
-	if t.wkt == formWKTWrapper {
+func typeOfMessage(md protoreflect.MessageDescriptor) valueType {
+	t := valueType{kind: protoreflect.MessageKind, msg: md, wkt: wktOf(md), scalar: protoreflect.MessageKind}
+	if t.wkt == wktWrapper {
 		if vf := md.Fields().ByName("value"); vf != nil {
 			t.scalar = vf.Kind()
 		} else {
-			t.wkt = formWKTNone
+			t.wkt = wktNone
 		}
 	}
 	return t
 }
 
-func (t formType) input() formInput {
+func (t valueType) input() inputKind {
 	switch t.wkt {
-	case formWKTNone:
+	case wktNone:
 		if t.msg != nil {
-			return formInputMessage
+			return inputMessage
 		}
-	case formWKTEmpty:
-		return formInputEmpty
-	case formWKTAny:
-		return formInputAny
-	case formWKTWrapper:
+	case wktEmpty:
+		return inputEmpty
+	case wktAny:
+		return inputAny
+	case wktWrapper:
 		if t.scalar == protoreflect.BoolKind {
-			return formInputBool
+			return inputBool
 		}
-		return formInputText
+		return inputText
 	default:
-		return formInputText
+		return inputText
 	}
 	switch t.kind {
 	case protoreflect.BoolKind:
-		return formInputBool
+		return inputBool
 	case protoreflect.EnumKind:
-		return formInputEnum
+		return inputEnum
 	}
-	return formInputText
+	return inputText
 }
 
 // expandable reports whether a value of this type has child rows.
-func (t formType) expandable() bool {
+func (t valueType) expandable() bool {
 	in := t.input()
-	return in == formInputMessage || in == formInputAny
+	return in == inputMessage || in == inputAny
 }
 
-// formValue is one editable value.
-type formValue struct {
-	t    formType
+// valueNode is one editable value.
+type valueNode struct {
+	t    valueType
 	text string // text, enum and Any-type inputs: exactly what the user typed
 	b    bool   // bool inputs
 	err  string // why text is invalid ("" when valid)
 
-	msg      *formMsg // nested form (formInputMessage), created lazily
+	msg      *msgNode // nested form (inputMessage), created lazily
 	expanded bool
 
 	// Any: the chosen type, a value per type tried (so switching back and
 	// forth keeps what was typed), or the payload of a type that the resolver
 	// does not know.
 	anyType protoreflect.FullName
-	anyVals map[protoreflect.FullName]*formValue
+	anyVals map[protoreflect.FullName]*valueNode
 	anyURL  string
 	anyRaw  []byte
 }
 
-func newFormValue(t formType) *formValue {
-	return &formValue{t: t}
+func newValueNode(t valueType) *valueNode {
+	return &valueNode{t: t}
 }
 
 // setText replaces the text and validates it.
-func (v *formValue) setText(s string, ctx *formCtx) {
+func (v *valueNode) setText(s string, ctx *valueCtx) {
 	v.text = s
 	v.validate(ctx)
 }
 
 // validate recomputes err from text (no I/O).
-func (v *formValue) validate(ctx *formCtx) {
+func (v *valueNode) validate(ctx *valueCtx) {
 	v.err = ""
 	switch v.t.input() {
-	case formInputText, formInputEnum:
+	case inputText, inputEnum:
 		if _, err := v.parse(ctx, false); err != nil {
 			v.err = err.Error()
 		}
-	case formInputAny:
+	case inputAny:
 		if v.text == "" || v.anyURL != "" && v.text == v.anyURL {
 			return
 		}
@@ -187,15 +187,15 @@ func (v *formValue) validate(ctx *formCtx) {
 }
 
 // ensureMsg creates the nested form of a message value.
-func (v *formValue) ensureMsg() *formMsg {
-	if v.msg == nil && v.t.input() == formInputMessage {
-		v.msg = newFormMsg(v.t.msg)
+func (v *valueNode) ensureMsg() *msgNode {
+	if v.msg == nil && v.t.input() == inputMessage {
+		v.msg = newMsgNode(v.t.msg)
 	}
 	return v.msg
 }
 
 // anyInner is the value inside an Any for the chosen type (nil if none).
-func (v *formValue) anyInner() *formValue {
+func (v *valueNode) anyInner() *valueNode {
 	if v.anyType == "" {
 		return nil
 	}
@@ -203,9 +203,9 @@ func (v *formValue) anyInner() *formValue {
 }
 
 // chooseAnyType makes md the type of an Any value.
-func (v *formValue) chooseAnyType(md protoreflect.MessageDescriptor) {
+func (v *valueNode) chooseAnyType(md protoreflect.MessageDescriptor) {
 	if v.anyVals == nil {
-		v.anyVals = map[protoreflect.FullName]*formValue{}
+		v.anyVals = map[protoreflect.FullName]*valueNode{}
 	}
 	v.anyType = md.FullName()
 	v.text = string(md.FullName())
@@ -213,7 +213,7 @@ func (v *formValue) chooseAnyType(md protoreflect.MessageDescriptor) {
 	v.anyURL, v.anyRaw = "", nil
 	inner := v.anyVals[md.FullName()]
 	if inner == nil {
-		inner = newFormValue(formTypeOfMessage(md))
+		inner = newValueNode(typeOfMessage(md))
 		inner.expanded = true
 		v.anyVals[md.FullName()] = inner
 	}
@@ -221,40 +221,40 @@ func (v *formValue) chooseAnyType(md protoreflect.MessageDescriptor) {
 }
 
 // isZeroInput reports whether an implicit-presence value was left empty.
-func (v *formValue) isZeroInput() bool {
+func (v *valueNode) isZeroInput() bool {
 	switch v.t.input() {
-	case formInputBool:
+	case inputBool:
 		return !v.b
-	case formInputText, formInputEnum:
+	case inputText, inputEnum:
 		return v.text == ""
 	}
 	return false
 }
 
-// formField is one field of a message in the form.
-type formField struct {
+// fieldNode is one field of a message in the form.
+type fieldNode struct {
 	fd       protoreflect.FieldDescriptor
 	set      bool // presence of explicit-presence singular fields
-	val      *formValue
-	elems    []*formValue
-	entries  []*formEntry
+	val      *valueNode
+	elems    []*valueNode
+	entries  []*entryNode
 	expanded bool // repeated and map fields
 }
 
-// formEntry is one map entry.
-type formEntry struct {
-	key, val *formValue
+// entryNode is one map entry.
+type entryNode struct {
+	key, val *valueNode
 }
 
 // explicit reports whether the field tracks presence (message fields, proto3
 // optional, oneof members, proto2): such a field is only sent when set, even
 // with its zero value.
-func (f *formField) explicit() bool {
+func (f *fieldNode) explicit() bool {
 	return !f.fd.IsList() && !f.fd.IsMap() && f.fd.HasPresence()
 }
 
 // present reports whether the field will be sent.
-func (f *formField) present() bool {
+func (f *fieldNode) present() bool {
 	switch {
 	case f.fd.IsList():
 		return len(f.elems) > 0
@@ -266,14 +266,14 @@ func (f *formField) present() bool {
 	return !f.val.isZeroInput()
 }
 
-func (f *formField) newElem() *formValue {
-	return newFormValue(formTypeOfField(f.fd))
+func (f *fieldNode) newElem() *valueNode {
+	return newValueNode(typeOfField(f.fd))
 }
 
-func (f *formField) newEntry() *formEntry {
-	e := &formEntry{
-		key: newFormValue(formTypeOfField(f.fd.MapKey())),
-		val: newFormValue(formTypeOfField(f.fd.MapValue())),
+func (f *fieldNode) newEntry() *entryNode {
+	e := &entryNode{
+		key: newValueNode(typeOfField(f.fd.MapKey())),
+		val: newValueNode(typeOfField(f.fd.MapValue())),
 	}
 	if e.val.t.expandable() {
 		e.val.expanded = true
@@ -281,20 +281,20 @@ func (f *formField) newEntry() *formEntry {
 	return e
 }
 
-// formMsg is the form of one message.
-type formMsg struct {
+// msgNode is the form of one message.
+type msgNode struct {
 	md     protoreflect.MessageDescriptor
-	fields []*formField
+	fields []*fieldNode
 }
 
-func newFormMsg(md protoreflect.MessageDescriptor) *formMsg {
-	fm := &formMsg{md: md}
+func newMsgNode(md protoreflect.MessageDescriptor) *msgNode {
+	fm := &msgNode{md: md}
 	fds := md.Fields()
 	for i := 0; i < fds.Len(); i++ {
 		fd := fds.Get(i)
-		f := &formField{fd: fd}
+		f := &fieldNode{fd: fd}
 		if !fd.IsList() && !fd.IsMap() {
-			f.val = newFormValue(formTypeOfField(fd))
+			f.val = newValueNode(typeOfField(fd))
 		}
 		fm.fields = append(fm.fields, f)
 	}
@@ -303,7 +303,7 @@ func newFormMsg(md protoreflect.MessageDescriptor) *formMsg {
 
 // setField marks an explicit-presence field as set; in a oneof it clears the
 // other members (their text is kept for when the user switches back).
-func (fm *formMsg) setField(f *formField) {
+func (fm *msgNode) setField(f *fieldNode) {
 	if !f.explicit() {
 		return
 	}
@@ -321,7 +321,7 @@ func (fm *formMsg) setField(f *formField) {
 }
 
 // oneofMember returns the set member of a oneof (nil if none).
-func (fm *formMsg) oneofMember(oo protoreflect.OneofDescriptor) *formField {
+func (fm *msgNode) oneofMember(oo protoreflect.OneofDescriptor) *fieldNode {
 	for _, f := range fm.fields {
 		if f.fd.ContainingOneof() == oo && f.set {
 			return f
@@ -331,7 +331,7 @@ func (fm *formMsg) oneofMember(oo protoreflect.OneofDescriptor) *formField {
 }
 
 // countPresent is the number of fields that will be sent.
-func (fm *formMsg) countPresent() int {
+func (fm *msgNode) countPresent() int {
 	n := 0
 	for _, f := range fm.fields {
 		if f.present() {
@@ -344,18 +344,18 @@ func (fm *formMsg) countPresent() int {
 // ---------------------------------------------------------------------------
 // Building a message from the form.
 
-// formPathJoin joins a field path and a field name.
-func formPathJoin(prefix, name string) string {
+// pathJoin joins a field path and a field name.
+func pathJoin(prefix, name string) string {
 	if prefix == "" {
 		return name
 	}
 	return prefix + "." + name
 }
 
-// formMapKeyPath formats the path of a map entry from its key text.
-func formMapKeyPath(path string, key *formValue) string {
+// mapKeyPath formats the path of a map entry from its key text.
+func mapKeyPath(path string, key *valueNode) string {
 	switch {
-	case key.t.input() == formInputBool:
+	case key.t.input() == inputBool:
 		return fmt.Sprintf("%s[%t]", path, key.b)
 	case key.t.kind == protoreflect.StringKind:
 		return fmt.Sprintf("%s[%s]", path, strconv.Quote(key.text))
@@ -365,23 +365,23 @@ func formMapKeyPath(path string, key *formValue) string {
 	return fmt.Sprintf("%s[%s]", path, key.text)
 }
 
-// formFieldError is the error of an invalid field, naming its path.
-type formFieldError struct {
+// fieldError is the error of an invalid field, naming its path.
+type fieldError struct {
 	Path   string
 	Reason string
 }
 
-func (e *formFieldError) Error() string { return e.Path + ": " + e.Reason }
+func (e *fieldError) Error() string { return e.Path + ": " + e.Reason }
 
-func formErrf(path, format string, args ...any) error {
-	return &formFieldError{Path: path, Reason: fmt.Sprintf(format, args...)}
+func errf(path, format string, args ...any) error {
+	return &fieldError{Path: path, Reason: fmt.Sprintf(format, args...)}
 }
 
 // build fills dm from the form.
-func (fm *formMsg) build(dm protoreflect.Message, ctx *formCtx, prefix string) error {
+func (fm *msgNode) build(dm protoreflect.Message, ctx *valueCtx, prefix string) error {
 	for _, f := range fm.fields {
 		fd := f.fd
-		path := formPathJoin(prefix, string(fd.Name()))
+		path := pathJoin(prefix, string(fd.Name()))
 		switch {
 		case fd.IsList():
 			if len(f.elems) == 0 {
@@ -402,13 +402,13 @@ func (fm *formMsg) build(dm protoreflect.Message, ctx *formCtx, prefix string) e
 			mp := dm.Mutable(fd).Map()
 			seen := map[any]bool{}
 			for _, e := range f.entries {
-				epath := formMapKeyPath(path, e.key)
+				epath := mapKeyPath(path, e.key)
 				k, err := e.key.toValue(ctx, epath+" (key)")
 				if err != nil {
 					return err
 				}
 				if seen[k.Interface()] {
-					return formErrf(epath, "duplicate key")
+					return errf(epath, "duplicate key")
 				}
 				seen[k.Interface()] = true
 				v, err := e.val.toValue(ctx, epath)
@@ -420,7 +420,7 @@ func (fm *formMsg) build(dm protoreflect.Message, ctx *formCtx, prefix string) e
 		case f.explicit():
 			if !f.set {
 				if fd.Cardinality() == protoreflect.Required {
-					return formErrf(path, "required")
+					return errf(path, "required")
 				}
 				continue
 			}
@@ -444,24 +444,24 @@ func (fm *formMsg) build(dm protoreflect.Message, ctx *formCtx, prefix string) e
 }
 
 // toValue converts a form value to a protobuf value (I/O: @file bytes).
-func (v *formValue) toValue(ctx *formCtx, path string) (protoreflect.Value, error) {
+func (v *valueNode) toValue(ctx *valueCtx, path string) (protoreflect.Value, error) {
 	switch v.t.input() {
-	case formInputText, formInputEnum:
+	case inputText, inputEnum:
 		pv, err := v.parse(ctx, true)
 		if err != nil {
-			return pv, &formFieldError{Path: path, Reason: err.Error()}
+			return pv, &fieldError{Path: path, Reason: err.Error()}
 		}
 		return pv, nil
-	case formInputBool:
-		if v.t.wkt == formWKTWrapper {
+	case inputBool:
+		if v.t.wkt == wktWrapper {
 			dm := dynamicpb.NewMessage(v.t.msg)
 			dm.Set(v.t.msg.Fields().ByName("value"), protoreflect.ValueOfBool(v.b))
 			return protoreflect.ValueOfMessage(dm), nil
 		}
 		return protoreflect.ValueOfBool(v.b), nil
-	case formInputEmpty:
+	case inputEmpty:
 		return protoreflect.ValueOfMessage(dynamicpb.NewMessage(v.t.msg)), nil
-	case formInputMessage:
+	case inputMessage:
 		dm := dynamicpb.NewMessage(v.t.msg)
 		if v.msg != nil {
 			if err := v.msg.build(dm, ctx, path); err != nil {
@@ -469,18 +469,18 @@ func (v *formValue) toValue(ctx *formCtx, path string) (protoreflect.Value, erro
 			}
 		}
 		return protoreflect.ValueOfMessage(dm), nil
-	case formInputAny:
+	case inputAny:
 		return v.anyToValue(ctx, path)
 	}
-	return protoreflect.Value{}, formErrf(path, "cannot edit this field")
+	return protoreflect.Value{}, errf(path, "cannot edit this field")
 }
 
-func (v *formValue) anyToValue(ctx *formCtx, path string) (protoreflect.Value, error) {
+func (v *valueNode) anyToValue(ctx *valueCtx, path string) (protoreflect.Value, error) {
 	dm := dynamicpb.NewMessage(v.t.msg)
 	urlFD := v.t.msg.Fields().ByName("type_url")
 	valFD := v.t.msg.Fields().ByName("value")
 	if v.err != "" {
-		return protoreflect.Value{}, formErrf(path+".@type", "%s", v.err)
+		return protoreflect.Value{}, errf(path+".@type", "%s", v.err)
 	}
 	switch inner := v.anyInner(); {
 	case inner != nil:
@@ -490,32 +490,32 @@ func (v *formValue) anyToValue(ctx *formCtx, path string) (protoreflect.Value, e
 		}
 		b, err := proto.MarshalOptions{Deterministic: true}.Marshal(iv.Message().Interface())
 		if err != nil {
-			return protoreflect.Value{}, formErrf(path, "%v", err)
+			return protoreflect.Value{}, errf(path, "%v", err)
 		}
-		dm.Set(urlFD, protoreflect.ValueOfString(formAnyURLPrefix+string(v.anyType)))
+		dm.Set(urlFD, protoreflect.ValueOfString(anyURLPrefix+string(v.anyType)))
 		dm.Set(valFD, protoreflect.ValueOfBytes(b))
 	case v.anyURL != "":
 		dm.Set(urlFD, protoreflect.ValueOfString(v.anyURL))
 		dm.Set(valFD, protoreflect.ValueOfBytes(v.anyRaw))
 	default:
-		return protoreflect.Value{}, formErrf(path+".@type", "no type chosen")
+		return protoreflect.Value{}, errf(path+".@type", "no type chosen")
 	}
 	return protoreflect.ValueOfMessage(dm), nil
 }
 
-const formAnyURLPrefix = "type.googleapis.com/"
+const anyURLPrefix = "type.googleapis.com/"
 
 // ---------------------------------------------------------------------------
 // Checking the form without building it (no I/O): for Valid and the header.
 
-// formProblem is one invalid value.
-type formProblem struct {
+// fieldProblem is one invalid value.
+type fieldProblem struct {
 	path, reason string
 }
 
-func (fm *formMsg) check(prefix string, out *[]formProblem) {
+func (fm *msgNode) check(prefix string, out *[]fieldProblem) {
 	for _, f := range fm.fields {
-		path := formPathJoin(prefix, string(f.fd.Name()))
+		path := pathJoin(prefix, string(f.fd.Name()))
 		switch {
 		case f.fd.IsList():
 			for i, e := range f.elems {
@@ -524,10 +524,10 @@ func (fm *formMsg) check(prefix string, out *[]formProblem) {
 		case f.fd.IsMap():
 			seen := map[string]bool{}
 			for _, e := range f.entries {
-				epath := formMapKeyPath(path, e.key)
+				epath := mapKeyPath(path, e.key)
 				e.key.check(epath+" (key)", out)
 				if k := e.key.keyID(); seen[k] {
-					*out = append(*out, formProblem{epath, "duplicate key"})
+					*out = append(*out, fieldProblem{epath, "duplicate key"})
 				} else {
 					seen[k] = true
 				}
@@ -535,7 +535,7 @@ func (fm *formMsg) check(prefix string, out *[]formProblem) {
 			}
 		case f.explicit() && !f.set:
 			if f.fd.Cardinality() == protoreflect.Required {
-				*out = append(*out, formProblem{path, "required"})
+				*out = append(*out, fieldProblem{path, "required"})
 			}
 		default:
 			f.val.check(path, out)
@@ -543,31 +543,31 @@ func (fm *formMsg) check(prefix string, out *[]formProblem) {
 	}
 }
 
-func (v *formValue) check(path string, out *[]formProblem) {
+func (v *valueNode) check(path string, out *[]fieldProblem) {
 	switch v.t.input() {
-	case formInputText, formInputEnum:
+	case inputText, inputEnum:
 		if v.err != "" {
-			*out = append(*out, formProblem{path, v.err})
+			*out = append(*out, fieldProblem{path, v.err})
 		}
-	case formInputMessage:
+	case inputMessage:
 		if v.msg != nil {
 			v.msg.check(path, out)
 		}
-	case formInputAny:
+	case inputAny:
 		switch inner := v.anyInner(); {
 		case v.err != "":
-			*out = append(*out, formProblem{path + ".@type", v.err})
+			*out = append(*out, fieldProblem{path + ".@type", v.err})
 		case inner != nil:
 			inner.check(path, out)
 		case v.anyURL == "":
-			*out = append(*out, formProblem{path + ".@type", "no type chosen"})
+			*out = append(*out, fieldProblem{path + ".@type", "no type chosen"})
 		}
 	}
 }
 
 // keyID identifies a map key for duplicate detection.
-func (v *formValue) keyID() string {
-	if v.t.input() == formInputBool {
+func (v *valueNode) keyID() string {
+	if v.t.input() == inputBool {
 		return strconv.FormatBool(v.b)
 	}
 	if v.t.kind != protoreflect.StringKind {
@@ -581,7 +581,7 @@ func (v *formValue) keyID() string {
 // ---------------------------------------------------------------------------
 // Loading a message into the form.
 
-func (fm *formMsg) load(src protoreflect.Message, ctx *formCtx) {
+func (fm *msgNode) load(src protoreflect.Message, ctx *valueCtx) {
 	for _, f := range fm.fields {
 		fd := f.fd
 		switch {
@@ -601,7 +601,7 @@ func (fm *formMsg) load(src protoreflect.Message, ctx *formCtx) {
 				keys = append(keys, k)
 				return true
 			})
-			sort.Slice(keys, func(i, j int) bool { return formLessMapKey(keys[i], keys[j]) })
+			sort.Slice(keys, func(i, j int) bool { return lessMapKey(keys[i], keys[j]) })
 			for _, k := range keys {
 				e := f.newEntry()
 				e.key.load(k.Value(), ctx)
@@ -619,7 +619,7 @@ func (fm *formMsg) load(src protoreflect.Message, ctx *formCtx) {
 	}
 }
 
-func formLessMapKey(a, b protoreflect.MapKey) bool {
+func lessMapKey(a, b protoreflect.MapKey) bool {
 	switch x := a.Interface().(type) {
 	case bool:
 		return !x && b.Bool()
@@ -631,31 +631,31 @@ func formLessMapKey(a, b protoreflect.MapKey) bool {
 	return a.String() < b.String()
 }
 
-func (v *formValue) load(pv protoreflect.Value, ctx *formCtx) {
+func (v *valueNode) load(pv protoreflect.Value, ctx *valueCtx) {
 	switch v.t.input() {
-	case formInputBool:
-		if v.t.wkt == formWKTWrapper {
+	case inputBool:
+		if v.t.wkt == wktWrapper {
 			m := pv.Message()
 			v.b = m.Get(m.Descriptor().Fields().ByName("value")).Bool()
 		} else {
 			v.b = pv.Bool()
 		}
-	case formInputText, formInputEnum:
+	case inputText, inputEnum:
 		if v.t.msg != nil {
-			v.text = formFormatWKT(v.t, pv.Message())
+			v.text = formatWKT(v.t, pv.Message())
 		} else {
-			v.text = formFormatScalar(v.t, pv)
+			v.text = formatScalar(v.t, pv)
 		}
 		v.validate(ctx)
-	case formInputMessage:
-		v.msg = newFormMsg(v.t.msg)
+	case inputMessage:
+		v.msg = newMsgNode(v.t.msg)
 		v.msg.load(pv.Message(), ctx)
-	case formInputAny:
+	case inputAny:
 		v.loadAny(pv.Message(), ctx)
 	}
 }
 
-func (v *formValue) loadAny(m protoreflect.Message, ctx *formCtx) {
+func (v *valueNode) loadAny(m protoreflect.Message, ctx *valueCtx) {
 	fds := m.Descriptor().Fields()
 	url := m.Get(fds.ByName("type_url")).String()
 	raw := m.Get(fds.ByName("value")).Bytes()
@@ -683,63 +683,63 @@ func (v *formValue) loadAny(m protoreflect.Message, ctx *formCtx) {
 // ---------------------------------------------------------------------------
 // Describing types.
 
-// formTypeName names a message or enum type as the user knows it: relative to
+// typeName names a message or enum type as the user knows it: relative to
 // the package of the form's root message, full otherwise.
-func formTypeName(full protoreflect.FullName, pkg protoreflect.FullName) string {
+func typeName(full protoreflect.FullName, pkg protoreflect.FullName) string {
 	if pkg != "" && strings.HasPrefix(string(full), string(pkg)+".") {
 		return string(full)[len(pkg)+1:]
 	}
 	return string(full)
 }
 
-// formElemTypeName describes the (element) type of a field, without
+// elemTypeName describes the (element) type of a field, without
 // "repeated".
-func formElemTypeName(fd protoreflect.FieldDescriptor, pkg protoreflect.FullName) string {
+func elemTypeName(fd protoreflect.FieldDescriptor, pkg protoreflect.FullName) string {
 	switch fd.Kind() {
 	case protoreflect.MessageKind, protoreflect.GroupKind:
-		return formTypeName(fd.Message().FullName(), pkg)
+		return typeName(fd.Message().FullName(), pkg)
 	case protoreflect.EnumKind:
-		return formTypeName(fd.Enum().FullName(), pkg)
+		return typeName(fd.Enum().FullName(), pkg)
 	}
 	return fd.Kind().String()
 }
 
-// formFieldTypeName describes the type of a field: "repeated string",
+// fieldTypeName describes the type of a field: "repeated string",
 // "map<string, Address>", "optional int32", "Color", ...
-func formFieldTypeName(fd protoreflect.FieldDescriptor, pkg protoreflect.FullName) string {
+func fieldTypeName(fd protoreflect.FieldDescriptor, pkg protoreflect.FullName) string {
 	switch {
 	case fd.IsMap():
-		return "map<" + formElemTypeName(fd.MapKey(), pkg) + ", " + formElemTypeName(fd.MapValue(), pkg) + ">"
+		return "map<" + elemTypeName(fd.MapKey(), pkg) + ", " + elemTypeName(fd.MapValue(), pkg) + ">"
 	case fd.IsList():
-		return "repeated " + formElemTypeName(fd, pkg)
+		return "repeated " + elemTypeName(fd, pkg)
 	case fd.HasOptionalKeyword() && fd.Message() == nil:
-		return "optional " + formElemTypeName(fd, pkg)
+		return "optional " + elemTypeName(fd, pkg)
 	}
-	return formElemTypeName(fd, pkg)
+	return elemTypeName(fd, pkg)
 }
 
-// formValueTypeName describes the type of a value.
-func formValueTypeName(t formType, pkg protoreflect.FullName) string {
+// valueTypeName describes the type of a value.
+func valueTypeName(t valueType, pkg protoreflect.FullName) string {
 	switch {
 	case t.msg != nil:
-		return formTypeName(t.msg.FullName(), pkg)
+		return typeName(t.msg.FullName(), pkg)
 	case t.enum != nil:
-		return formTypeName(t.enum.FullName(), pkg)
+		return typeName(t.enum.FullName(), pkg)
 	}
 	return t.kind.String()
 }
 
-// formPlaceholder is what an empty input shows: the default value, or how to
+// placeholder is what an empty input shows: the default value, or how to
 // type a well-known type.
-func formPlaceholder(t formType) string {
+func placeholder(t valueType) string {
 	switch t.wkt {
-	case formWKTTimestamp:
+	case wktTimestamp:
 		return "RFC 3339 or now"
-	case formWKTDuration:
+	case wktDuration:
 		return "e.g. 1.5s, 100ms, 1h30m"
-	case formWKTFieldMask:
+	case wktFieldMask:
 		return "paths, comma-separated"
-	case formWKTJSON:
+	case wktJSON:
 		switch t.msg.FullName() {
 		case "google.protobuf.Struct":
 			return "{}"
@@ -775,25 +775,25 @@ func formPlaceholder(t formType) string {
 		return strconv.Itoa(int(num))
 	}
 	if t.hasDef {
-		return formFormatScalar(t, t.def)
+		return formatScalar(t, t.def)
 	}
 	return "0"
 }
 
-// formHint explains how to type a value, for the footer.
-func formHint(t formType) string {
+// hint explains how to type a value, for the footer.
+func hint(t valueType) string {
 	switch t.wkt {
-	case formWKTTimestamp:
+	case wktTimestamp:
 		return "RFC 3339 (2024-05-01T12:00:00Z), now, now-1h"
-	case formWKTDuration:
+	case wktDuration:
 		return "1.5s, 100ms, 2h45m, -3s"
-	case formWKTFieldMask:
+	case wktFieldMask:
 		return "comma-separated paths: a.b, c_d"
-	case formWKTJSON:
+	case wktJSON:
 		return "JSON text"
-	case formWKTEmpty:
+	case wktEmpty:
 		return "enter: set / unset"
-	case formWKTAny:
+	case wktAny:
 		return "enter: pick the type, then fill it in"
 	}
 	switch t.scalar {
@@ -808,7 +808,7 @@ func formHint(t formType) string {
 	case protoreflect.Int32Kind, protoreflect.Sint32Kind, protoreflect.Sfixed32Kind,
 		protoreflect.Int64Kind, protoreflect.Sint64Kind, protoreflect.Sfixed64Kind,
 		protoreflect.Uint32Kind, protoreflect.Fixed32Kind, protoreflect.Uint64Kind, protoreflect.Fixed64Kind:
-		lo, hi := formIntRange(t.scalar)
+		lo, hi := intRange(t.scalar)
 		return "integer " + lo + " to " + hi
 	case protoreflect.MessageKind:
 		return "enter: expand / collapse"
@@ -816,5 +816,5 @@ func formHint(t formType) string {
 	return ""
 }
 
-// formNow is the clock of the form (tests replace it through formCtx).
-func formNow() time.Time { return time.Now() }
+// clockNow is the clock of the form (tests replace it through valueCtx).
+func clockNow() time.Time { return time.Now() }

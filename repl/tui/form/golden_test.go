@@ -1,4 +1,4 @@
-package tui
+package form
 
 import (
 	"fmt"
@@ -13,12 +13,12 @@ import (
 	"google.golang.org/protobuf/reflect/protoregistry"
 )
 
-// formHarness runs a FormModel as a program, the way the app embeds it.
-type formHarness struct{ form FormModel }
+// harness runs a Model as a program, the way the app embeds it.
+type harness struct{ form Model }
 
-func (h formHarness) Init() tea.Cmd { return nil }
+func (h harness) Init() tea.Cmd { return nil }
 
-func (h formHarness) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+func (h harness) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		h.form.SetSize(msg.Width, msg.Height)
@@ -28,7 +28,7 @@ func (h formHarness) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return h, tea.Quit
 		}
 	case tea.ColorProfileMsg:
-		// The form got its profile in FormOptions; the test program's own
+		// The form got its profile in Options; the test program's own
 		// detection must not change it half-way.
 		return h, nil
 	}
@@ -37,33 +37,33 @@ func (h formHarness) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return h, cmd
 }
 
-func (h formHarness) View() tea.View { return tea.NewView(h.form.View()) }
+func (h harness) View() tea.View { return tea.NewView(h.form.View()) }
 
-// formScript records key messages while playing them on a shadow form, so
+// script records key messages while playing them on a shadow form, so
 // that "go to the row of this path" can be turned into arrow keys.
-type formScript struct {
-	shadow *formDriver
+type script struct {
+	shadow *driver
 	msgs   []tea.Msg
 }
 
-func (s *formScript) send(msg tea.Msg) {
+func (s *script) send(msg tea.Msg) {
 	s.shadow.send(msg)
 	s.msgs = append(s.msgs, msg)
 }
 
-func (s *formScript) keys(names ...string) {
+func (s *script) keys(names ...string) {
 	for _, n := range names {
-		s.send(formKeyMsg(n))
+		s.send(keyMsg(n))
 	}
 }
 
-func (s *formScript) typ(text string) {
+func (s *script) typ(text string) {
 	for _, r := range text {
 		s.send(tea.KeyPressMsg{Code: r, Text: string(r)})
 	}
 }
 
-func (s *formScript) goTo(path string) {
+func (s *script) goTo(path string) {
 	s.shadow.t.Helper()
 	s.keys("home")
 	for i := 0; s.shadow.row().path != path; i++ {
@@ -74,11 +74,11 @@ func (s *formScript) goTo(path string) {
 	}
 }
 
-type formGoldenCase struct {
+type goldenCase struct {
 	name    string
 	profile colorprofile.Profile
 	load    func(t *testing.T) *showcasepb.Everything // nil: empty form
-	script  func(s *formScript)
+	script  func(s *script)
 }
 
 func TestFormGolden(t *testing.T) {
@@ -90,12 +90,12 @@ func TestFormGolden(t *testing.T) {
 			Places:    map[string]*showcasepb.Address{"home": {Street: "1 rue de la Paix", Zip: 75002}},
 		}
 	}
-	cases := []formGoldenCase{
+	cases := []goldenCase{
 		{name: "top"},
-		{name: "scrolled", script: func(s *formScript) {
+		{name: "scrolled", script: func(s *script) {
 			s.keys("pgdown", "j", "j", "j")
 		}},
-		{name: "invalid", script: func(s *formScript) {
+		{name: "invalid", script: func(s *script) {
 			s.goTo("f_int32")
 			s.keys("enter")
 			s.typ("99999999999")
@@ -105,26 +105,26 @@ func TestFormGolden(t *testing.T) {
 			s.typ("1e")
 			s.keys("tab") // keeps the text, opens the next field with its text
 		}},
-		{name: "invalid_color", profile: colorprofile.TrueColor, script: func(s *formScript) {
+		{name: "invalid_color", profile: colorprofile.TrueColor, script: func(s *script) {
 			s.goTo("f_int32")
 			s.keys("enter")
 			s.typ("99999999999")
 			s.keys("enter", "j", "j", "right")
 		}},
-		{name: "enum_picker", script: func(s *formScript) {
+		{name: "enum_picker", script: func(s *script) {
 			s.goTo("color")
 			s.keys("enter")
 			s.typ("r")
 		}},
-		{name: "json", load: formFullEverything, script: func(s *formScript) {
+		{name: "json", load: fullEverything, script: func(s *script) {
 			s.keys("ctrl+j", "j", "j", "j")
 		}},
-		{name: "json_error", script: func(s *formScript) {
+		{name: "json_error", script: func(s *script) {
 			s.keys("ctrl+j", "enter", "ctrl+g")
 			s.send(tea.PasteMsg{Content: "{\n  \"fInt32\": 1,\n  \"fString\": \"ok\",\n  \"color\": \"PURPLE\"\n}"})
 			s.keys("ctrl+j")
 		}},
-		{name: "nested", script: func(s *formScript) {
+		{name: "nested", script: func(s *script) {
 			s.goTo("address")
 			s.keys("enter", "j", "enter")
 			s.typ("1 Main St")
@@ -136,7 +136,7 @@ func TestFormGolden(t *testing.T) {
 			s.typ("48.8566")
 			s.keys("enter")
 		}},
-		{name: "collections", load: collections, script: func(s *formScript) {
+		{name: "collections", load: collections, script: func(s *script) {
 			s.goTo("tags")
 			s.keys("enter")
 			s.goTo("tags[2]")
@@ -156,19 +156,19 @@ func TestFormGolden(t *testing.T) {
 	for _, c := range cases {
 		for _, size := range sizes {
 			t.Run(fmt.Sprintf("%s/%dx%d", c.name, size[0], size[1]), func(t *testing.T) {
-				formRunGolden(t, c, size[0], size[1])
+				runGolden(t, c, size[0], size[1])
 			})
 		}
 	}
 }
 
-func formRunGolden(t *testing.T, c formGoldenCase, w, h int) {
+func runGolden(t *testing.T, c goldenCase, w, h int) {
 	profile := c.profile
 	if profile == colorprofile.Unknown {
 		profile = colorprofile.NoTTY
 	}
-	newForm := func() FormModel {
-		m := NewForm(formEverything(), FormOptions{Width: w, Height: h, Profile: profile, Resolver: protoregistry.GlobalTypes})
+	newForm := func() Model {
+		m := New(everything(), Options{Width: w, Height: h, Profile: profile, Resolver: protoregistry.GlobalTypes})
 		if c.load != nil {
 			if err := m.SetMessage(c.load(t)); err != nil {
 				t.Fatal(err)
@@ -177,19 +177,19 @@ func formRunGolden(t *testing.T, c formGoldenCase, w, h int) {
 		m.Focus()
 		return m
 	}
-	s := &formScript{shadow: &formDriver{t: t, m: newForm()}}
+	s := &script{shadow: &driver{t: t, m: newForm()}}
 	if c.script != nil {
 		c.script(s)
 	}
 
-	tm := teatest.NewTestModel(t, formHarness{form: newForm()},
+	tm := teatest.NewTestModel(t, harness{form: newForm()},
 		teatest.WithInitialTermSize(w, h),
 		teatest.WithProgramOptions(tea.WithColorProfile(profile)))
 	for _, msg := range s.msgs {
 		tm.Send(msg)
 	}
 	tm.Send(tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl})
-	final := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(formHarness)
+	final := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(harness)
 	view := final.form.View()
 	if shadow := s.shadow.m.View(); shadow != view {
 		t.Fatalf("the program's view differs from the model driven directly:\nprogram:\n%s\ndirect:\n%s", view, shadow)

@@ -1,4 +1,4 @@
-package tui
+package form
 
 import (
 	"bytes"
@@ -19,23 +19,23 @@ import (
 	"github.com/grpcsh/grpcsh/dynamic"
 )
 
-// formJSONError is an error in JSON text, with the position (1-based line and
+// jsonError is an error in JSON text, with the position (1-based line and
 // column in characters; 0 when unknown) that it refers to.
-type formJSONError struct {
+type jsonError struct {
 	Line, Col int
 	Msg       string
 }
 
-func (e *formJSONError) Error() string {
+func (e *jsonError) Error() string {
 	if e.Line == 0 {
 		return e.Msg
 	}
 	return fmt.Sprintf("line %d, column %d: %s", e.Line, e.Col, e.Msg)
 }
 
-// formPosition converts a byte offset of text into a 1-based line and a
+// position converts a byte offset of text into a 1-based line and a
 // 1-based column counted in characters.
-func formPosition(text []byte, off int) (int, int) {
+func position(text []byte, off int) (int, int) {
 	off = max(0, min(off, len(text)))
 	before := text[:off]
 	line := bytes.Count(before, []byte("\n")) + 1
@@ -43,23 +43,23 @@ func formPosition(text []byte, off int) (int, int) {
 	return line, utf8.RuneCount(before[start:]) + 1
 }
 
-// formJSONProblem turns an error of encoding/json or protojson on text into a
-// formJSONError pointing at a line and column. With singleLine, the message
+// jsonProblem turns an error of encoding/json or protojson on text into a
+// jsonError pointing at a line and column. With singleLine, the message
 // names only the column (the text is one input line).
-func formJSONProblem(text []byte, err error, singleLine bool) error {
-	je := &formJSONError{Msg: err.Error()}
+func jsonProblem(text []byte, err error, singleLine bool) error {
+	je := &jsonError{Msg: err.Error()}
 	var se *json.SyntaxError
 	var te *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &se):
 		// Offset is just past the byte that failed.
-		je.Line, je.Col = formPosition(text, int(se.Offset)-1)
+		je.Line, je.Col = position(text, int(se.Offset)-1)
 		je.Msg = strings.TrimPrefix(se.Error(), "json: ")
 		if se.Offset >= int64(len(text)) && strings.Contains(se.Error(), "unexpected end") {
-			je.Line, je.Col = formPosition(text, len(text))
+			je.Line, je.Col = position(text, len(text))
 		}
 	case errors.As(err, &te):
-		je.Line, je.Col = formPosition(text, int(te.Offset))
+		je.Line, je.Col = position(text, int(te.Offset))
 	default:
 		// protojson's errors: the engine reads their position.
 		de := dynamic.LocateJSONError(text, err)
@@ -71,30 +71,30 @@ func formJSONProblem(text []byte, err error, singleLine bool) error {
 	return je
 }
 
-// formParseJSON parses JSON text into a message of md: first as plain JSON
+// parseJSON parses JSON text into a message of md: first as plain JSON
 // (syntax errors with exact positions), then with protojson.
-func formParseJSON(text string, md protoreflect.MessageDescriptor, ctx *formCtx) (*dynamicpb.Message, error) {
+func parseJSON(text string, md protoreflect.MessageDescriptor, ctx *valueCtx) (*dynamicpb.Message, error) {
 	b := []byte(text)
 	if strings.TrimSpace(text) == "" {
 		b = []byte("{}")
 	}
 	var probe any
 	if err := json.Unmarshal(b, &probe); err != nil {
-		return nil, formJSONProblem(b, err, false)
+		return nil, jsonProblem(b, err, false)
 	}
 	if _, ok := probe.(map[string]any); !ok {
-		return nil, &formJSONError{Line: 1, Col: 1, Msg: "the request must be a JSON object {…}"}
+		return nil, &jsonError{Line: 1, Col: 1, Msg: "the request must be a JSON object {…}"}
 	}
 	dm := dynamicpb.NewMessage(md)
 	if err := (protojson.UnmarshalOptions{Resolver: ctx.protoResolver()}).Unmarshal(b, dm); err != nil {
-		return nil, formJSONProblem(b, err, false)
+		return nil, jsonProblem(b, err, false)
 	}
 	return dm, nil
 }
 
-// formMarshalJSON formats a message as indented JSON. protojson's own output
+// marshalJSON formats a message as indented JSON. protojson's own output
 // varies its whitespace on purpose; json.Indent makes it stable.
-func formMarshalJSON(m proto.Message, ctx *formCtx) (string, error) {
+func marshalJSON(m proto.Message, ctx *valueCtx) (string, error) {
 	b, err := protojson.MarshalOptions{Resolver: ctx.protoResolver()}.Marshal(m)
 	if err != nil {
 		return "", err
@@ -109,20 +109,20 @@ func formMarshalJSON(m proto.Message, ctx *formCtx) (string, error) {
 // ---------------------------------------------------------------------------
 // $EDITOR
 
-// formEditorMsg brings the text back from $EDITOR.
-type formEditorMsg struct {
+// editorMsg brings the text back from $EDITOR.
+type editorMsg struct {
 	id   int64
 	text string
 	err  error
 }
 
-// formExecFunc runs an interactive command (tea.ExecProcess in the program;
+// execFunc runs an interactive command (tea.ExecProcess in the program;
 // tests swap it to check the command without running an editor).
-type formExecFunc func(*exec.Cmd, tea.ExecCallback) tea.Cmd
+type execFunc func(*exec.Cmd, tea.ExecCallback) tea.Cmd
 
-// formEditorCommand builds the editor command for a file: $VISUAL, then
+// editorCommand builds the editor command for a file: $VISUAL, then
 // $EDITOR (which may carry arguments, e.g. "code -w"), then vi.
-func formEditorCommand(path string) *exec.Cmd {
+func editorCommand(path string) *exec.Cmd {
 	editor := strings.TrimSpace(os.Getenv("VISUAL"))
 	if editor == "" {
 		editor = strings.TrimSpace(os.Getenv("EDITOR"))
@@ -134,14 +134,14 @@ func formEditorCommand(path string) *exec.Cmd {
 	return exec.Command(args[0], append(args[1:], path)...) //nolint:gosec // the user's editor
 }
 
-// formEditCmd writes text to a temporary file, runs the editor on it through
-// run, and reads the file back into a formEditorMsg. All the I/O happens in
+// editCmd writes text to a temporary file, runs the editor on it through
+// run, and reads the file back into a editorMsg. All the I/O happens in
 // the command, none in Update.
-func formEditCmd(id int64, text string, run formExecFunc) tea.Cmd {
+func editCmd(id int64, text string, run execFunc) tea.Cmd {
 	return func() tea.Msg {
 		f, err := os.CreateTemp("", "grpcsh-request-*.json")
 		if err != nil {
-			return formEditorMsg{id: id, err: err}
+			return editorMsg{id: id, err: err}
 		}
 		path := f.Name()
 		_, werr := f.WriteString(text)
@@ -150,18 +150,18 @@ func formEditCmd(id int64, text string, run formExecFunc) tea.Cmd {
 		}
 		if werr != nil {
 			_ = os.Remove(path)
-			return formEditorMsg{id: id, err: werr}
+			return editorMsg{id: id, err: werr}
 		}
-		cmd := run(formEditorCommand(path), func(runErr error) tea.Msg {
+		cmd := run(editorCommand(path), func(runErr error) tea.Msg {
 			defer os.Remove(path)
 			if runErr != nil {
-				return formEditorMsg{id: id, err: fmt.Errorf("editor: %w", runErr)}
+				return editorMsg{id: id, err: fmt.Errorf("editor: %w", runErr)}
 			}
 			b, err := os.ReadFile(path)
 			if err != nil {
-				return formEditorMsg{id: id, err: err}
+				return editorMsg{id: id, err: err}
 			}
-			return formEditorMsg{id: id, text: string(b)}
+			return editorMsg{id: id, text: string(b)}
 		})
 		if cmd == nil {
 			return nil

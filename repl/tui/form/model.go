@@ -1,4 +1,4 @@
-package tui
+package form
 
 import (
 	"errors"
@@ -17,20 +17,20 @@ import (
 	"google.golang.org/protobuf/types/dynamicpb"
 )
 
-// FormResolver resolves the message types that a google.protobuf.Any field
+// Resolver resolves the message types that a google.protobuf.Any field
 // can hold. *protoregistry.Types satisfies it; if the resolver also has
 // RangeMessages(func(protoreflect.MessageType) bool) (as *protoregistry.Types
 // does), the Any type picker offers every message it ranges over, unless
-// FormOptions.AnyTypes lists the choices (use that with dynamicpb.Types).
-type FormResolver interface {
+// Options.AnyTypes lists the choices (use that with dynamicpb.Types).
+type Resolver interface {
 	FindMessageByName(message protoreflect.FullName) (protoreflect.MessageType, error)
 	FindMessageByURL(url string) (protoreflect.MessageType, error)
 }
 
-// FormOptions configures a request form.
-type FormOptions struct {
+// Options configures a request form.
+type Options struct {
 	// Resolver finds the types of Any values (nil: protoregistry.GlobalTypes).
-	Resolver FormResolver
+	Resolver Resolver
 	// AnyTypes are the choices of the Any type picker (nil: every message the
 	// resolver ranges over).
 	AnyTypes []protoreflect.FullName
@@ -46,29 +46,29 @@ type FormOptions struct {
 	LightBackground bool
 }
 
-var formLastID atomic.Int64
+var lastID atomic.Int64
 
-// FormModel is the request form: a message as rows of fields, edited in
+// Model is the request form: a message as rows of fields, edited in
 // place, or as JSON text.
-type FormModel struct {
+type Model struct {
 	id     int64
 	md     protoreflect.MessageDescriptor
 	pkg    protoreflect.FullName
-	root   *formMsg
-	ctx    *formCtx
-	styles formStyles
-	keys   formKeyMap
+	root   *msgNode
+	ctx    *valueCtx
+	styles styles
+	keys   keyMap
 
 	width, height int
 	focused       bool
 
-	rows   []formRow
+	rows   []row
 	cursor int
 	offset int // first visible line of the rows
 
 	// Editing one row.
 	editing     bool
-	editID      formRowID
+	editID      rowID
 	editDirty   bool // the user changed the text
 	input       textinput.Model
 	cands       []string // picker choices (enum values, Any types)
@@ -86,18 +86,18 @@ type FormModel struct {
 	status    string
 	statusErr bool
 
-	execEditor formExecFunc
+	execEditor execFunc
 }
 
-// NewForm builds a form for messages of md.
-func NewForm(md protoreflect.MessageDescriptor, opts FormOptions) FormModel {
-	m := FormModel{
-		id:         formLastID.Add(1),
+// New builds a form for messages of md.
+func New(md protoreflect.MessageDescriptor, opts Options) Model {
+	m := Model{
+		id:         lastID.Add(1),
 		md:         md,
 		pkg:        md.ParentFile().Package(),
-		root:       newFormMsg(md),
-		ctx:        &formCtx{res: opts.Resolver, anyNames: formSortedNames(opts.AnyTypes), now: formNow},
-		keys:       newFormKeyMap(),
+		root:       newMsgNode(md),
+		ctx:        &valueCtx{res: opts.Resolver, anyNames: sortedNames(opts.AnyTypes), now: clockNow},
+		keys:       newKeyMap(),
 		input:      textinput.New(),
 		area:       textarea.New(),
 		execEditor: tea.ExecProcess,
@@ -109,29 +109,29 @@ func NewForm(md protoreflect.MessageDescriptor, opts FormOptions) FormModel {
 	m.area.CharLimit = 0
 	m.area.Prompt = ""
 	m.area.KeyMap.InsertNewline.SetKeys("enter", "ctrl+m")
-	m.setStyles(newFormStyles(opts.Profile, !opts.LightBackground))
+	m.setStyles(newStyles(opts.Profile, !opts.LightBackground))
 	m.SetSize(opts.Width, opts.Height)
 	m.rebuild()
 	return m
 }
 
-func formSortedNames(names []protoreflect.FullName) []protoreflect.FullName {
+func sortedNames(names []protoreflect.FullName) []protoreflect.FullName {
 	if names == nil {
 		return nil
 	}
 	out := append([]protoreflect.FullName{}, names...)
-	formSortNames(out)
+	sortNames(out)
 	return out
 }
 
-func (m *FormModel) setStyles(s formStyles) {
+func (m *Model) setStyles(s styles) {
 	m.styles = s
 	m.input.SetStyles(s.textInputStyles())
 	m.area.SetStyles(s.textAreaStyles())
 }
 
 // SetSize sets the size the form renders in.
-func (m *FormModel) SetSize(w, h int) {
+func (m *Model) SetSize(w, h int) {
 	m.width, m.height = w, h
 	m.fitArea()
 	m.input.SetWidth(max(m.columns().val-1, 1))
@@ -140,7 +140,7 @@ func (m *FormModel) SetSize(w, h int) {
 
 // fitArea sizes the JSON text area; its line-number gutter is as wide as
 // the digits of MaxHeight, so MaxHeight grows with the number of lines.
-func (m *FormModel) fitArea() {
+func (m *Model) fitArea() {
 	maxH := 99
 	for maxH < m.area.LineCount()+1 || maxH < m.height {
 		maxH = maxH*10 + 9
@@ -151,7 +151,7 @@ func (m *FormModel) fitArea() {
 }
 
 // Focus gives the form the keyboard.
-func (m *FormModel) Focus() tea.Cmd {
+func (m *Model) Focus() tea.Cmd {
 	m.focused = true
 	if m.jsonMode {
 		return m.area.Focus()
@@ -163,28 +163,28 @@ func (m *FormModel) Focus() tea.Cmd {
 }
 
 // Blur takes the keyboard away (a field being edited stays in its input).
-func (m *FormModel) Blur() {
+func (m *Model) Blur() {
 	m.focused = false
 	m.input.Blur()
 	m.area.Blur()
 }
 
 // Focused reports whether the form has the keyboard.
-func (m FormModel) Focused() bool { return m.focused }
+func (m Model) Focused() bool { return m.focused }
 
 // Editing reports whether keys go to an input (a field, or the JSON text) so
 // that the app does not take printable keys as shortcuts.
-func (m FormModel) Editing() bool { return m.editing || m.jsonMode && m.jsonEditing }
+func (m Model) Editing() bool { return m.editing || m.jsonMode && m.jsonEditing }
 
 // Descriptor is the message type of the form.
-func (m FormModel) Descriptor() protoreflect.MessageDescriptor { return m.md }
+func (m Model) Descriptor() protoreflect.MessageDescriptor { return m.md }
 
 // Message builds the request. It fails, naming the field path (e.g.
 // "address.geo.lat: not a number"), while any value is invalid; in the JSON
 // view it parses the JSON text (the error gives line and column).
-func (m FormModel) Message() (*dynamicpb.Message, error) {
+func (m Model) Message() (*dynamicpb.Message, error) {
 	if m.jsonMode {
-		return formParseJSON(m.area.Value(), m.md, m.ctx)
+		return parseJSON(m.area.Value(), m.md, m.ctx)
 	}
 	dm := dynamicpb.NewMessage(m.md)
 	if err := m.root.build(dm, m.ctx, ""); err != nil {
@@ -195,7 +195,7 @@ func (m FormModel) Message() (*dynamicpb.Message, error) {
 
 // SetMessage loads a message (from history, a file, ...) into the form;
 // the form's fields that were expanded stay expanded.
-func (m *FormModel) SetMessage(pm proto.Message) error {
+func (m *Model) SetMessage(pm proto.Message) error {
 	if pm == nil {
 		m.loadMessage(nil)
 		return nil
@@ -224,7 +224,7 @@ func (m *FormModel) SetMessage(pm proto.Message) error {
 
 // JSON is the request as indented JSON: in the JSON view the text as it
 // stands, in the form the JSON of Message() ("" while a field is invalid).
-func (m FormModel) JSON() string {
+func (m Model) JSON() string {
 	if m.jsonMode {
 		return m.area.Value()
 	}
@@ -232,7 +232,7 @@ func (m FormModel) JSON() string {
 	if err != nil {
 		return ""
 	}
-	s, err := formMarshalJSON(dm, m.ctx)
+	s, err := marshalJSON(dm, m.ctx)
 	if err != nil {
 		return ""
 	}
@@ -240,30 +240,30 @@ func (m FormModel) JSON() string {
 }
 
 // Valid reports whether Message() would succeed (without reading @files).
-func (m FormModel) Valid() bool {
+func (m Model) Valid() bool {
 	if m.jsonMode {
 		return m.jsonErr == nil
 	}
 	return len(m.problems()) == 0
 }
 
-func (m FormModel) problems() []formProblem {
-	var out []formProblem
+func (m Model) problems() []fieldProblem {
+	var out []fieldProblem
 	m.root.check("", &out)
 	return out
 }
 
 // KeyMap returns the bindings that apply now, for bubbles/help.
-func (m FormModel) KeyMap() help.KeyMap {
+func (m Model) KeyMap() help.KeyMap {
 	k := m.keys
 	switch {
 	case m.jsonMode && m.jsonEditing:
-		return formHelp{
+		return helpKeys{
 			short: []key.Binding{k.JSONLeave, k.ToggleJSON, k.Editor},
 			full:  [][]key.Binding{{k.JSONLeave, k.ToggleJSON, k.Editor}},
 		}
 	case m.jsonMode:
-		return formHelp{
+		return helpKeys{
 			short: []key.Binding{k.JSONEdit, k.JSONToggleAlt, k.JSONEditor, k.ToggleJSON},
 			full: [][]key.Binding{
 				{k.JSONScrollUp, k.JSONScrollDn, k.JSONPageUp, k.JSONPageDown},
@@ -279,7 +279,7 @@ func (m FormModel) KeyMap() help.KeyMap {
 		if len(m.cands) > 0 {
 			next.SetHelp("tab", "complete")
 		}
-		return formHelp{
+		return helpKeys{
 			short: []key.Binding{k.Done, k.Leave, next, pickUp, pickDown},
 			full:  [][]key.Binding{{k.Done, k.Leave}, {next, k.Prev, pickUp, pickDown}, {k.ToggleJSON, k.Editor}},
 		}
@@ -288,7 +288,7 @@ func (m FormModel) KeyMap() help.KeyMap {
 	add, clr, mvUp, mvDown := k.Add, k.Clear, k.MoveUp, k.MoveDown
 	inColl := r.field != nil && (r.field.fd.IsList() || r.field.fd.IsMap())
 	add.SetEnabled(inColl)
-	movable := r.kind == formRowElem || r.kind == formRowKey || r.kind == formRowMapVal
+	movable := r.kind == rowElem || r.kind == rowKey || r.kind == rowMapVal
 	mvUp.SetEnabled(movable)
 	mvDown.SetEnabled(movable)
 	if movable {
@@ -305,7 +305,7 @@ func (m FormModel) KeyMap() help.KeyMap {
 	}
 	editor := k.Editor
 	editor.SetHelp("ctrl+e", "$EDITOR")
-	return formHelp{
+	return helpKeys{
 		short: []key.Binding{move, act, add, shortClr, toggle, editor},
 		full: [][]key.Binding{
 			{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
@@ -317,15 +317,15 @@ func (m FormModel) KeyMap() help.KeyMap {
 }
 
 // Update handles keys, paste, the $EDITOR result and color changes.
-func (m FormModel) Update(msg tea.Msg) (FormModel, tea.Cmd) {
+func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.ColorProfileMsg:
-		m.setStyles(newFormStyles(msg.Profile, m.styles.isDark))
+		m.setStyles(newStyles(msg.Profile, m.styles.isDark))
 		return m, nil
 	case tea.BackgroundColorMsg:
-		m.setStyles(newFormStyles(m.styles.profile, msg.IsDark()))
+		m.setStyles(newStyles(m.styles.profile, msg.IsDark()))
 		return m, nil
-	case formEditorMsg:
+	case editorMsg:
 		if msg.id == m.id {
 			m.applyEditor(msg)
 		}
@@ -366,14 +366,14 @@ func (m FormModel) Update(msg tea.Msg) (FormModel, tea.Cmd) {
 // ---------------------------------------------------------------------------
 // Browsing.
 
-func (m FormModel) cur() formRow {
+func (m Model) cur() row {
 	if m.cursor >= 0 && m.cursor < len(m.rows) {
 		return m.rows[m.cursor]
 	}
-	return formRow{kind: formRowEmpty}
+	return row{kind: rowEmpty}
 }
 
-func (m FormModel) updateBrowse(msg tea.KeyPressMsg) (FormModel, tea.Cmd) {
+func (m Model) updateBrowse(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	k := m.keys
 	switch {
 	case key.Matches(msg, k.ToggleJSON, k.JSONToggleAlt):
@@ -411,37 +411,37 @@ func (m FormModel) updateBrowse(msg tea.KeyPressMsg) (FormModel, tea.Cmd) {
 	return m, nil
 }
 
-func (m *FormModel) moveCursor(delta int) {
+func (m *Model) moveCursor(delta int) {
 	m.cursor = max(0, min(len(m.rows)-1, m.cursor+delta))
 }
 
 // markSet records that the user gave a row's field a value: an
 // explicit-presence field becomes set (in a oneof, the others are cleared).
-func (m *FormModel) markSet(r formRow) {
-	if r.kind == formRowField && r.field != nil && r.msg != nil {
+func (m *Model) markSet(r row) {
+	if r.kind == rowField && r.field != nil && r.msg != nil {
 		r.msg.setField(r.field)
 	}
 }
 
-func (m FormModel) activate() (FormModel, tea.Cmd) {
+func (m Model) activate() (Model, tea.Cmd) {
 	r := m.cur()
 	switch {
-	case r.kind == formRowEmpty:
+	case r.kind == rowEmpty:
 		return m.add()
-	case r.kind == formRowOneof:
+	case r.kind == rowOneof:
 		m.cycleOneof(r, 1)
-	case r.kind == formRowAnyType:
+	case r.kind == rowAnyType:
 		return m.startEdit("")
 	case r.val == nil: // repeated or map header
 		r.field.expanded = !r.field.expanded
 	default:
 		switch r.val.t.input() {
-		case formInputText, formInputEnum:
+		case inputText, inputEnum:
 			return m.startEdit("")
-		case formInputBool:
+		case inputBool:
 			m.toggleBool(r)
-		case formInputEmpty:
-			if r.kind == formRowField && r.field.explicit() {
+		case inputEmpty:
+			if r.kind == rowField && r.field.explicit() {
 				if r.field.set {
 					r.field.set = false
 				} else {
@@ -450,7 +450,7 @@ func (m FormModel) activate() (FormModel, tea.Cmd) {
 			} else {
 				m.setStatus("google.protobuf.Empty has no fields", false)
 			}
-		case formInputMessage, formInputAny:
+		case inputMessage, inputAny:
 			if r.unset() {
 				m.markSet(r)
 				r.val.expanded = true
@@ -465,27 +465,27 @@ func (m FormModel) activate() (FormModel, tea.Cmd) {
 
 // toggleBool flips a bool; an explicit-presence bool (optional, BoolValue,
 // oneof member) cycles unset → true → false → unset.
-func (m *FormModel) toggleBool(r formRow) {
+func (m *Model) toggleBool(r row) {
 	v := r.val
 	switch {
 	case r.unset():
 		m.markSet(r)
 		v.b = true
-	case r.kind == formRowField && r.field.explicit() && !v.b:
+	case r.kind == rowField && r.field.explicit() && !v.b:
 		r.field.set = false
 	default:
 		v.b = !v.b
 	}
 }
 
-func (m *FormModel) cycleEnum(r formRow, delta int) {
+func (m *Model) cycleEnum(r row, delta int) {
 	v := r.val
 	vals := v.t.enum.Values()
 	if vals.Len() == 0 {
 		return
 	}
 	i := 0
-	if n, err := formParseEnum(v.t.enum, strings.TrimSpace(v.text)); err == nil && strings.TrimSpace(v.text) != "" {
+	if n, err := parseEnum(v.t.enum, strings.TrimSpace(v.text)); err == nil && strings.TrimSpace(v.text) != "" {
 		if ev := vals.ByNumber(n); ev != nil {
 			i = ev.Index()
 		}
@@ -503,8 +503,8 @@ func (m *FormModel) cycleEnum(r formRow, delta int) {
 }
 
 // cycleOneof moves a oneof through none, member 1, member 2, ...
-func (m *FormModel) cycleOneof(r formRow, delta int) {
-	var members []*formField
+func (m *Model) cycleOneof(r row, delta int) {
+	var members []*fieldNode
 	cur := -1
 	for _, f := range r.msg.fields {
 		if f.fd.ContainingOneof() == r.oneof {
@@ -524,23 +524,23 @@ func (m *FormModel) cycleOneof(r formRow, delta int) {
 	}
 }
 
-func (m *FormModel) right() {
+func (m *Model) right() {
 	r := m.cur()
 	switch {
-	case r.kind == formRowOneof:
+	case r.kind == rowOneof:
 		m.cycleOneof(r, 1)
-	case r.kind == formRowAnyType:
+	case r.kind == rowAnyType:
 		m.cycleAnyType(r, 1)
-	case r.val == nil && r.field != nil && r.kind == formRowField: // repeated or map header
+	case r.val == nil && r.field != nil && r.kind == rowField: // repeated or map header
 		if r.field.expanded {
 			m.moveCursor(1)
 		} else {
 			r.field.expanded = true
 		}
 	case r.val == nil:
-	case r.val.t.input() == formInputEnum:
+	case r.val.t.input() == inputEnum:
 		m.cycleEnum(r, 1)
-	case r.val.t.input() == formInputBool:
+	case r.val.t.input() == inputBool:
 		m.toggleBool(r)
 	case r.val.t.expandable():
 		if r.unset() {
@@ -554,22 +554,22 @@ func (m *FormModel) right() {
 	}
 }
 
-func (m *FormModel) left() {
+func (m *Model) left() {
 	r := m.cur()
 	switch {
-	case r.kind == formRowOneof:
+	case r.kind == rowOneof:
 		m.cycleOneof(r, -1)
 		return
-	case r.kind == formRowAnyType:
+	case r.kind == rowAnyType:
 		m.cycleAnyType(r, -1)
 		return
-	case r.val == nil && r.field != nil && r.kind == formRowField && r.field.expanded:
+	case r.val == nil && r.field != nil && r.kind == rowField && r.field.expanded:
 		r.field.expanded = false
 		return
-	case r.val != nil && r.val.t.input() == formInputEnum:
+	case r.val != nil && r.val.t.input() == inputEnum:
 		m.cycleEnum(r, -1)
 		return
-	case r.val != nil && r.val.t.input() == formInputBool:
+	case r.val != nil && r.val.t.input() == inputBool:
 		m.toggleBool(r)
 		return
 	case r.val != nil && r.val.t.expandable() && r.val.expanded && !r.unset():
@@ -585,7 +585,7 @@ func (m *FormModel) left() {
 	}
 }
 
-func (m *FormModel) cycleAnyType(r formRow, delta int) {
+func (m *Model) cycleAnyType(r row, delta int) {
 	names := m.ctx.anyTypeNames()
 	if len(names) == 0 {
 		return
@@ -606,30 +606,30 @@ func (m *FormModel) cycleAnyType(r formRow, delta int) {
 }
 
 // clear unsets a field, removes an element or entry, or empties a value.
-func (m *FormModel) clear() {
+func (m *Model) clear() {
 	r := m.cur()
 	switch r.kind {
-	case formRowElem:
+	case rowElem:
 		f := r.field
 		f.elems = append(f.elems[:r.index:r.index], f.elems[r.index+1:]...)
 		m.rebuild()
-		m.selectCollectionRow(f, r.index, formRowElem)
-	case formRowKey, formRowMapVal:
+		m.selectCollectionRow(f, r.index, rowElem)
+	case rowKey, rowMapVal:
 		f := r.field
 		f.entries = append(f.entries[:r.index:r.index], f.entries[r.index+1:]...)
 		m.rebuild()
-		m.selectCollectionRow(f, r.index, formRowKey)
-	case formRowOneof:
+		m.selectCollectionRow(f, r.index, rowKey)
+	case rowOneof:
 		for _, f := range r.msg.fields {
 			if f.fd.ContainingOneof() == r.oneof {
 				f.set = false
 			}
 		}
-	case formRowAnyType:
+	case rowAnyType:
 		v := r.val
 		v.anyType, v.anyURL, v.anyRaw, v.text, v.err = "", "", nil, "", ""
-	case formRowEmpty:
-	case formRowField:
+	case rowEmpty:
+	case rowField:
 		switch {
 		case r.val == nil:
 			m.setStatus("x on an element or entry removes it", false)
@@ -638,14 +638,14 @@ func (m *FormModel) clear() {
 		default:
 			r.val.text, r.val.b, r.val.err = "", false, ""
 		}
-	case formRowAnyVal:
+	case rowAnyVal:
 		r.val.text, r.val.b, r.val.err = "", false, ""
 	}
 }
 
 // selectCollectionRow puts the cursor on element / entry i of f (or the
 // last one, or the field when it is empty).
-func (m *FormModel) selectCollectionRow(f *formField, i int, kind formRowKind) {
+func (m *Model) selectCollectionRow(f *fieldNode, i int, kind rowKind) {
 	best := -1
 	for j, r := range m.rows {
 		if r.field == f && r.kind == kind {
@@ -654,7 +654,7 @@ func (m *FormModel) selectCollectionRow(f *formField, i int, kind formRowKind) {
 				break
 			}
 		}
-		if r.field == f && r.kind == formRowField && best < 0 {
+		if r.field == f && r.kind == rowField && best < 0 {
 			best = j
 		}
 	}
@@ -664,7 +664,7 @@ func (m *FormModel) selectCollectionRow(f *formField, i int, kind formRowKind) {
 }
 
 // add inserts an element (repeated) or an entry (map) after the cursor.
-func (m FormModel) add() (FormModel, tea.Cmd) {
+func (m Model) add() (Model, tea.Cmd) {
 	r := m.cur()
 	f := r.field
 	if f == nil || !(f.fd.IsList() || f.fd.IsMap()) {
@@ -676,22 +676,22 @@ func (m FormModel) add() (FormModel, tea.Cmd) {
 	if f.fd.IsMap() {
 		at = len(f.entries)
 	}
-	if r.kind == formRowElem || r.kind == formRowKey || r.kind == formRowMapVal {
+	if r.kind == rowElem || r.kind == rowKey || r.kind == rowMapVal {
 		at = r.index + 1
 	}
-	var target *formValue
+	var target *valueNode
 	if f.fd.IsList() {
 		e := f.newElem()
 		if e.t.expandable() {
 			e.expanded = true
 			e.ensureMsg()
 		}
-		f.elems = append(f.elems[:at:at], append([]*formValue{e}, f.elems[at:]...)...)
+		f.elems = append(f.elems[:at:at], append([]*valueNode{e}, f.elems[at:]...)...)
 		target = e
 	} else {
 		e := f.newEntry()
 		e.val.ensureMsg()
-		f.entries = append(f.entries[:at:at], append([]*formEntry{e}, f.entries[at:]...)...)
+		f.entries = append(f.entries[:at:at], append([]*entryNode{e}, f.entries[at:]...)...)
 		target = e.key
 	}
 	m.rebuild()
@@ -708,17 +708,17 @@ func (m FormModel) add() (FormModel, tea.Cmd) {
 }
 
 // moveElem moves an element or entry up or down.
-func (m *FormModel) moveElem(delta int) {
+func (m *Model) moveElem(delta int) {
 	r := m.cur()
 	j := r.index + delta
 	switch r.kind {
-	case formRowElem:
+	case rowElem:
 		f := r.field
 		if j < 0 || j >= len(f.elems) {
 			return
 		}
 		f.elems[r.index], f.elems[j] = f.elems[j], f.elems[r.index]
-	case formRowKey, formRowMapVal:
+	case rowKey, rowMapVal:
 		f := r.field
 		if j < 0 || j >= len(f.entries) {
 			return
@@ -729,18 +729,18 @@ func (m *FormModel) moveElem(delta int) {
 	}
 }
 
-func (m *FormModel) setStatus(s string, isErr bool) {
+func (m *Model) setStatus(s string, isErr bool) {
 	m.status, m.statusErr = s, isErr
 }
 
 // rebuild flattens the form into rows again, keeping the cursor on its row.
-func (m *FormModel) rebuild() {
-	var id formRowID
+func (m *Model) rebuild() {
+	var id rowID
 	had := m.cursor >= 0 && m.cursor < len(m.rows)
 	if had {
 		id = m.rows[m.cursor].id()
 	}
-	m.rows = formRowsOf(m.root)
+	m.rows = rowsOf(m.root)
 	if had {
 		for i, r := range m.rows {
 			if r.id() == id {
@@ -756,10 +756,10 @@ func (m *FormModel) rebuild() {
 
 // gotoPath moves the cursor to the row of a field path, expanding what
 // contains it, if the path can be found.
-func (m *FormModel) gotoPath(path string) {
+func (m *Model) gotoPath(path string) {
 	for range 32 { // each pass may expand one level
 		for i, r := range m.rows {
-			if r.path == path || r.kind == formRowKey && r.path == path {
+			if r.path == path || r.kind == rowKey && r.path == path {
 				m.cursor = i
 				m.ensureVisible()
 				return
@@ -774,7 +774,7 @@ func (m *FormModel) gotoPath(path string) {
 				continue
 			}
 			switch {
-			case r.val == nil && r.field != nil && r.kind == formRowField && !r.field.expanded:
+			case r.val == nil && r.field != nil && r.kind == rowField && !r.field.expanded:
 				r.field.expanded, expanded = true, true
 			case r.val != nil && r.val.t.expandable() && !r.val.expanded && !r.unset():
 				r.val.expanded, expanded = true, true
@@ -792,7 +792,7 @@ func (m *FormModel) gotoPath(path string) {
 
 // startEdit opens the input of the cursor row, with extra text appended
 // (a paste).
-func (m FormModel) startEdit(extra string) (FormModel, tea.Cmd) {
+func (m Model) startEdit(extra string) (Model, tea.Cmd) {
 	r := m.cur()
 	if !r.textEditable() {
 		return m, nil
@@ -804,8 +804,8 @@ func (m FormModel) startEdit(extra string) (FormModel, tea.Cmd) {
 	m.input.Reset()
 	m.input.SetValue(v.text)
 	m.input.CursorEnd()
-	m.input.Placeholder = formPlaceholder(v.t)
-	if r.kind == formRowAnyType {
+	m.input.Placeholder = placeholder(v.t)
+	if r.kind == rowAnyType {
 		m.input.Placeholder = "type name, e.g. package.Message"
 	}
 	m.input.SetWidth(max(m.columns().val-1, 1))
@@ -822,16 +822,16 @@ func (m FormModel) startEdit(extra string) (FormModel, tea.Cmd) {
 }
 
 // editRow is the row being edited.
-func (m FormModel) editRow() (formRow, bool) {
+func (m Model) editRow() (row, bool) {
 	for _, r := range m.rows {
 		if r.id() == m.editID {
 			return r, true
 		}
 	}
-	return formRow{}, false
+	return row{}, false
 }
 
-func (m FormModel) updateEditing(msg tea.KeyPressMsg) (FormModel, tea.Cmd) {
+func (m Model) updateEditing(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	k := m.keys
 	switch {
 	case key.Matches(msg, k.ToggleJSON):
@@ -880,7 +880,7 @@ func (m FormModel) updateEditing(msg tea.KeyPressMsg) (FormModel, tea.Cmd) {
 	return m, nil
 }
 
-func (m FormModel) typeKey(msg tea.KeyPressMsg) (FormModel, tea.Cmd) {
+func (m Model) typeKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	before := m.input.Value()
 	var cmd tea.Cmd
 	m.input, cmd = m.input.Update(msg)
@@ -892,14 +892,14 @@ func (m FormModel) typeKey(msg tea.KeyPressMsg) (FormModel, tea.Cmd) {
 
 // inputChanged mirrors the input into the value: what the user types is
 // kept (and validated) as it is typed.
-func (m *FormModel) inputChanged() {
+func (m *Model) inputChanged() {
 	r, ok := m.editRow()
 	if !ok {
 		return
 	}
 	m.editDirty = true
 	r.val.setText(m.input.Value(), m.ctx)
-	if r.kind != formRowAnyType {
+	if r.kind != rowAnyType {
 		m.markSet(r)
 	}
 	m.candFilter = true
@@ -908,7 +908,7 @@ func (m *FormModel) inputChanged() {
 }
 
 // refreshCands recomputes the picker choices of the row being edited.
-func (m *FormModel) refreshCands() {
+func (m *Model) refreshCands() {
 	m.cands = nil
 	r, ok := m.editRow()
 	if !ok {
@@ -916,11 +916,11 @@ func (m *FormModel) refreshCands() {
 	}
 	var all []string
 	switch {
-	case r.kind == formRowAnyType:
+	case r.kind == rowAnyType:
 		for _, n := range m.ctx.anyTypeNames() {
 			all = append(all, string(n))
 		}
-	case r.val.t.input() == formInputEnum:
+	case r.val.t.input() == inputEnum:
 		vals := r.val.t.enum.Values()
 		for i := 0; i < vals.Len(); i++ {
 			all = append(all, string(vals.Get(i).Name()))
@@ -933,7 +933,7 @@ func (m *FormModel) refreshCands() {
 		m.cands = all
 		m.candSel = 0
 		for i, c := range all {
-			if c == text || r.kind != formRowAnyType && strings.EqualFold(c, text) {
+			if c == text || r.kind != rowAnyType && strings.EqualFold(c, text) {
 				m.candSel = i
 			}
 		}
@@ -964,7 +964,7 @@ func (m *FormModel) refreshCands() {
 // commitEdit leaves the input. With pick (enter), the highlighted choice of
 // a picker is taken and an explicit-presence field becomes set even when
 // empty (its zero value). The typed text is kept even when invalid.
-func (m *FormModel) commitEdit(pick bool) {
+func (m *Model) commitEdit(pick bool) {
 	r, ok := m.editRow()
 	m.editing = false
 	m.input.Blur()
@@ -981,19 +981,19 @@ func (m *FormModel) commitEdit(pick bool) {
 	if m.editDirty {
 		v.setText(m.input.Value(), m.ctx)
 	}
-	if v.t.input() == formInputEnum && v.err == "" && v.text != "" {
-		v.text = formEnumCanonical(v.t.enum, v.text)
+	if v.t.input() == inputEnum && v.err == "" && v.text != "" {
+		v.text = enumCanonical(v.t.enum, v.text)
 	}
-	if r.kind == formRowAnyType {
+	if r.kind == rowAnyType {
 		m.commitAnyType(v)
 	} else if pick || m.editDirty {
 		m.markSet(r)
 	}
-	formCheckFile(v)
+	checkFile(v)
 	m.rebuild()
 }
 
-func (m *FormModel) commitAnyType(v *formValue) {
+func (m *Model) commitAnyType(v *valueNode) {
 	text := strings.TrimSpace(v.text)
 	if text == "" {
 		v.anyType, v.err = "", ""
@@ -1015,7 +1015,7 @@ func (m *FormModel) commitAnyType(v *formValue) {
 
 // paste puts pasted text into the input being edited, or opens the input of
 // the cursor row with it, or into the JSON text.
-func (m FormModel) paste(msg tea.PasteMsg) (FormModel, tea.Cmd) {
+func (m Model) paste(msg tea.PasteMsg) (Model, tea.Cmd) {
 	var cmd tea.Cmd
 	switch {
 	case m.jsonMode:
@@ -1043,17 +1043,17 @@ func (m FormModel) paste(msg tea.PasteMsg) (FormModel, tea.Cmd) {
 // JSON view.
 
 // enterJSON shows the JSON text of the current form.
-func (m *FormModel) enterJSON() bool {
+func (m *Model) enterJSON() bool {
 	dm, err := m.Message()
 	if err != nil {
 		m.setStatus("fix this first: "+err.Error(), true)
-		var fe *formFieldError
+		var fe *fieldError
 		if errors.As(err, &fe) {
 			m.gotoPath(fe.Path)
 		}
 		return false
 	}
-	text, err := formMarshalJSON(dm, m.ctx)
+	text, err := marshalJSON(dm, m.ctx)
 	if err != nil {
 		m.setStatus("cannot show JSON: "+err.Error(), true)
 		return false
@@ -1064,7 +1064,7 @@ func (m *FormModel) enterJSON() bool {
 }
 
 // showJSON switches to the JSON view with text.
-func (m *FormModel) showJSON(text string) {
+func (m *Model) showJSON(text string) {
 	m.jsonMode = true
 	m.jsonEditing = false
 	m.jsonErr = nil
@@ -1077,7 +1077,7 @@ func (m *FormModel) showJSON(text string) {
 	}
 }
 
-func (m FormModel) toggleJSON() (FormModel, tea.Cmd) {
+func (m Model) toggleJSON() (Model, tea.Cmd) {
 	if !m.jsonMode {
 		m.enterJSON()
 		return m, nil
@@ -1087,7 +1087,7 @@ func (m FormModel) toggleJSON() (FormModel, tea.Cmd) {
 		m.leaveJSON()
 		return m, nil
 	}
-	dm, err := formParseJSON(text, m.md, m.ctx)
+	dm, err := parseJSON(text, m.md, m.ctx)
 	if err != nil {
 		m.jsonErr = err
 		m.moveAreaTo(err)
@@ -1099,12 +1099,12 @@ func (m FormModel) toggleJSON() (FormModel, tea.Cmd) {
 	return m, nil
 }
 
-func (m *FormModel) leaveJSON() {
+func (m *Model) leaveJSON() {
 	m.jsonMode, m.jsonEditing, m.jsonErr = false, false, nil
 	m.area.Blur()
 }
 
-func (m FormModel) updateJSON(msg tea.KeyPressMsg) (FormModel, tea.Cmd) {
+func (m Model) updateJSON(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	k := m.keys
 	switch {
 	case key.Matches(msg, k.ToggleJSON), !m.jsonEditing && key.Matches(msg, k.JSONToggleAlt):
@@ -1154,15 +1154,15 @@ func (m FormModel) updateJSON(msg tea.KeyPressMsg) (FormModel, tea.Cmd) {
 }
 
 // jsonChanged validates the JSON text as it is typed.
-func (m *FormModel) jsonChanged() {
+func (m *Model) jsonChanged() {
 	m.fitArea()
-	_, err := formParseJSON(m.area.Value(), m.md, m.ctx)
+	_, err := parseJSON(m.area.Value(), m.md, m.ctx)
 	m.jsonErr = err
 }
 
 // moveAreaTo puts the JSON cursor where an error points.
-func (m *FormModel) moveAreaTo(err error) {
-	var je *formJSONError
+func (m *Model) moveAreaTo(err error) {
+	var je *jsonError
 	if !errors.As(err, &je) || je.Line == 0 {
 		return
 	}
@@ -1176,7 +1176,7 @@ func (m *FormModel) moveAreaTo(err error) {
 // ---------------------------------------------------------------------------
 // $EDITOR
 
-func (m FormModel) openEditor() (FormModel, tea.Cmd) {
+func (m Model) openEditor() (Model, tea.Cmd) {
 	var text string
 	if m.jsonMode {
 		text = m.area.Value()
@@ -1184,30 +1184,30 @@ func (m FormModel) openEditor() (FormModel, tea.Cmd) {
 		dm, err := m.Message()
 		if err != nil {
 			m.setStatus("fix this first: "+err.Error(), true)
-			var fe *formFieldError
+			var fe *fieldError
 			if errors.As(err, &fe) {
 				m.gotoPath(fe.Path)
 			}
 			return m, nil
 		}
-		if text, err = formMarshalJSON(dm, m.ctx); err != nil {
+		if text, err = marshalJSON(dm, m.ctx); err != nil {
 			m.setStatus(err.Error(), true)
 			return m, nil
 		}
 	}
-	return m, formEditCmd(m.id, text+"\n", m.execEditor)
+	return m, editCmd(m.id, text+"\n", m.execEditor)
 }
 
 // applyEditor takes the JSON back from $EDITOR: a valid request is loaded
 // into the form; an invalid one is shown in the JSON view with its error (the
 // text is kept).
-func (m *FormModel) applyEditor(msg formEditorMsg) {
+func (m *Model) applyEditor(msg editorMsg) {
 	if msg.err != nil {
 		m.setStatus(msg.err.Error(), true)
 		return
 	}
 	text := strings.TrimRight(msg.text, "\n")
-	dm, err := formParseJSON(text, m.md, m.ctx)
+	dm, err := parseJSON(text, m.md, m.ctx)
 	if err != nil {
 		m.showJSON(text)
 		m.jsonErr = err
@@ -1225,18 +1225,18 @@ func (m *FormModel) applyEditor(msg formEditorMsg) {
 
 // loadMessage replaces the form's content (nil: empty), keeping what was
 // expanded expanded.
-func (m *FormModel) loadMessage(src protoreflect.Message) {
+func (m *Model) loadMessage(src protoreflect.Message) {
 	exp := map[string]bool{}
-	formWalk(m.root, "", func(k string, f *formField, v *formValue) {
+	walk(m.root, "", func(k string, f *fieldNode, v *valueNode) {
 		if f != nil && f.expanded || v != nil && v.expanded {
 			exp[k] = true
 		}
 	})
-	root := newFormMsg(m.md)
+	root := newMsgNode(m.md)
 	if src != nil {
 		root.load(src, m.ctx)
 	}
-	formWalk(root, "", func(k string, f *formField, v *formValue) {
+	walk(root, "", func(k string, f *fieldNode, v *valueNode) {
 		if !exp[k] {
 			return
 		}
@@ -1254,33 +1254,33 @@ func (m *FormModel) loadMessage(src protoreflect.Message) {
 	m.rebuild()
 }
 
-// formWalk calls fn for every field (v nil) and value (f nil) of a form that
+// walk calls fn for every field (v nil) and value (f nil) of a form that
 // exists, with a key naming its place.
-func formWalk(fm *formMsg, prefix string, fn func(key string, f *formField, v *formValue)) {
+func walk(fm *msgNode, prefix string, fn func(key string, f *fieldNode, v *valueNode)) {
 	for _, f := range fm.fields {
-		path := formPathJoin(prefix, string(f.fd.Name()))
+		path := pathJoin(prefix, string(f.fd.Name()))
 		fn(path, f, nil)
 		switch {
 		case f.fd.IsList():
 			for i, e := range f.elems {
-				formWalkValue(e, fmt.Sprintf("%s[%d]", path, i), fn)
+				walkValue(e, fmt.Sprintf("%s[%d]", path, i), fn)
 			}
 		case f.fd.IsMap():
 			for _, e := range f.entries {
-				formWalkValue(e.val, formMapKeyPath(path, e.key), fn)
+				walkValue(e.val, mapKeyPath(path, e.key), fn)
 			}
 		default:
-			formWalkValue(f.val, path, fn)
+			walkValue(f.val, path, fn)
 		}
 	}
 }
 
-func formWalkValue(v *formValue, path string, fn func(string, *formField, *formValue)) {
+func walkValue(v *valueNode, path string, fn func(string, *fieldNode, *valueNode)) {
 	fn(path+"#", nil, v)
 	if v.msg != nil {
-		formWalk(v.msg, path, fn)
+		walk(v.msg, path, fn)
 	}
 	if inner := v.anyInner(); inner != nil {
-		formWalkValue(inner, path+"<"+string(v.anyType)+">", fn)
+		walkValue(inner, path+"<"+string(v.anyType)+">", fn)
 	}
 }

@@ -1,13 +1,13 @@
-package tui
+package form
 
 import (
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 )
 
-// formKeyMap holds the key bindings of the request form. Bindings are
+// keyMap holds the key bindings of the request form. Bindings are
 // grouped by mode: browsing the fields, editing one input, and the JSON view.
-type formKeyMap struct {
+type keyMap struct {
 	// Browsing the fields.
 	Up       key.Binding
 	Down     key.Binding
@@ -46,8 +46,8 @@ type formKeyMap struct {
 	JSONToggleAlt key.Binding // J: back to the form (when not typing)
 }
 
-func newFormKeyMap() formKeyMap {
-	return formKeyMap{
+func newKeyMap() keyMap {
+	return keyMap{
 		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
 		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
 		PageUp:   key.NewBinding(key.WithKeys("pgup", "ctrl+b"), key.WithHelp("pgup", "page up")),
@@ -83,13 +83,23 @@ func newFormKeyMap() formKeyMap {
 	}
 }
 
-// formHelp is the help.KeyMap of the form in its current mode.
-type formHelp struct {
+// helpKeys is the help.KeyMap of the form in its current mode.
+type helpKeys struct {
 	short []key.Binding
 	full  [][]key.Binding
 }
 
-func (h formHelp) ShortHelp() []key.Binding  { return h.short }
-func (h formHelp) FullHelp() [][]key.Binding { return h.full }
+func (h helpKeys) ShortHelp() []key.Binding  { return h.short }
+func (h helpKeys) FullHelp() [][]key.Binding { return h.full }
 
-var _ help.KeyMap = formHelp{}
+var _ help.KeyMap = helpKeys{}
+
+// AllBindings lists every binding of the form, in every mode, so that the
+// app can check that its global keys do not take one of them.
+func AllBindings() []key.Binding {
+	k := newKeyMap()
+	return []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Expand, k.Collapse,
+		k.Activate, k.Clear, k.Add, k.MoveUp, k.MoveDown, k.ToggleJSON, k.Editor, k.Done, k.Leave, k.Next,
+		k.Prev, k.PickUp, k.PickDown, k.JSONEdit, k.JSONLeave, k.JSONEditor, k.JSONScrollUp, k.JSONScrollDn,
+		k.JSONPageUp, k.JSONPageDown, k.JSONToggleAlt}
+}

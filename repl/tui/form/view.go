@@ -1,4 +1,4 @@
-package tui
+package form
 
 import (
 	"fmt"
@@ -22,71 +22,71 @@ import (
 // shortened from the left ("…protobuf.Timestamp"), values are truncated.
 
 const (
-	formMaxCands = 6 // picker choices shown under the input
-	formGap      = 1
+	maxCands = 6 // picker choices shown under the input
+	gap      = 1
 )
 
-// formCols are the widths of the row columns (after the 2-cell cursor mark).
-type formCols struct {
+// colWidths are the widths of the row columns (after the 2-cell cursor mark).
+type colWidths struct {
 	name, typ, num, val int
 }
 
-func (m FormModel) rowLabel(r formRow) string {
+func (m Model) rowLabel(r row) string {
 	switch r.kind {
-	case formRowOneof:
+	case rowOneof:
 		return string(r.oneof.Name())
-	case formRowElem:
+	case rowElem:
 		return "[" + strconv.Itoa(r.index) + "]"
-	case formRowKey:
+	case rowKey:
 		return "key"
-	case formRowMapVal, formRowAnyVal:
+	case rowMapVal, rowAnyVal:
 		return "value"
-	case formRowAnyType:
+	case rowAnyType:
 		return "@type"
-	case formRowEmpty:
+	case rowEmpty:
 		return "(empty)"
 	}
 	return string(r.field.fd.Name())
 }
 
-func (m FormModel) rowType(r formRow) string {
+func (m Model) rowType(r row) string {
 	switch r.kind {
-	case formRowField:
-		return formFieldTypeName(r.field.fd, m.pkg)
-	case formRowOneof:
+	case rowField:
+		return fieldTypeName(r.field.fd, m.pkg)
+	case rowOneof:
 		return "oneof"
-	case formRowElem:
-		return formElemTypeName(r.field.fd, m.pkg)
-	case formRowKey:
-		return formElemTypeName(r.field.fd.MapKey(), m.pkg)
-	case formRowMapVal:
-		return formElemTypeName(r.field.fd.MapValue(), m.pkg)
-	case formRowAnyVal:
-		return formValueTypeName(r.val.t, m.pkg)
-	case formRowAnyType:
+	case rowElem:
+		return elemTypeName(r.field.fd, m.pkg)
+	case rowKey:
+		return elemTypeName(r.field.fd.MapKey(), m.pkg)
+	case rowMapVal:
+		return elemTypeName(r.field.fd.MapValue(), m.pkg)
+	case rowAnyVal:
+		return valueTypeName(r.val.t, m.pkg)
+	case rowAnyType:
 		return "type"
 	}
 	return ""
 }
 
-func (m FormModel) rowNumber(r formRow) string {
-	if r.kind == formRowField {
+func (m Model) rowNumber(r row) string {
+	if r.kind == rowField {
 		return "#" + strconv.Itoa(int(r.field.fd.Number()))
 	}
 	return ""
 }
 
 // rowMarker is the tree marker before the name.
-func (m FormModel) rowMarker(r formRow) string {
+func (m Model) rowMarker(r row) string {
 	switch {
-	case r.kind == formRowKey:
+	case r.kind == rowKey:
 		return "•"
-	case r.kind == formRowField && r.val == nil: // repeated / map
+	case r.kind == rowField && r.val == nil: // repeated / map
 		if r.field.expanded {
 			return "▾"
 		}
 		return "▸"
-	case r.val != nil && r.kind != formRowAnyType && r.val.t.expandable():
+	case r.val != nil && r.kind != rowAnyType && r.val.t.expandable():
 		if r.val.expanded && !r.unset() {
 			return "▾"
 		}
@@ -95,23 +95,23 @@ func (m FormModel) rowMarker(r formRow) string {
 	return " "
 }
 
-func (m FormModel) columns() formCols {
+func (m Model) columns() colWidths {
 	avail := max(m.width, 20) - 2
 	var name, typ, num int
 	for _, r := range m.rows {
-		if r.kind == formRowEmpty {
+		if r.kind == rowEmpty {
 			continue
 		}
 		name = max(name, r.depth*2+2+ansi.StringWidth(m.rowLabel(r)))
 		typ = max(typ, ansi.StringWidth(m.rowType(r)))
 		num = max(num, len(m.rowNumber(r)))
 	}
-	c := formCols{
+	c := colWidths{
 		name: min(name, max(12, avail*32/100)),
 		typ:  min(typ, max(8, avail*28/100)),
 		num:  num,
 	}
-	c.val = avail - c.name - c.typ - c.num - 3*formGap
+	c.val = avail - c.name - c.typ - c.num - 3*gap
 	const minVal = 16
 	if c.val < minVal {
 		d := min(minVal-c.val, max(0, c.typ-6))
@@ -128,7 +128,7 @@ func (m FormModel) columns() formCols {
 }
 
 // bodyHeight is the number of lines for rows (or JSON text).
-func (m FormModel) bodyHeight() int {
+func (m Model) bodyHeight() int {
 	if m.height <= 0 {
 		return 1 << 30
 	}
@@ -136,14 +136,14 @@ func (m FormModel) bodyHeight() int {
 }
 
 // rowLines is how many lines row i takes.
-func (m FormModel) rowLines(i int) int {
+func (m Model) rowLines(i int) int {
 	n := 1
 	if m.rowProblem(i) != "" {
 		n++
 	}
 	if m.editing && i == m.cursor && len(m.cands) > 0 {
-		n += min(len(m.cands), formMaxCands)
-		if len(m.cands) > formMaxCands {
+		n += min(len(m.cands), maxCands)
+		if len(m.cands) > maxCands {
 			n++
 		}
 	}
@@ -152,7 +152,7 @@ func (m FormModel) rowLines(i int) int {
 
 // rowProblem is the problem shown under row i: none while the user filters
 // the choices of a picker on it.
-func (m FormModel) rowProblem(i int) string {
+func (m Model) rowProblem(i int) string {
 	if m.editing && i == m.cursor && len(m.cands) > 0 {
 		return ""
 	}
@@ -161,7 +161,7 @@ func (m FormModel) rowProblem(i int) string {
 
 // ensureVisible scrolls so that the cursor row (with its error and picker
 // lines) is on screen.
-func (m *FormModel) ensureVisible() {
+func (m *Model) ensureVisible() {
 	if len(m.rows) == 0 {
 		m.offset = 0
 		return
@@ -186,7 +186,7 @@ func (m *FormModel) ensureVisible() {
 }
 
 // View renders the form.
-func (m FormModel) View() string {
+func (m Model) View() string {
 	width := max(m.width, 20)
 	var lines []string
 	lines = append(lines, m.headerView(width))
@@ -205,7 +205,7 @@ func (m FormModel) View() string {
 	return strings.Join(lines, "\n")
 }
 
-func (m FormModel) headerView(width int) string {
+func (m Model) headerView(width int) string {
 	s := m.styles
 	title := s.Title.Render(ansi.Truncate(string(m.md.FullName()), max(width-24, 8), "…"))
 	var right string
@@ -227,7 +227,7 @@ func (m FormModel) headerView(width int) string {
 	return title + strings.Repeat(" ", gap) + right
 }
 
-func (m FormModel) footerView(width int) string {
+func (m Model) footerView(width int) string {
 	s := m.styles
 	if m.status != "" {
 		st := s.Status
@@ -265,31 +265,31 @@ func (m FormModel) footerView(width int) string {
 	return s.Footer.Render(ansi.Truncate(strings.Join(parts, " · "), width, "…"))
 }
 
-func (m FormModel) rowFullType(r formRow) string {
+func (m Model) rowFullType(r row) string {
 	switch r.kind {
-	case formRowField:
-		return formFieldTypeName(r.field.fd, "")
-	case formRowElem:
-		return formElemTypeName(r.field.fd, "")
-	case formRowKey:
-		return formElemTypeName(r.field.fd.MapKey(), "")
-	case formRowMapVal:
-		return formElemTypeName(r.field.fd.MapValue(), "")
-	case formRowAnyVal:
-		return formValueTypeName(r.val.t, "")
-	case formRowOneof:
+	case rowField:
+		return fieldTypeName(r.field.fd, "")
+	case rowElem:
+		return elemTypeName(r.field.fd, "")
+	case rowKey:
+		return elemTypeName(r.field.fd.MapKey(), "")
+	case rowMapVal:
+		return elemTypeName(r.field.fd.MapValue(), "")
+	case rowAnyVal:
+		return valueTypeName(r.val.t, "")
+	case rowOneof:
 		return "oneof: setting one member clears the others"
 	}
 	return ""
 }
 
-func (m FormModel) rowHint(r formRow) string {
+func (m Model) rowHint(r row) string {
 	switch {
-	case r.kind == formRowOneof:
+	case r.kind == rowOneof:
 		return "←/→ pick the member"
-	case r.kind == formRowAnyType:
+	case r.kind == rowAnyType:
 		return "enter: pick a type · ←/→ cycle"
-	case r.kind == formRowEmpty:
+	case r.kind == rowEmpty:
 		return "a: add"
 	case r.val == nil && r.field != nil && r.field.fd.IsMap():
 		return "enter: expand · a: add an entry"
@@ -297,30 +297,30 @@ func (m FormModel) rowHint(r formRow) string {
 		return "enter: expand · a: add an element"
 	case r.unset():
 		switch r.val.t.input() {
-		case formInputMessage, formInputAny, formInputEmpty:
+		case inputMessage, inputAny, inputEmpty:
 			return "unset (not sent) · enter: set"
-		case formInputBool:
+		case inputBool:
 			return "unset (not sent) · space: set"
 		}
-		return "unset (not sent) · enter: set · " + formHint(r.val.t)
-	case r.kind == formRowField && r.field.explicit():
-		return "set · x: unset · " + formHint(r.val.t)
+		return "unset (not sent) · enter: set · " + hint(r.val.t)
+	case r.kind == rowField && r.field.explicit():
+		return "set · x: unset · " + hint(r.val.t)
 	}
-	return formHint(r.val.t)
+	return hint(r.val.t)
 }
 
 // rowValue is the value column of a row (not being edited) and its style.
-func (m FormModel) rowValue(r formRow, selected bool) (string, lipgloss.Style) {
+func (m Model) rowValue(r row, selected bool) (string, lipgloss.Style) {
 	s := m.styles
 	switch r.kind {
-	case formRowEmpty:
+	case rowEmpty:
 		return "", s.Default
-	case formRowOneof:
+	case rowOneof:
 		if f := r.msg.oneofMember(r.oneof); f != nil {
 			return string(f.fd.Name()), s.Oneof
 		}
 		return "none", s.Unset
-	case formRowAnyType:
+	case rowAnyType:
 		v := r.val
 		switch {
 		case v.text != "" && v.err != "":
@@ -358,20 +358,20 @@ func (m FormModel) rowValue(r formRow, selected bool) (string, lipgloss.Style) {
 	}
 	v := r.val
 	switch v.t.input() {
-	case formInputBool:
+	case inputBool:
 		st := s.Value
-		if !v.b && !(r.kind == formRowField && r.field.explicit()) {
+		if !v.b && !(r.kind == rowField && r.field.explicit()) {
 			st = s.Default
 		}
 		return strconv.FormatBool(v.b), st
-	case formInputEmpty:
+	case inputEmpty:
 		return "{} set", s.Summary
-	case formInputMessage:
+	case inputMessage:
 		if v.msg == nil {
 			return "{}", s.Summary
 		}
 		return fmt.Sprintf("{%d set}", v.msg.countPresent()), s.Summary
-	case formInputAny:
+	case inputAny:
 		if v.expanded {
 			return "", s.Summary
 		}
@@ -383,20 +383,20 @@ func (m FormModel) rowValue(r formRow, selected bool) (string, lipgloss.Style) {
 		}
 		return "{no type}", s.Summary
 	}
-	text := formDisplayText(v.text)
+	text := displayText(v.text)
 	switch {
 	case v.err != "":
 		return text, s.Error
 	case v.text == "":
-		text = formPlaceholder(v.t)
-		if v.t.wkt != formWKTNone || v.t.scalar == protoreflect.BytesKind {
-			text = formWKTDefault(v.t)
+		text = placeholder(v.t)
+		if v.t.wkt != wktNone || v.t.scalar == protoreflect.BytesKind {
+			text = wktDefault(v.t)
 		}
-		if selected && v.t.input() == formInputEnum {
+		if selected && v.t.input() == inputEnum {
 			text = "‹ " + text + " ›"
 		}
 		return text, s.Default
-	case v.t.input() == formInputEnum:
+	case v.t.input() == inputEnum:
 		if selected {
 			text = "‹ " + text + " ›"
 		}
@@ -405,35 +405,35 @@ func (m FormModel) rowValue(r formRow, selected bool) (string, lipgloss.Style) {
 	return text, s.Value
 }
 
-// formWKTDefault is what an empty well-known-type or bytes input stands for.
-func formWKTDefault(t formType) string {
+// wktDefault is what an empty well-known-type or bytes input stands for.
+func wktDefault(t valueType) string {
 	switch t.wkt {
-	case formWKTTimestamp:
+	case wktTimestamp:
 		return "1970-01-01T00:00:00Z"
-	case formWKTDuration:
+	case wktDuration:
 		return "0s"
-	case formWKTFieldMask:
+	case wktFieldMask:
 		return `""`
-	case formWKTJSON:
-		return formPlaceholder(t)
+	case wktJSON:
+		return placeholder(t)
 	}
 	if t.scalar == protoreflect.BytesKind {
 		return `""`
 	}
-	return formPlaceholder(t)
+	return placeholder(t)
 }
 
-// formDisplayText shows control characters of a value visibly on one line.
-func formDisplayText(s string) string {
+// displayText shows control characters of a value visibly on one line.
+func displayText(s string) string {
 	if !strings.ContainsAny(s, "\n\r\t") {
 		return s
 	}
 	return strings.NewReplacer("\n", "⏎", "\r", "␍", "\t", "⇥").Replace(s)
 }
 
-// formShortenType fits a type name into w cells: the package part goes
+// shortenType fits a type name into w cells: the package part goes
 // first ("…protobuf.Timestamp"), then the end is cut.
-func formShortenType(s string, w int) string {
+func shortenType(s string, w int) string {
 	if ansi.StringWidth(s) <= w {
 		return s
 	}
@@ -456,28 +456,28 @@ func formShortenType(s string, w int) string {
 			}
 		}
 		if prefix != "" {
-			return formShortenType(strings.TrimSpace(prefix)[:3]+" "+s, w)
+			return shortenType(strings.TrimSpace(prefix)[:3]+" "+s, w)
 		}
 	}
 	return ansi.Truncate(prefix+s, w, "…")
 }
 
-// formRender renders with a style, leaving blanks unstyled unless they carry
+// renderForm renders with a style, leaving blanks unstyled unless they carry
 // a background.
-type formRender struct {
+type renderForm struct {
 	st lipgloss.Style
 	bg bool
 }
 
-func (r formRender) Render(s string) string {
+func (r renderForm) Render(s string) string {
 	if !r.bg && strings.TrimSpace(s) == "" {
 		return s
 	}
 	return r.st.Render(s)
 }
 
-// formPad pads or truncates s to exactly w cells.
-func formPad(s string, w int) string {
+// pad pads or truncates s to exactly w cells.
+func pad(s string, w int) string {
 	if w <= 0 {
 		return ""
 	}
@@ -488,7 +488,7 @@ func formPad(s string, w int) string {
 	return s
 }
 
-func (m FormModel) rowsView(width int) []string {
+func (m Model) rowsView(width int) []string {
 	if len(m.rows) == 0 {
 		return []string{"  " + m.styles.Default.Render("(no fields: the request is empty)")}
 	}
@@ -514,7 +514,7 @@ func (m FormModel) rowsView(width int) []string {
 }
 
 // scrollHint writes a hint at the right end of a line if there is room.
-func (m FormModel) scrollHint(line, hint string, width int) string {
+func (m Model) scrollHint(line, hint string, width int) string {
 	w := ansi.StringWidth(hint) + 1
 	lw := lipgloss.Width(line)
 	if lw+w > width {
@@ -523,15 +523,15 @@ func (m FormModel) scrollHint(line, hint string, width int) string {
 	return line + strings.Repeat(" ", width-w-lw) + " " + m.styles.Footer.Render(hint)
 }
 
-func (m FormModel) rowView(i int, r formRow, cols formCols, width int) []string {
+func (m Model) rowView(i int, r row, cols colWidths, width int) []string {
 	s := m.styles
 	selected := i == m.cursor
 	withBG := selected && m.focused && s.SelectedBG != nil && !m.editing
-	bg := func(st lipgloss.Style) formRender {
+	bg := func(st lipgloss.Style) renderForm {
 		if withBG {
-			return formRender{st.Background(s.SelectedBG), true}
+			return renderForm{st.Background(s.SelectedBG), true}
 		}
-		return formRender{st, false}
+		return renderForm{st, false}
 	}
 	mark := "  "
 	if selected {
@@ -543,11 +543,11 @@ func (m FormModel) rowView(i int, r formRow, cols formCols, width int) []string 
 	indent := strings.Repeat(" ", r.depth*2)
 	nameSt := s.Name
 	switch {
-	case r.kind == formRowOneof:
+	case r.kind == rowOneof:
 		nameSt = s.Oneof
-	case r.kind == formRowEmpty:
+	case r.kind == rowEmpty:
 		nameSt = s.Default
-	case r.kind == formRowField && r.field.present():
+	case r.kind == rowField && r.field.present():
 		nameSt = s.NameSet
 	}
 	if selected && s.profile == colorprofile.ASCII {
@@ -558,9 +558,9 @@ func (m FormModel) rowView(i int, r formRow, cols formCols, width int) []string 
 	b.WriteString(bg(s.Cursor).Render(mark))
 	b.WriteString(bg(lipgloss.NewStyle()).Render(indent))
 	b.WriteString(bg(s.Marker).Render(m.rowMarker(r) + " "))
-	b.WriteString(bg(nameSt).Render(formPad(m.rowLabel(r), nameW)))
+	b.WriteString(bg(nameSt).Render(pad(m.rowLabel(r), nameW)))
 	b.WriteString(bg(lipgloss.NewStyle()).Render(" "))
-	b.WriteString(bg(s.Type).Render(formPad(formShortenType(m.rowType(r), cols.typ), cols.typ)))
+	b.WriteString(bg(s.Type).Render(pad(shortenType(m.rowType(r), cols.typ), cols.typ)))
 	b.WriteString(bg(lipgloss.NewStyle()).Render(" "))
 	num := m.rowNumber(r)
 	b.WriteString(bg(s.Number).Render(strings.Repeat(" ", max(0, cols.num-len(num))) + num))
@@ -582,12 +582,12 @@ func (m FormModel) rowView(i int, r formRow, cols formCols, width int) []string 
 		lines = append(lines, pre+s.Error.Render(ansi.Truncate("✗ "+p, max(1, width-len(pre)), "…")))
 	}
 	if editingThis && len(m.cands) > 0 {
-		pre := strings.Repeat(" ", 2+cols.name+cols.typ+cols.num+3*formGap)
+		pre := strings.Repeat(" ", 2+cols.name+cols.typ+cols.num+3*gap)
 		first := 0
-		if m.candSel >= formMaxCands {
-			first = m.candSel - formMaxCands + 1
+		if m.candSel >= maxCands {
+			first = m.candSel - maxCands + 1
 		}
-		last := min(len(m.cands), first+formMaxCands)
+		last := min(len(m.cands), first+maxCands)
 		for j := first; j < last; j++ {
 			c := ansi.Truncate(m.cands[j], max(1, cols.val-2), "…")
 			if j == m.candSel {
@@ -596,7 +596,7 @@ func (m FormModel) rowView(i int, r formRow, cols formCols, width int) []string 
 				lines = append(lines, pre+s.Candidate.Render("  "+c))
 			}
 		}
-		if len(m.cands) > formMaxCands {
+		if len(m.cands) > maxCands {
 			lines = append(lines, pre+s.Footer.Render(fmt.Sprintf("  %d of %d · type to filter", m.candSel+1, len(m.cands))))
 		}
 	}

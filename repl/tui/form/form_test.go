@@ -1,4 +1,4 @@
-package tui
+package form
 
 import (
 	"encoding/base64"
@@ -35,7 +35,7 @@ import (
 
 // Every scalar kind typed through the keyboard ends up in Message().
 func TestFormScalarsFilledByKeys(t *testing.T) {
-	d := newFormDriver(t, FormOptions{})
+	d := newFormDriver(t, Options{})
 	dir := t.TempDir()
 	file := filepath.Join(dir, "payload.bin")
 	if err := os.WriteFile(file, []byte{1, 2, 3, 250}, 0o600); err != nil {
@@ -63,7 +63,7 @@ func TestFormScalarsFilledByKeys(t *testing.T) {
 		FFixed32: 16, FFixed64: 10, FSfixed32: -11, FSfixed64: math.MaxInt64,
 		FBool: true, FString: "héllo wörld", FBytes: []byte{0, 0xff, 0x10},
 	}
-	formRequireEqual(t, want, d.message())
+	requireEqual(t, want, d.message())
 
 	// Bytes: base64 (padded or not, URL alphabet) and @file.
 	for text, b := range map[string][]byte{
@@ -124,7 +124,7 @@ func TestFormNumberValidation(t *testing.T) {
 		{"f_double", "-1.5E-7", ""},
 	}
 	for _, c := range cases {
-		d := newFormDriver(t, FormOptions{})
+		d := newFormDriver(t, Options{})
 		d.set(c.field, c.text)
 		p := d.row().problem()
 		if c.reason == "" && p != "" || !strings.Contains(p, c.reason) {
@@ -136,7 +136,7 @@ func TestFormNumberValidation(t *testing.T) {
 // An int32 out of range is marked invalid with the reason; the typed text is
 // kept; Message() refuses, naming the field path.
 func TestFormInvalidValueKeptAndRefused(t *testing.T) {
-	d := newFormDriver(t, FormOptions{})
+	d := newFormDriver(t, Options{})
 	d.goTo("f_int32")
 	d.keys("enter")
 	d.typ("99999999999")
@@ -180,7 +180,7 @@ func TestFormInvalidValueKeptAndRefused(t *testing.T) {
 	d.keys("enter")
 	d.set("address.geo.lat", "north")
 	_, err := d.m.Message()
-	var fe *formFieldError
+	var fe *fieldError
 	if !errors.As(err, &fe) || fe.Path != "address.geo.lat" || !strings.Contains(fe.Reason, "not a number") {
 		t.Fatalf("Message() error = %v, want address.geo.lat: not a number", err)
 	}
@@ -201,7 +201,7 @@ func TestFormInvalidValueKeptAndRefused(t *testing.T) {
 }
 
 func TestFormEnum(t *testing.T) {
-	d := newFormDriver(t, FormOptions{})
+	d := newFormDriver(t, Options{})
 	d.goTo("color")
 	colorFD := d.row().field.fd
 	d.keys("right")
@@ -270,7 +270,7 @@ func TestFormEnum(t *testing.T) {
 }
 
 func TestFormNestedMessages(t *testing.T) {
-	d := newFormDriver(t, FormOptions{})
+	d := newFormDriver(t, Options{})
 	// Unset message fields are not sent (not as empty sub-messages either).
 	if dm := d.message(); dm.Has(d.m.root.field(18).fd) {
 		t.Fatal("address sent while unset")
@@ -291,21 +291,21 @@ func TestFormNestedMessages(t *testing.T) {
 	want := &showcasepb.Everything{Address: &showcasepb.Address{
 		Street: "1 Main St", Zip: 75001, Geo: &showcasepb.Address_Geo{Lat: 48.85},
 	}}
-	formRequireEqual(t, want, d.message())
+	requireEqual(t, want, d.message())
 	// Collapsing keeps the values; the row summarizes.
 	d.goTo("address")
 	d.keys("enter")
 	if v, _ := d.m.rowValue(d.row(), false); v != "{3 set}" {
 		t.Fatalf("collapsed address shows %q", v)
 	}
-	formRequireEqual(t, want, d.message())
+	requireEqual(t, want, d.message())
 	// x unsets it: not sent, but what was typed comes back when set again.
 	d.keys("x")
 	if d.message().Has(d.m.root.field(18).fd) {
 		t.Fatal("address sent after x")
 	}
 	d.keys("enter")
-	formRequireEqual(t, want, d.message())
+	requireEqual(t, want, d.message())
 
 	// left on a child goes to the parent.
 	d.goTo("address.geo.lat")
@@ -317,7 +317,7 @@ func TestFormNestedMessages(t *testing.T) {
 
 // A recursive type expands one level at a time.
 func TestFormRecursiveType(t *testing.T) {
-	d := newFormDriver(t, FormOptions{})
+	d := newFormDriver(t, Options{})
 	d.goTo("tree")
 	d.keys("enter")
 	d.set("tree.name", "root")
@@ -331,7 +331,7 @@ func TestFormRecursiveType(t *testing.T) {
 	want := &showcasepb.Everything{Tree: &showcasepb.Node{Name: "root", Children: []*showcasepb.Node{
 		{Name: "kid", Children: []*showcasepb.Node{{Children: []*showcasepb.Node{{}}}}},
 	}}}
-	formRequireEqual(t, want, d.message())
+	requireEqual(t, want, d.message())
 	if n := len(d.m.rows); n > 80 {
 		t.Fatalf("%d rows: recursion expanded eagerly", n)
 	}
@@ -345,11 +345,11 @@ func TestFormRecursiveType(t *testing.T) {
 	if err := d.m.SetMessage(&showcasepb.Everything{Tree: deep}); err != nil {
 		t.Fatal(err)
 	}
-	formRequireEqual(t, &showcasepb.Everything{Tree: deep}, d.message())
+	requireEqual(t, &showcasepb.Everything{Tree: deep}, d.message())
 }
 
 func TestFormRepeated(t *testing.T) {
-	d := newFormDriver(t, FormOptions{})
+	d := newFormDriver(t, Options{})
 	d.goTo("tags")
 	for _, s := range []string{"a", "b", "c"} {
 		d.keys("a") // add after the cursor and start editing
@@ -395,7 +395,7 @@ func TestFormRepeated(t *testing.T) {
 	if got := tags(); got != "" {
 		t.Fatalf("after removing all: %q", got)
 	}
-	if d.row().kind != formRowEmpty && d.row().path != "tags" {
+	if d.row().kind != rowEmpty && d.row().path != "tags" {
 		t.Fatalf("cursor on %v %s after removing all", d.row().kind, d.row().path)
 	}
 	// Repeated ints are validated per element.
@@ -417,19 +417,19 @@ func TestFormRepeated(t *testing.T) {
 	d.keys("a")
 	d.set("addresses[1].city", "Nice")
 	want := &showcasepb.Everything{Numbers: []int32{1, 2}, Addresses: []*showcasepb.Address{{City: "Lyon"}, {City: "Nice"}}}
-	formRequireEqual(t, want, d.message())
+	requireEqual(t, want, d.message())
 }
 
 func TestFormMap(t *testing.T) {
-	d := newFormDriver(t, FormOptions{})
+	d := newFormDriver(t, Options{})
 	d.goTo("counts")
 	d.keys("a") // new entry, editing its key
-	if !d.m.editing || d.row().kind != formRowKey {
+	if !d.m.editing || d.row().kind != rowKey {
 		t.Fatalf("a on a map: editing=%v row %v", d.m.editing, d.row().kind)
 	}
 	d.typ("a")
 	d.keys("tab") // to the value
-	if !d.m.editing || d.row().kind != formRowMapVal {
+	if !d.m.editing || d.row().kind != rowMapVal {
 		t.Fatalf("tab: editing=%v row %v", d.m.editing, d.row().kind)
 	}
 	d.typ("5")
@@ -439,7 +439,7 @@ func TestFormMap(t *testing.T) {
 	d.typ("7")
 	d.keys("enter")
 	want := &showcasepb.Everything{Counts: map[string]int64{"a": 5, "b": 7}}
-	formRequireEqual(t, want, d.message())
+	requireEqual(t, want, d.message())
 	// The value is validated per the value kind.
 	d.set(`counts["b"]`, "seven")
 	if _, err := d.m.Message(); err == nil || err.Error() != `counts["b"]: not an integer` {
@@ -460,7 +460,7 @@ func TestFormMap(t *testing.T) {
 	}
 	// Remove the entry (x on its key or value row).
 	d.keys("x")
-	formRequireEqual(t, &showcasepb.Everything{Counts: map[string]int64{"a": 5}}, d.message())
+	requireEqual(t, &showcasepb.Everything{Counts: map[string]int64{"a": 5}}, d.message())
 
 	// Message values get a nested form.
 	d.goTo("places")
@@ -468,14 +468,14 @@ func TestFormMap(t *testing.T) {
 	d.typ("home")
 	d.keys("enter")
 	d.set(`places["home"].street`, "rue X")
-	formRequireEqual(t, &showcasepb.Everything{
+	requireEqual(t, &showcasepb.Everything{
 		Counts: map[string]int64{"a": 5},
 		Places: map[string]*showcasepb.Address{"home": {Street: "rue X"}},
 	}, d.message())
 }
 
-// formKeyKinds builds a message with maps keyed by int32, uint64 and bool.
-func formKeyKinds(t *testing.T) protoreflect.MessageDescriptor {
+// keyKinds builds a message with maps keyed by int32, uint64 and bool.
+func keyKinds(t *testing.T) protoreflect.MessageDescriptor {
 	t.Helper()
 	entry := func(name string, k descriptorpb.FieldDescriptorProto_Type) *descriptorpb.DescriptorProto {
 		return &descriptorpb.DescriptorProto{
@@ -517,10 +517,10 @@ func formKeyKinds(t *testing.T) protoreflect.MessageDescriptor {
 
 // Map keys are validated per key kind.
 func TestFormMapKeyKinds(t *testing.T) {
-	md := formKeyKinds(t)
-	m := NewForm(md, FormOptions{Width: 100, Height: 30, Profile: colorprofile.NoTTY})
+	md := keyKinds(t)
+	m := New(md, Options{Width: 100, Height: 30, Profile: colorprofile.NoTTY})
 	m.Focus()
-	d := &formDriver{t: t, m: m}
+	d := &driver{t: t, m: m}
 	d.goTo("by_int")
 	d.keys("a")
 	d.typ("abc")
@@ -568,7 +568,7 @@ func TestFormMapKeyKinds(t *testing.T) {
 }
 
 func TestFormOneof(t *testing.T) {
-	d := newFormDriver(t, FormOptions{})
+	d := newFormDriver(t, Options{})
 	emailFD := d.m.root.field(25).fd
 	phoneFD := d.m.root.field(26).fd
 	postalFD := d.m.root.field(27).fd
@@ -592,7 +592,7 @@ func TestFormOneof(t *testing.T) {
 	if dm.Has(emailFD) || dm.Has(phoneFD) || !dm.Has(postalFD) {
 		t.Fatal("postal did not clear the other members")
 	}
-	formRequireEqual(t, &showcasepb.Everything{Contact: &showcasepb.Everything_Postal{Postal: &showcasepb.Address{City: "Rome"}}}, dm)
+	requireEqual(t, &showcasepb.Everything{Contact: &showcasepb.Everything_Postal{Postal: &showcasepb.Address{City: "Rome"}}}, dm)
 	// The header cycles: postal → none → email (with its text kept) → phone.
 	d.goTo("contact")
 	d.keys("right")
@@ -625,7 +625,7 @@ func TestFormOneof(t *testing.T) {
 }
 
 func TestFormOptional(t *testing.T) {
-	d := newFormDriver(t, FormOptions{})
+	d := newFormDriver(t, Options{})
 	nickFD := d.m.root.field(28).fd
 	ageFD := d.m.root.field(29).fd
 	// Unset stays absent; opening and leaving with esc does not set it.
@@ -645,7 +645,7 @@ func TestFormOptional(t *testing.T) {
 		t.Fatal("age 0 not present")
 	}
 	want := &showcasepb.Everything{Nickname: proto.String(""), Age: proto.Int32(0)}
-	formRequireEqual(t, want, dm)
+	requireEqual(t, want, dm)
 	// x unsets; the view says so.
 	d.keys("x")
 	if d.message().Has(ageFD) {
@@ -663,7 +663,7 @@ func TestFormOptional(t *testing.T) {
 
 func TestFormWellKnownTypes(t *testing.T) {
 	fixed := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
-	d := newFormDriver(t, FormOptions{})
+	d := newFormDriver(t, Options{})
 	d.m.ctx.now = func() time.Time { return fixed }
 
 	d.set("created_at", "2024-05-01T12:34:56.5+02:00")
@@ -697,23 +697,23 @@ func TestFormWellKnownTypes(t *testing.T) {
 		UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"f_int32", "address.geo.lat", "created_at"}},
 		Nothing:    &emptypb.Empty{},
 	}
-	formRequireEqual(t, want, d.message())
+	requireEqual(t, want, d.message())
 
 	// now, now-1h; Go and proto duration syntax.
 	d.set("created_at", "now")
 	d.set("ttl", "100ms")
 	dm := d.message()
 	ts := dm.Get(d.m.root.field(30).fd).Message().Interface()
-	if got := formTimestampOf(t, ts); !got.Equal(fixed) {
+	if got := timestampOf(t, ts); !got.Equal(fixed) {
 		t.Fatalf("now = %v", got)
 	}
 	d.set("created_at", "now-1h")
-	if got := formTimestampOf(t, d.message().Get(d.m.root.field(30).fd).Message().Interface()); !got.Equal(fixed.Add(-time.Hour)) {
+	if got := timestampOf(t, d.message().Get(d.m.root.field(30).fd).Message().Interface()); !got.Equal(fixed.Add(-time.Hour)) {
 		t.Fatalf("now-1h = %v", got)
 	}
 	for text, dur := range map[string]time.Duration{"100ms": 100 * time.Millisecond, "3.000000001s": 3*time.Second + 1, "-1m30s": -90 * time.Second, "2h45m": 165 * time.Minute} {
 		d.set("ttl", text)
-		secs, nanos := formDurationOf(t, d.message().Get(d.m.root.field(31).fd).Message())
+		secs, nanos := durationOf(t, d.message().Get(d.m.root.field(31).fd).Message())
 		if time.Duration(secs)*time.Second+time.Duration(nanos) != dur {
 			t.Errorf("ttl %q = %ds %dns", text, secs, nanos)
 		}
@@ -749,21 +749,21 @@ func TestFormWellKnownTypes(t *testing.T) {
 	}
 }
 
-func formTimestampOf(t *testing.T, m proto.Message) time.Time {
+func timestampOf(t *testing.T, m proto.Message) time.Time {
 	t.Helper()
 	r := m.ProtoReflect()
 	f := r.Descriptor().Fields()
 	return time.Unix(r.Get(f.ByName("seconds")).Int(), r.Get(f.ByName("nanos")).Int()).UTC()
 }
 
-func formDurationOf(t *testing.T, r protoreflect.Message) (int64, int64) {
+func durationOf(t *testing.T, r protoreflect.Message) (int64, int64) {
 	t.Helper()
 	f := r.Descriptor().Fields()
 	return r.Get(f.ByName("seconds")).Int(), r.Get(f.ByName("nanos")).Int()
 }
 
 func TestFormAny(t *testing.T) {
-	d := newFormDriver(t, FormOptions{
+	d := newFormDriver(t, Options{
 		Resolver: protoregistry.GlobalTypes,
 		AnyTypes: []protoreflect.FullName{"google.protobuf.Duration", "showcase.Address", "showcase.Address.Geo", "showcase.Node"},
 	})
@@ -803,14 +803,14 @@ func TestFormAny(t *testing.T) {
 	d.keys("enter")
 	d.goTo("detail")
 	d.keys("down", "down") // @type, value
-	if d.row().kind != formRowAnyVal {
+	if d.row().kind != rowAnyVal {
 		t.Fatalf("row after @type is %v", d.row().kind)
 	}
 	d.keys("enter")
 	d.typ("2s")
 	d.keys("enter")
 	wantAny, _ := anypb.New(durationpb.New(2 * time.Second))
-	formRequireEqual(t, &showcasepb.Everything{Detail: wantAny}, d.message())
+	requireEqual(t, &showcasepb.Everything{Detail: wantAny}, d.message())
 	// Switching back to Address finds what was typed there.
 	d.goTo("detail.@type")
 	d.keys("enter", "ctrl+u")
@@ -838,7 +838,7 @@ func TestFormAny(t *testing.T) {
 }
 
 func TestFormJSONRoundTrip(t *testing.T) {
-	d := newFormDriver(t, FormOptions{})
+	d := newFormDriver(t, Options{})
 	d.set("f_int32", "5")
 	d.set("f_string", "hi")
 	d.goTo("tags")
@@ -874,7 +874,7 @@ func TestFormJSONRoundTrip(t *testing.T) {
 		t.Fatalf("J refused: %v", d.m.jsonErr)
 	}
 	want := &showcasepb.Everything{FInt32: 7, Color: showcasepb.Color_GREEN, Address: &showcasepb.Address{City: "Oslo"}, Tags: []string{"p", "q"}}
-	formRequireEqual(t, want, d.message())
+	requireEqual(t, want, d.message())
 	if got := d.rowAt("f_int32").val.text; got != "7" {
 		t.Fatalf("f_int32 row shows %q", got)
 	}
@@ -889,7 +889,7 @@ func TestFormJSONRoundTrip(t *testing.T) {
 		t.Fatalf("JSON after form edit:\n%s", d.m.JSON())
 	}
 	// Message() in the JSON view parses the text.
-	formRequireEqual(t, &showcasepb.Everything{FInt32: 8, Color: showcasepb.Color_GREEN, Address: &showcasepb.Address{City: "Oslo"}, Tags: []string{"p", "q"}}, d.message())
+	requireEqual(t, &showcasepb.Everything{FInt32: 8, Color: showcasepb.Color_GREEN, Address: &showcasepb.Address{City: "Oslo"}, Tags: []string{"p", "q"}}, d.message())
 }
 
 func TestFormJSONErrors(t *testing.T) {
@@ -910,10 +910,10 @@ func TestFormJSONErrors(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			d := newFormDriver(t, FormOptions{})
+			d := newFormDriver(t, Options{})
 			d.keys("ctrl+j", "enter", "ctrl+g")
 			d.send(tea.PasteMsg{Content: c.text})
-			var je *formJSONError
+			var je *jsonError
 			if !errors.As(d.m.jsonErr, &je) {
 				t.Fatalf("jsonErr = %v", d.m.jsonErr)
 			}
@@ -959,7 +959,7 @@ func TestFormEditor(t *testing.T) {
 			return fn(nil)
 		}
 	}
-	d := newFormDriver(t, FormOptions{})
+	d := newFormDriver(t, Options{})
 	d.m.execEditor = fake
 	d.set("f_int32", "3")
 
@@ -990,7 +990,7 @@ func TestFormEditor(t *testing.T) {
 		t.Fatalf("temp file not removed: %v", err)
 	}
 	d.send(msg)
-	formRequireEqual(t, &showcasepb.Everything{FInt32: 4, Nickname: proto.String("")}, d.message())
+	requireEqual(t, &showcasepb.Everything{FInt32: 4, Nickname: proto.String("")}, d.message())
 	if d.m.jsonMode {
 		t.Fatal("valid editor result switched to the JSON view")
 	}
@@ -1009,7 +1009,7 @@ func TestFormEditor(t *testing.T) {
 		t.Fatalf("text %q", d.m.area.Value())
 	}
 	// The form kept its last valid state.
-	formRequireEqual(t, &showcasepb.Everything{FInt32: 4, Nickname: proto.String("")}, formMustBuild(t, d.m))
+	requireEqual(t, &showcasepb.Everything{FInt32: 4, Nickname: proto.String("")}, mustBuild(t, d.m))
 
 	// e in the JSON view opens the editor on the text as it stands.
 	edit = func(path string) {
@@ -1026,7 +1026,7 @@ func TestFormEditor(t *testing.T) {
 	if !d.m.jsonMode || d.m.jsonErr != nil || d.m.area.Value() != `{"fInt32": 9}` {
 		t.Fatalf("after e: jsonMode=%v err=%v text=%q", d.m.jsonMode, d.m.jsonErr, d.m.area.Value())
 	}
-	formRequireEqual(t, &showcasepb.Everything{FInt32: 9}, formMustBuild(t, d.m))
+	requireEqual(t, &showcasepb.Everything{FInt32: 9}, mustBuild(t, d.m))
 	d.keys("J")
 	if d.m.jsonMode {
 		t.Fatal("J refused after the editor")
@@ -1043,16 +1043,16 @@ func TestFormEditor(t *testing.T) {
 	if !strings.Contains(d.m.status, "exit status 1") {
 		t.Fatalf("status %q", d.m.status)
 	}
-	formRequireEqual(t, &showcasepb.Everything{FInt32: 9}, d.message())
+	requireEqual(t, &showcasepb.Everything{FInt32: 9}, d.message())
 
 	// Messages of another form are ignored.
-	other := NewForm(formEverything(), FormOptions{})
-	d.send(formEditorMsg{id: other.id, text: `{"fInt32": 1}`})
-	formRequireEqual(t, &showcasepb.Everything{FInt32: 9}, d.message())
+	other := New(everything(), Options{})
+	d.send(editorMsg{id: other.id, text: `{"fInt32": 1}`})
+	requireEqual(t, &showcasepb.Everything{FInt32: 9}, d.message())
 }
 
-// formMustBuild builds the form's message from the fields, whatever the view.
-func formMustBuild(t *testing.T, m FormModel) proto.Message {
+// mustBuild builds the form's message from the fields, whatever the view.
+func mustBuild(t *testing.T, m Model) proto.Message {
 	t.Helper()
 	dm := dynamicpb.NewMessage(m.md)
 	if err := m.root.build(dm, m.ctx, ""); err != nil {
@@ -1062,7 +1062,7 @@ func formMustBuild(t *testing.T, m FormModel) proto.Message {
 }
 
 func TestFormPaste(t *testing.T) {
-	d := newFormDriver(t, FormOptions{})
+	d := newFormDriver(t, Options{})
 	// Browsing: paste opens the input of a text row with the text.
 	d.goTo("f_string")
 	d.send(tea.PasteMsg{Content: "pasted"})
@@ -1090,8 +1090,8 @@ func TestFormPaste(t *testing.T) {
 	}
 }
 
-// formFullEverything has every field populated.
-func formFullEverything(t *testing.T) *showcasepb.Everything {
+// fullEverything has every field populated.
+func fullEverything(t *testing.T) *showcasepb.Everything {
 	t.Helper()
 	attrs, _ := structpb.NewStruct(map[string]any{"k": "v", "n": 2.5, "l": []any{1, false}})
 	list, _ := structpb.NewList([]any{"a", 1, nil})
@@ -1129,14 +1129,14 @@ func formFullEverything(t *testing.T) *showcasepb.Everything {
 }
 
 func TestFormSetMessageRoundTrip(t *testing.T) {
-	full := formFullEverything(t)
-	d := newFormDriver(t, FormOptions{Resolver: protoregistry.GlobalTypes})
+	full := fullEverything(t)
+	d := newFormDriver(t, Options{Resolver: protoregistry.GlobalTypes})
 	if err := d.m.SetMessage(full); err != nil {
 		t.Fatal(err)
 	}
 	got := d.message()
 	if !proto.Equal(full, got) {
-		formRequireEqual(t, full, got)
+		requireEqual(t, full, got)
 	}
 	if !d.m.Valid() {
 		t.Fatalf("problems: %v", d.m.problems())
@@ -1153,7 +1153,7 @@ func TestFormSetMessageRoundTrip(t *testing.T) {
 		t.Fatalf("back to form refused: %v", d.m.jsonErr)
 	}
 	if got := d.message(); !proto.Equal(full, got) {
-		formRequireEqual(t, full, got)
+		requireEqual(t, full, got)
 	}
 	// A message of another type is refused; nil empties the form.
 	if err := d.m.SetMessage(&showcasepb.Address{}); err == nil {
@@ -1162,7 +1162,7 @@ func TestFormSetMessageRoundTrip(t *testing.T) {
 	if err := d.m.SetMessage(nil); err != nil {
 		t.Fatal(err)
 	}
-	formRequireEqual(t, &showcasepb.Everything{}, d.message())
+	requireEqual(t, &showcasepb.Everything{}, d.message())
 	// A message built from another copy of the descriptor (as reflection
 	// gives) is converted through the wire format.
 	fdp := protodesc.ToFileDescriptorProto(showcasepb.File_showcase_proto)
@@ -1183,7 +1183,7 @@ func TestFormSetMessageRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	other := NewForm(desc.(protoreflect.MessageDescriptor), FormOptions{Resolver: protoregistry.GlobalTypes})
+	other := New(desc.(protoreflect.MessageDescriptor), Options{Resolver: protoregistry.GlobalTypes})
 	if err := other.SetMessage(full); err != nil {
 		t.Fatal(err)
 	}
@@ -1200,7 +1200,7 @@ func TestFormSetMessageRoundTrip(t *testing.T) {
 
 // The view scrolls to keep the cursor visible in a small height.
 func TestFormScrolling(t *testing.T) {
-	d := newFormDriver(t, FormOptions{Width: 80, Height: 8})
+	d := newFormDriver(t, Options{Width: 80, Height: 8})
 	check := func() {
 		t.Helper()
 		lines := strings.Split(d.m.View(), "\n")
@@ -1254,15 +1254,15 @@ func TestFormScrolling(t *testing.T) {
 // No line is wider than the width, at 80 and 120 columns, in every mode.
 func TestFormWidth(t *testing.T) {
 	for _, w := range []int{60, 80, 120} {
-		d := newFormDriver(t, FormOptions{Width: w, Height: 200, Resolver: protoregistry.GlobalTypes})
-		if err := d.m.SetMessage(formFullEverything(t)); err != nil {
+		d := newFormDriver(t, Options{Width: w, Height: 200, Resolver: protoregistry.GlobalTypes})
+		if err := d.m.SetMessage(fullEverything(t)); err != nil {
 			t.Fatal(err)
 		}
 		// Expand everything.
 		for i := 0; i < len(d.m.rows); i++ {
 			d.m.cursor = i
 			r := d.m.cur()
-			if r.val == nil && r.field != nil && r.kind == formRowField && !r.field.expanded ||
+			if r.val == nil && r.field != nil && r.kind == rowField && !r.field.expanded ||
 				r.val != nil && r.val.t.expandable() && !r.val.expanded && !r.unset() {
 				d.keys("right")
 			}
@@ -1290,7 +1290,7 @@ func TestFormWidth(t *testing.T) {
 func TestFormNoColor(t *testing.T) {
 	colorSeq := regexp.MustCompile(`\x1b\[[0-9;]*(3[0-9]|4[0-9]|38|48)[;m]`)
 	for _, p := range []colorprofile.Profile{colorprofile.ASCII, colorprofile.NoTTY} {
-		d := newFormDriver(t, FormOptions{Profile: p})
+		d := newFormDriver(t, Options{Profile: p})
 		d.set("f_int32", "x")
 		d.goTo("color")
 		d.keys("enter")
@@ -1301,7 +1301,7 @@ func TestFormNoColor(t *testing.T) {
 			t.Errorf("profile %v: color sequences in %q", p, views)
 		}
 	}
-	d := newFormDriver(t, FormOptions{Profile: colorprofile.TrueColor})
+	d := newFormDriver(t, Options{Profile: colorprofile.TrueColor})
 	if !colorSeq.MatchString(d.m.View()) {
 		t.Error("TrueColor view has no color")
 	}
@@ -1313,7 +1313,7 @@ func TestFormNoColor(t *testing.T) {
 }
 
 func TestFormKeyMapAndFocus(t *testing.T) {
-	d := newFormDriver(t, FormOptions{})
+	d := newFormDriver(t, Options{})
 	has := func(want string) bool {
 		for _, b := range d.m.KeyMap().ShortHelp() {
 			if b.Enabled() && b.Help().Desc == want {
@@ -1366,46 +1366,46 @@ func TestFormKeyMapAndFocus(t *testing.T) {
 
 // The parse helpers, directly.
 func TestFormParsers(t *testing.T) {
-	if _, _, err := formParseDuration("315576000001s"); err == nil {
+	if _, _, err := parseDuration("315576000001s"); err == nil {
 		t.Error("duration beyond the proto range accepted")
 	}
-	if s, n, err := formParseDuration("-315576000000.5s"); err != nil || s != -315576000000 || n != -500000000 {
+	if s, n, err := parseDuration("-315576000000.5s"); err != nil || s != -315576000000 || n != -500000000 {
 		t.Errorf("long proto duration: %d %d %v", s, n, err)
 	}
-	if got := formFormatProtoDuration(-315576000000, -500000000); got != "-315576000000.5s" {
+	if got := formatProtoDuration(-315576000000, -500000000); got != "-315576000000.5s" {
 		t.Errorf("format: %s", got)
 	}
-	if _, err := formParseTimestamp("0000-12-31T00:00:00Z", time.Now); err == nil {
+	if _, err := parseTimestamp("0000-12-31T00:00:00Z", time.Now); err == nil {
 		t.Error("year 0 accepted")
 	}
-	if ts, err := formParseTimestamp("2024-02-29", time.Now); err != nil || ts.Day() != 29 {
+	if ts, err := parseTimestamp("2024-02-29", time.Now); err != nil || ts.Day() != 29 {
 		t.Errorf("date only: %v %v", ts, err)
 	}
-	if p, err := formParseFieldMask("fooBar.bazQux"); err != nil || p[0] != "foo_bar.baz_qux" {
+	if p, err := parseFieldMask("fooBar.bazQux"); err != nil || p[0] != "foo_bar.baz_qux" {
 		t.Errorf("camelCase mask: %v %v", p, err)
 	}
-	if _, err := formParseFieldMask("foo_1"); err == nil {
+	if _, err := parseFieldMask("foo_1"); err == nil {
 		t.Error("foo_1 cannot round-trip through JSON")
 	}
 	if got := base64.StdEncoding.EncodeToString([]byte{1}); got != "AQ==" {
 		t.Fatal(got)
 	}
-	if b, err := formParseBytes("hex:0A:0b", nil, true); err != nil || len(b) != 2 || b[1] != 11 {
+	if b, err := parseBytes("hex:0A:0b", nil, true); err != nil || len(b) != 2 || b[1] != 11 {
 		t.Errorf("hex with colons: %v %v", b, err)
 	}
-	if _, err := formParseBytes("hex:abc", nil, true); err == nil || !strings.Contains(err.Error(), "odd") {
+	if _, err := parseBytes("hex:abc", nil, true); err == nil || !strings.Contains(err.Error(), "odd") {
 		t.Errorf("odd hex: %v", err)
 	}
-	if got := formShortenType("google.protobuf.Timestamp", 20); got != "…protobuf.Timestamp" {
+	if got := shortenType("google.protobuf.Timestamp", 20); got != "…protobuf.Timestamp" {
 		t.Errorf("shorten: %q", got)
 	}
-	if got := formShortenType("repeated google.protobuf.Timestamp", 20); got != "rep …Timestamp" && !strings.HasSuffix(got, "Timestamp") {
+	if got := shortenType("repeated google.protobuf.Timestamp", 20); got != "rep …Timestamp" && !strings.HasSuffix(got, "Timestamp") {
 		t.Errorf("shorten repeated: %q", got)
 	}
-	if got := formShortenType("map<string, google.protobuf.Timestamp>", 20); lipgloss.Width(got) > 20 {
+	if got := shortenType("map<string, google.protobuf.Timestamp>", 20); lipgloss.Width(got) > 20 {
 		t.Errorf("shorten map: %q", got)
 	}
-	l, c := formPosition([]byte("ab\ncé d"), 7)
+	l, c := position([]byte("ab\ncé d"), 7)
 	if l != 2 || c != 4 {
 		t.Errorf("position: %d:%d", l, c)
 	}
@@ -1433,9 +1433,9 @@ func TestFormProto2(t *testing.T) {
 		t.Fatal(err)
 	}
 	md := fd.Messages().ByName("Req")
-	m := NewForm(md, FormOptions{Width: 80, Height: 20, Profile: colorprofile.NoTTY})
+	m := New(md, Options{Width: 80, Height: 20, Profile: colorprofile.NoTTY})
 	m.Focus()
-	d := &formDriver{t: t, m: m}
+	d := &driver{t: t, m: m}
 	if _, err := d.m.Message(); err == nil || err.Error() != "id: required" {
 		t.Fatalf("Message() = %v", err)
 	}
@@ -1467,9 +1467,9 @@ func TestFormProto2(t *testing.T) {
 // A message without fields (google.protobuf.Empty requests) renders and
 // builds; keys do nothing harmful.
 func TestFormEmptyMessage(t *testing.T) {
-	m := NewForm(emptypb.File_google_protobuf_empty_proto.Messages().ByName("Empty"), FormOptions{Width: 80, Height: 10, Profile: colorprofile.NoTTY})
+	m := New(emptypb.File_google_protobuf_empty_proto.Messages().ByName("Empty"), Options{Width: 80, Height: 10, Profile: colorprofile.NoTTY})
 	m.Focus()
-	d := &formDriver{t: t, m: m}
+	d := &driver{t: t, m: m}
 	d.keys("j", "k", "enter", "space", "x", "a", "left", "right", "shift+up", "G", "g")
 	d.send(tea.PasteMsg{Content: "x"})
 	if !strings.Contains(d.m.View(), "(no fields") {
