@@ -1,7 +1,6 @@
 package form
 
 import (
-	"encoding/base64"
 	"errors"
 	"math"
 	"os"
@@ -1364,38 +1363,9 @@ func TestFormKeyMapAndFocus(t *testing.T) {
 	}
 }
 
-// The parse helpers, directly.
-func TestFormParsers(t *testing.T) {
-	if _, _, err := parseDuration("315576000001s"); err == nil {
-		t.Error("duration beyond the proto range accepted")
-	}
-	if s, n, err := parseDuration("-315576000000.5s"); err != nil || s != -315576000000 || n != -500000000 {
-		t.Errorf("long proto duration: %d %d %v", s, n, err)
-	}
-	if got := formatProtoDuration(-315576000000, -500000000); got != "-315576000000.5s" {
-		t.Errorf("format: %s", got)
-	}
-	if _, err := parseTimestamp("0000-12-31T00:00:00Z", time.Now); err == nil {
-		t.Error("year 0 accepted")
-	}
-	if ts, err := parseTimestamp("2024-02-29", time.Now); err != nil || ts.Day() != 29 {
-		t.Errorf("date only: %v %v", ts, err)
-	}
-	if p, err := parseFieldMask("fooBar.bazQux"); err != nil || p[0] != "foo_bar.baz_qux" {
-		t.Errorf("camelCase mask: %v %v", p, err)
-	}
-	if _, err := parseFieldMask("foo_1"); err == nil {
-		t.Error("foo_1 cannot round-trip through JSON")
-	}
-	if got := base64.StdEncoding.EncodeToString([]byte{1}); got != "AQ==" {
-		t.Fatal(got)
-	}
-	if b, err := parseBytes("hex:0A:0b", nil, true); err != nil || len(b) != 2 || b[1] != 11 {
-		t.Errorf("hex with colons: %v %v", b, err)
-	}
-	if _, err := parseBytes("hex:abc", nil, true); err == nil || !strings.Contains(err.Error(), "odd") {
-		t.Errorf("odd hex: %v", err)
-	}
+// The type column shortens long names, directly (the text parsers are
+// tested in dynamic: textvalue_test.go).
+func TestFormShortenType(t *testing.T) {
 	if got := shortenType("google.protobuf.Timestamp", 20); got != "…protobuf.Timestamp" {
 		t.Errorf("shorten: %q", got)
 	}

@@ -15,6 +15,8 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/types/dynamicpb"
+
+	"github.com/grpcsh/grpcsh/dynamic"
 )
 
 // Resolver resolves the message types that a google.protobuf.Any field
@@ -485,7 +487,7 @@ func (m *Model) cycleEnum(r row, delta int) {
 		return
 	}
 	i := 0
-	if n, err := parseEnum(v.t.enum, strings.TrimSpace(v.text)); err == nil && strings.TrimSpace(v.text) != "" {
+	if n, err := dynamic.ParseEnum(v.t.enum, strings.TrimSpace(v.text)); err == nil && strings.TrimSpace(v.text) != "" {
 		if ev := vals.ByNumber(n); ev != nil {
 			i = ev.Index()
 		}

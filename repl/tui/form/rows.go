@@ -11,13 +11,13 @@ type rowKind int
 
 const (
 	rowField   rowKind = iota // a field of a message
-	rowOneof                      // the header of a oneof group
-	rowElem                       // an element of a repeated field
-	rowKey                        // the key of a map entry
-	rowMapVal                     // the value of a map entry
-	rowAnyType                    // the @type of an Any
-	rowAnyVal                     // the value inside an Any, when it is not a plain message
-	rowEmpty                      // "(empty)" under an expanded repeated or map field
+	rowOneof                  // the header of a oneof group
+	rowElem                   // an element of a repeated field
+	rowKey                    // the key of a map entry
+	rowMapVal                 // the value of a map entry
+	rowAnyType                // the @type of an Any
+	rowAnyVal                 // the value inside an Any, when it is not a plain message
+	rowEmpty                  // "(empty)" under an expanded repeated or map field
 )
 
 // row is one navigable row: the form is flattened into rows every time

@@ -10,6 +10,8 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/types/dynamicpb"
+
+	"github.com/grpcsh/grpcsh/dynamic"
 )
 
 // The request form keeps what the user typed in a tree that mirrors the
@@ -808,7 +810,7 @@ func hint(t valueType) string {
 	case protoreflect.Int32Kind, protoreflect.Sint32Kind, protoreflect.Sfixed32Kind,
 		protoreflect.Int64Kind, protoreflect.Sint64Kind, protoreflect.Sfixed64Kind,
 		protoreflect.Uint32Kind, protoreflect.Fixed32Kind, protoreflect.Uint64Kind, protoreflect.Fixed64Kind:
-		lo, hi := intRange(t.scalar)
+		lo, hi := dynamic.IntRange(t.scalar)
 		return "integer " + lo + " to " + hi
 	case protoreflect.MessageKind:
 		return "enter: expand / collapse"
