@@ -30,6 +30,8 @@ import (
 	"google.golang.org/protobuf/types/known/structpb"
 	"google.golang.org/protobuf/types/known/timestamppb"
 	"google.golang.org/protobuf/types/known/wrapperspb"
+
+	"github.com/grpcsh/grpcsh/dynamic"
 )
 
 // Every scalar kind typed through the keyboard ends up in Message().
@@ -891,19 +893,21 @@ func TestFormJSONRoundTrip(t *testing.T) {
 	requireEqual(t, &showcasepb.Everything{FInt32: 8, Color: showcasepb.Color_GREEN, Address: &showcasepb.Address{City: "Oslo"}, Tags: []string{"p", "q"}}, d.message())
 }
 
+// The JSON view reads with the engine's request reader (dynamic.ParseJSON):
+// its *dynamic.JSONError gives line:col and the field path, as -d does.
 func TestFormJSONErrors(t *testing.T) {
 	cases := []struct {
 		name, text string
 		line, col  int
 		msg        string
 	}{
-		{"syntax", "{\n  \"fInt32\": 1,\n}", 3, 1, "invalid character '}'"},
+		{"syntax", "{\n  \"fInt32\": 1,\n}", 3, 1, "unexpected token }"},
 		{"bad value", "{\n  \"fString\": \"ok\",\n  \"fInt32\": \"abc\"\n}", 3, 13, "invalid value for int32 field fInt32"},
 		{"unknown field", "{\n  \"nope\": 1\n}", 2, 3, `unknown field "nope"`},
-		{"unterminated", "{\n  \"fInt32\": 1", 2, 14, "unexpected end of JSON input"},
-		{"trailing", "{}\n{}", 2, 1, "after top-level value"},
-		{"not an object", "[1]", 1, 1, "must be a JSON object"},
-		{"wide chars", "{\"fString\": \"éé\", \"fInt32\": x}", 1, 29, "invalid character 'x'"},
+		{"unterminated", "{\n  \"fInt32\": 1", 2, 14, "the JSON ends before the value is complete"},
+		{"trailing", "{}\n{}", 2, 1, "unexpected token {"},
+		{"not an object", "[1]", 1, 1, "unexpected token ["},
+		{"wide chars", "{\"fString\": \"éé\", \"fInt32\": x}", 1, 29, "invalid value x"},
 		// protojson counts columns in characters, not bytes.
 		{"wide chars, bad value", "{\"fString\": \"éé\", \"fInt32\": \"x\"}", 1, 29, "invalid value for int32 field fInt32"},
 	}
@@ -912,7 +916,7 @@ func TestFormJSONErrors(t *testing.T) {
 			d := newFormDriver(t, Options{})
 			d.keys("ctrl+j", "enter", "ctrl+g")
 			d.send(tea.PasteMsg{Content: c.text})
-			var je *jsonError
+			var je *dynamic.JSONError
 			if !errors.As(d.m.jsonErr, &je) {
 				t.Fatalf("jsonErr = %v", d.m.jsonErr)
 			}
@@ -927,7 +931,7 @@ func TestFormJSONErrors(t *testing.T) {
 			if d.m.area.Value() != c.text {
 				t.Fatalf("text changed to %q", d.m.area.Value())
 			}
-			if !strings.Contains(d.m.View(), "line "+strconv.Itoa(c.line)+", column "+strconv.Itoa(c.col)) {
+			if !strings.Contains(d.m.View(), "line "+strconv.Itoa(c.line)+":"+strconv.Itoa(c.col)+": ") {
 				t.Fatalf("view lacks the position:\n%s", d.m.View())
 			}
 			if _, err := d.m.Message(); err == nil {
@@ -1001,7 +1005,7 @@ func TestFormEditor(t *testing.T) {
 	d.keys("ctrl+e")
 	d.send(d.cmds[0]())
 	d.cmds = nil
-	if !d.m.jsonMode || d.m.jsonErr == nil || !strings.Contains(d.m.jsonErr.Error(), "line 2, column 13") {
+	if !d.m.jsonMode || d.m.jsonErr == nil || !strings.Contains(d.m.jsonErr.Error(), "line 2:13: fInt32: ") {
 		t.Fatalf("jsonMode=%v err=%v", d.m.jsonMode, d.m.jsonErr)
 	}
 	if d.m.area.Value() != "{\n  \"fInt32\": true\n}" {
@@ -1374,10 +1378,6 @@ func TestFormShortenType(t *testing.T) {
 	}
 	if got := shortenType("map<string, google.protobuf.Timestamp>", 20); lipgloss.Width(got) > 20 {
 		t.Errorf("shorten map: %q", got)
-	}
-	l, c := position([]byte("ab\ncé d"), 7)
-	if l != 2 || c != 4 {
-		t.Errorf("position: %d:%d", l, c)
 	}
 }
 

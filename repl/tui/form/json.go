@@ -3,12 +3,10 @@ package form
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"strings"
-	"unicode/utf8"
 
 	tea "charm.land/bubbletea/v2"
 	"google.golang.org/protobuf/encoding/protojson"
@@ -19,77 +17,25 @@ import (
 	"github.com/grpcsh/grpcsh/dynamic"
 )
 
-// jsonError is an error in JSON text, with the position (1-based line and
-// column in characters; 0 when unknown) that it refers to.
-type jsonError struct {
-	Line, Col int
-	Msg       string
-}
-
-func (e *jsonError) Error() string {
-	if e.Line == 0 {
-		return e.Msg
-	}
-	return fmt.Sprintf("line %d, column %d: %s", e.Line, e.Col, e.Msg)
-}
-
-// position converts a byte offset of text into a 1-based line and a
-// 1-based column counted in characters.
-func position(text []byte, off int) (int, int) {
-	off = max(0, min(off, len(text)))
-	before := text[:off]
-	line := bytes.Count(before, []byte("\n")) + 1
-	start := bytes.LastIndexByte(before, '\n') + 1
-	return line, utf8.RuneCount(before[start:]) + 1
-}
-
-// jsonProblem turns an error of encoding/json or protojson on text into a
-// jsonError pointing at a line and column. With singleLine, the message
-// names only the column (the text is one input line).
-func jsonProblem(text []byte, err error, singleLine bool) error {
-	je := &jsonError{Msg: err.Error()}
-	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &se):
-		// Offset is just past the byte that failed.
-		je.Line, je.Col = position(text, int(se.Offset)-1)
-		je.Msg = strings.TrimPrefix(se.Error(), "json: ")
-		if se.Offset >= int64(len(text)) && strings.Contains(se.Error(), "unexpected end") {
-			je.Line, je.Col = position(text, len(text))
-		}
-	case errors.As(err, &te):
-		je.Line, je.Col = position(text, int(te.Offset))
-	default:
-		// protojson's errors: the engine reads their position.
-		de := dynamic.LocateJSONError(text, err)
-		je.Line, je.Col, je.Msg = de.Line, de.Col, de.Msg
-	}
-	if singleLine && je.Line != 0 {
+// jsonProblem turns protojson's error on the one-line JSON text of a
+// Struct / Value / ListValue input into an error naming the column.
+func jsonProblem(text []byte, err error) error {
+	je := dynamic.LocateJSONError(text, err)
+	if je.Line != 0 {
 		return fmt.Errorf("invalid JSON at column %d: %s", je.Col, je.Msg)
 	}
 	return je
 }
 
-// parseJSON parses JSON text into a message of md: first as plain JSON
-// (syntax errors with exact positions), then with protojson.
+// parseJSON reads the JSON view's text into a message of md with the
+// engine's request reader (the one -d and scripts use): its errors are
+// *dynamic.JSONError, with line:col and the field path.
 func parseJSON(text string, md protoreflect.MessageDescriptor, ctx *valueCtx) (*dynamicpb.Message, error) {
-	b := []byte(text)
-	if strings.TrimSpace(text) == "" {
-		b = []byte("{}")
+	var res dynamic.JSONResolver = ctx.protoResolver()
+	if r, ok := ctx.resolver().(dynamic.JSONResolver); ok {
+		res = r // the session's *dynamic.Types: exactly the reader of -d
 	}
-	var probe any
-	if err := json.Unmarshal(b, &probe); err != nil {
-		return nil, jsonProblem(b, err, false)
-	}
-	if _, ok := probe.(map[string]any); !ok {
-		return nil, &jsonError{Line: 1, Col: 1, Msg: "the request must be a JSON object {…}"}
-	}
-	dm := dynamicpb.NewMessage(md)
-	if err := (protojson.UnmarshalOptions{Resolver: ctx.protoResolver()}).Unmarshal(b, dm); err != nil {
-		return nil, jsonProblem(b, err, false)
-	}
-	return dm, nil
+	return dynamic.ParseJSONWith(res, md, []byte(text))
 }
 
 // marshalJSON formats a message as indented JSON. protojson's own output

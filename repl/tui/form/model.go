@@ -1164,7 +1164,7 @@ func (m *Model) jsonChanged() {
 
 // moveAreaTo puts the JSON cursor where an error points.
 func (m *Model) moveAreaTo(err error) {
-	var je *jsonError
+	var je *dynamic.JSONError
 	if !errors.As(err, &je) || je.Line == 0 {
 		return
 	}

@@ -161,7 +161,7 @@ func (v *valueNode) parse(ctx *valueCtx, doIO bool) (protoreflect.Value, error) 
 			text = placeholder(t)
 		}
 		if err := (protojson.UnmarshalOptions{}).Unmarshal([]byte(text), dm); err != nil {
-			return protoreflect.Value{}, jsonProblem([]byte(text), err, true)
+			return protoreflect.Value{}, jsonProblem([]byte(text), err)
 		}
 	case wktFieldMask:
 		paths, err := dynamic.ParseFieldMask(v.text)
