@@ -437,71 +437,13 @@ func (m Model) activate() (Model, tea.Cmd) {
 	case r.val == nil: // repeated or map header
 		r.field.expanded = !r.field.expanded
 	default:
-		switch r.val.t.input() {
-		case inputText, inputEnum:
+		if r.val.t.w.textual() {
 			return m.startEdit("")
-		case inputBool:
-			m.toggleBool(r)
-		case inputEmpty:
-			if r.kind == rowField && r.field.explicit() {
-				if r.field.set {
-					r.field.set = false
-				} else {
-					m.markSet(r)
-				}
-			} else {
-				m.setStatus("google.protobuf.Empty has no fields", false)
-			}
-		case inputMessage, inputAny:
-			if r.unset() {
-				m.markSet(r)
-				r.val.expanded = true
-			} else {
-				r.val.expanded = !r.val.expanded
-			}
 		}
+		r.val.t.w.activate(&m, r)
 	}
 	m.rebuild()
 	return m, nil
-}
-
-// toggleBool flips a bool; an explicit-presence bool (optional, BoolValue,
-// oneof member) cycles unset → true → false → unset.
-func (m *Model) toggleBool(r row) {
-	v := r.val
-	switch {
-	case r.unset():
-		m.markSet(r)
-		v.b = true
-	case r.kind == rowField && r.field.explicit() && !v.b:
-		r.field.set = false
-	default:
-		v.b = !v.b
-	}
-}
-
-func (m *Model) cycleEnum(r row, delta int) {
-	v := r.val
-	vals := v.t.enum.Values()
-	if vals.Len() == 0 {
-		return
-	}
-	i := 0
-	if n, err := dynamic.ParseEnum(v.t.enum, strings.TrimSpace(v.text)); err == nil && strings.TrimSpace(v.text) != "" {
-		if ev := vals.ByNumber(n); ev != nil {
-			i = ev.Index()
-		}
-	} else if v.t.hasDef {
-		if ev := vals.ByNumber(v.t.def.Enum()); ev != nil {
-			i = ev.Index()
-		}
-	}
-	if r.unset() || v.err != "" {
-		delta = 0 // first show the current (default) value
-	}
-	i = (i + delta + vals.Len()) % vals.Len()
-	v.setText(string(vals.Get(i).Name()), m.ctx)
-	m.markSet(r)
 }
 
 // cycleOneof moves a oneof through none, member 1, member 2, ...
@@ -540,10 +482,7 @@ func (m *Model) right() {
 			r.field.expanded = true
 		}
 	case r.val == nil:
-	case r.val.t.input() == inputEnum:
-		m.cycleEnum(r, 1)
-	case r.val.t.input() == inputBool:
-		m.toggleBool(r)
+	case r.val.t.w.cycle(m, r, 1):
 	case r.val.t.expandable():
 		if r.unset() {
 			m.markSet(r)
@@ -568,11 +507,7 @@ func (m *Model) left() {
 	case r.val == nil && r.field != nil && r.kind == rowField && r.field.expanded:
 		r.field.expanded = false
 		return
-	case r.val != nil && r.val.t.input() == inputEnum:
-		m.cycleEnum(r, -1)
-		return
-	case r.val != nil && r.val.t.input() == inputBool:
-		m.toggleBool(r)
+	case r.val != nil && r.val.t.w.cycle(m, r, -1):
 		return
 	case r.val != nil && r.val.t.expandable() && r.val.expanded && !r.unset():
 		r.val.expanded = false
@@ -584,26 +519,6 @@ func (m *Model) left() {
 			m.cursor = i
 			return
 		}
-	}
-}
-
-func (m *Model) cycleAnyType(r row, delta int) {
-	names := m.ctx.anyTypeNames()
-	if len(names) == 0 {
-		return
-	}
-	i := -1
-	for j, n := range names {
-		if n == r.val.anyType {
-			i = j
-		}
-	}
-	if i < 0 {
-		i, delta = 0, 0
-	}
-	i = (i + delta + len(names)) % len(names)
-	if mt, err := m.ctx.findType(string(names[i])); err == nil {
-		r.val.chooseAnyType(mt.Descriptor())
 	}
 }
 
@@ -922,13 +837,10 @@ func (m *Model) refreshCands() {
 		for _, n := range m.ctx.anyTypeNames() {
 			all = append(all, string(n))
 		}
-	case r.val.t.input() == inputEnum:
-		vals := r.val.t.enum.Values()
-		for i := 0; i < vals.Len(); i++ {
-			all = append(all, string(vals.Get(i).Name()))
-		}
 	default:
-		return
+		if all = r.val.t.w.choices(r.val.t); all == nil {
+			return
+		}
 	}
 	text := strings.TrimSpace(m.input.Value())
 	if !m.candFilter {
@@ -983,36 +895,13 @@ func (m *Model) commitEdit(pick bool) {
 	if m.editDirty {
 		v.setText(m.input.Value(), m.ctx)
 	}
-	if v.t.input() == inputEnum && v.err == "" && v.text != "" {
-		v.text = enumCanonical(v.t.enum, v.text)
-	}
+	v.t.w.commit(v)
 	if r.kind == rowAnyType {
 		m.commitAnyType(v)
 	} else if pick || m.editDirty {
 		m.markSet(r)
 	}
-	checkFile(v)
 	m.rebuild()
-}
-
-func (m *Model) commitAnyType(v *valueNode) {
-	text := strings.TrimSpace(v.text)
-	if text == "" {
-		v.anyType, v.err = "", ""
-		return
-	}
-	if v.anyURL != "" && text == v.anyURL {
-		return
-	}
-	mt, err := m.ctx.findType(text)
-	if err != nil {
-		v.err = err.Error()
-		return
-	}
-	if mt.Descriptor().FullName() != v.anyType || v.anyURL != "" {
-		v.chooseAnyType(mt.Descriptor())
-	}
-	v.text = string(mt.Descriptor().FullName())
 }
 
 // paste puts pasted text into the input being edited, or opens the input of

@@ -1,9 +1,7 @@
 package form
 
 import (
-	"bytes"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -11,10 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/reflect/protoregistry"
-	"google.golang.org/protobuf/types/dynamicpb"
 
 	"github.com/grpcsh/grpcsh/dynamic"
 )
@@ -123,61 +119,6 @@ func (c *valueCtx) parseBytes(text string, doIO bool) ([]byte, error) {
 	return dynamic.ParseBytes(text, c.readFile)
 }
 
-// parse converts the text of a text, enum or well-known-type input. With
-// doIO false, "@path" bytes are only checked for syntax and "now" is not
-// resolved precisely (validation); with doIO true the value is real.
-func (v *valueNode) parse(ctx *valueCtx, doIO bool) (protoreflect.Value, error) {
-	t := v.t
-	if t.msg == nil {
-		return parseScalar(t, v.text, ctx, doIO)
-	}
-	dm := dynamicpb.NewMessage(t.msg)
-	fds := t.msg.Fields()
-	switch t.wkt {
-	case wktTimestamp:
-		ts, err := dynamic.ParseTimestamp(v.text, ctx.clock)
-		if err != nil {
-			return protoreflect.Value{}, err
-		}
-		dm.Set(fds.ByName("seconds"), protoreflect.ValueOfInt64(ts.Unix()))
-		dm.Set(fds.ByName("nanos"), protoreflect.ValueOfInt32(int32(ts.Nanosecond())))
-	case wktDuration:
-		secs, nanos, err := dynamic.ParseDuration(v.text)
-		if err != nil {
-			return protoreflect.Value{}, err
-		}
-		dm.Set(fds.ByName("seconds"), protoreflect.ValueOfInt64(secs))
-		dm.Set(fds.ByName("nanos"), protoreflect.ValueOfInt32(nanos))
-	case wktWrapper:
-		vfd := fds.ByName("value")
-		pv, err := parseScalar(typeOfField(vfd), v.text, ctx, doIO)
-		if err != nil {
-			return protoreflect.Value{}, err
-		}
-		dm.Set(vfd, pv)
-	case wktJSON:
-		text := strings.TrimSpace(v.text)
-		if text == "" {
-			text = placeholder(t)
-		}
-		if err := (protojson.UnmarshalOptions{}).Unmarshal([]byte(text), dm); err != nil {
-			return protoreflect.Value{}, jsonProblem([]byte(text), err)
-		}
-	case wktFieldMask:
-		paths, err := dynamic.ParseFieldMask(v.text)
-		if err != nil {
-			return protoreflect.Value{}, err
-		}
-		l := dm.Mutable(fds.ByName("paths")).List()
-		for _, p := range paths {
-			l.Append(protoreflect.ValueOfString(p))
-		}
-	default:
-		return protoreflect.Value{}, errors.New("not a text value")
-	}
-	return protoreflect.ValueOfMessage(dm), nil
-}
-
 // parseScalar parses the text of a scalar (or enum) value. The empty text
 // is the default value.
 func parseScalar(t valueType, text string, ctx *valueCtx, doIO bool) (protoreflect.Value, error) {
@@ -234,25 +175,6 @@ func parseScalar(t valueType, text string, ctx *valueCtx, doIO bool) (protorefle
 	return protoreflect.Value{}, fmt.Errorf("unsupported kind %v", kind)
 }
 
-// checkFile checks that an "@path" of a bytes value can be read (called
-// when the user leaves the input, not on every key).
-func checkFile(v *valueNode) {
-	if v.err != "" || v.t.scalar != protoreflect.BytesKind {
-		return
-	}
-	path, ok := dynamic.BytesFilePath(v.text)
-	if !ok {
-		return
-	}
-	st, err := os.Stat(dynamic.ExpandHome(path))
-	switch {
-	case err != nil:
-		v.err = fmt.Sprintf("cannot read %s: %v", path, dynamic.UnwrapPathError(err))
-	case st.IsDir():
-		v.err = path + " is a directory"
-	}
-}
-
 // enumCanonical returns the declared name of an enum text ("red" → "RED").
 func enumCanonical(ed protoreflect.EnumDescriptor, s string) string {
 	n, err := dynamic.ParseEnum(ed, strings.TrimSpace(s))
@@ -299,38 +221,4 @@ func formatScalar(t valueType, pv protoreflect.Value) string {
 	return fmt.Sprint(pv.Interface())
 }
 
-// formatWKT formats a well-known type for its text input.
-func formatWKT(t valueType, m protoreflect.Message) string {
-	fds := m.Descriptor().Fields()
-	switch t.wkt {
-	case wktTimestamp:
-		secs := m.Get(fds.ByName("seconds")).Int()
-		nanos := m.Get(fds.ByName("nanos")).Int()
-		return time.Unix(secs, nanos).UTC().Format(time.RFC3339Nano)
-	case wktDuration:
-		secs := m.Get(fds.ByName("seconds")).Int()
-		nanos := m.Get(fds.ByName("nanos")).Int()
-		return dynamic.FormatDuration(secs, int32(nanos)) //nolint:gosec // nanos is an int32 field
-	case wktWrapper:
-		vfd := fds.ByName("value")
-		return formatScalar(typeOfField(vfd), m.Get(vfd))
-	case wktJSON:
-		b, err := protojson.Marshal(m.Interface())
-		if err != nil {
-			return ""
-		}
-		var out bytes.Buffer
-		if json.Compact(&out, b) != nil {
-			return string(b)
-		}
-		return out.String()
-	case wktFieldMask:
-		l := m.Get(fds.ByName("paths")).List()
-		paths := make([]string, l.Len())
-		for i := range paths {
-			paths[i] = l.Get(i).String()
-		}
-		return strings.Join(paths, ",")
-	}
-	return ""
-}
+var errNotText = errors.New("not a text value")

@@ -54,8 +54,7 @@ func (r row) textEditable() bool {
 	if r.val == nil {
 		return false
 	}
-	in := r.val.t.input()
-	return in == inputText || in == inputEnum
+	return r.val.t.w.textual()
 }
 
 // unset reports whether the row is an explicit-presence field that is not set.
@@ -88,7 +87,7 @@ func (r row) problem() string {
 		}
 		tmp := &msgNode{fields: []*fieldNode{r.field}}
 		tmp.check("", &inside)
-	case r.val.t.input() == inputText || r.val.t.input() == inputEnum:
+	case r.val.t.w.textual():
 		return r.val.err
 	case r.val.t.expandable() && !r.val.expanded:
 		r.val.check("", &inside)
@@ -182,24 +181,5 @@ func appendValueRows(rows *[]row, v *valueNode, depth int, path string) {
 	if !v.expanded {
 		return
 	}
-	switch v.t.input() {
-	case inputMessage:
-		appendMsgRows(rows, v.ensureMsg(), depth, path)
-	case inputAny:
-		r := row{kind: rowAnyType, depth: depth, val: v, path: path + ".@type"}
-		if v.err == "" && v.anyInner() == nil && v.anyURL == "" {
-			r.err = "no type chosen"
-		}
-		*rows = append(*rows, r)
-		inner := v.anyInner()
-		if inner == nil {
-			return
-		}
-		if inner.t.input() == inputMessage {
-			appendMsgRows(rows, inner.ensureMsg(), depth, path)
-			return
-		}
-		*rows = append(*rows, row{kind: rowAnyVal, depth: depth, val: inner, path: path})
-		appendValueRows(rows, inner, depth+1, path)
-	}
+	v.t.w.appendRows(rows, v, depth, path)
 }

@@ -7,11 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
-	"google.golang.org/protobuf/types/dynamicpb"
-
-	"github.com/grpcsh/grpcsh/dynamic"
 )
 
 // The request form keeps what the user typed in a tree that mirrors the
@@ -22,123 +18,51 @@ import (
 // message is loaded into a fresh tree (load). Nested messages are created
 // lazily, when expanded or loaded, so recursive types cost nothing.
 
-// wktKind tells which well-known type a message value is, for the ones that get
-// a natural input instead of a nested form.
-type wktKind int
-
-const (
-	wktNone wktKind = iota
-	wktTimestamp
-	wktDuration
-	wktWrapper   // google.protobuf.*Value wrappers: the plain value
-	wktJSON      // Struct, Value, ListValue: JSON text
-	wktFieldMask // comma-separated paths
-	wktEmpty     // set/unset only
-	wktAny       // type picker and a nested form
-)
-
-func wktOf(md protoreflect.MessageDescriptor) wktKind {
-	switch md.FullName() {
-	case "google.protobuf.Timestamp":
-		return wktTimestamp
-	case "google.protobuf.Duration":
-		return wktDuration
-	case "google.protobuf.DoubleValue", "google.protobuf.FloatValue", "google.protobuf.Int64Value",
-		"google.protobuf.UInt64Value", "google.protobuf.Int32Value", "google.protobuf.UInt32Value",
-		"google.protobuf.BoolValue", "google.protobuf.StringValue", "google.protobuf.BytesValue":
-		return wktWrapper
-	case "google.protobuf.Struct", "google.protobuf.Value", "google.protobuf.ListValue":
-		return wktJSON
-	case "google.protobuf.FieldMask":
-		return wktFieldMask
-	case "google.protobuf.Empty":
-		return wktEmpty
-	case "google.protobuf.Any":
-		return wktAny
-	}
-	return wktNone
-}
-
-// inputKind is how a value is edited.
-type inputKind int
-
-const (
-	inputText    inputKind = iota // a single-line text input, validated as typed
-	inputBool                     // a toggle
-	inputEnum                     // text input with the value names as candidates; left/right cycle
-	inputMessage                  // a nested form
-	inputEmpty                    // nothing to edit: present or not
-	inputAny                      // a type picker and a nested value
-)
-
 // valueType is the type of one value: a field's (element) type, a map key or
-// value type, or the type inside an Any.
+// value type, or the type inside an Any. w is the widget that edits it.
 type valueType struct {
 	kind protoreflect.Kind
 	enum protoreflect.EnumDescriptor
 	msg  protoreflect.MessageDescriptor
-	wkt  wktKind
+	// wrapper: msg is a google.protobuf.*Value wrapper, edited as its value.
+	wrapper bool
 	// scalar is the kind that the text holds: kind itself, or for a wrapper
 	// the kind of its value.
 	scalar protoreflect.Kind
 	def    protoreflect.Value // default of the scalar (proto2 defaults)
 	hasDef bool
+	w      widget
 }
 
 func typeOfField(fd protoreflect.FieldDescriptor) valueType {
-	t := valueType{kind: fd.Kind(), enum: fd.Enum(), msg: fd.Message(), scalar: fd.Kind()}
-	if t.msg != nil {
-		return typeOfMessage(t.msg)
+	if fd.Message() != nil {
+		return typeOfMessage(fd.Message())
 	}
+	t := valueType{kind: fd.Kind(), enum: fd.Enum(), scalar: fd.Kind()}
 	if fd.HasDefault() {
 		t.def, t.hasDef = fd.Default(), true
 	}
+	t.w = widgetFor(t)
 	return t
 }
 
 func typeOfMessage(md protoreflect.MessageDescriptor) valueType {
-	t := valueType{kind: protoreflect.MessageKind, msg: md, wkt: wktOf(md), scalar: protoreflect.MessageKind}
-	if t.wkt == wktWrapper {
-		if vf := md.Fields().ByName("value"); vf != nil {
-			t.scalar = vf.Kind()
-		} else {
-			t.wkt = wktNone
-		}
+	t := valueType{kind: protoreflect.MessageKind, msg: md, scalar: protoreflect.MessageKind}
+	if isWrapper(md) {
+		t.wrapper = true
+		t.scalar = md.Fields().ByName("value").Kind()
 	}
+	t.w = widgetFor(t)
 	return t
 }
 
-func (t valueType) input() inputKind {
-	switch t.wkt {
-	case wktNone:
-		if t.msg != nil {
-			return inputMessage
-		}
-	case wktEmpty:
-		return inputEmpty
-	case wktAny:
-		return inputAny
-	case wktWrapper:
-		if t.scalar == protoreflect.BoolKind {
-			return inputBool
-		}
-		return inputText
-	default:
-		return inputText
-	}
-	switch t.kind {
-	case protoreflect.BoolKind:
-		return inputBool
-	case protoreflect.EnumKind:
-		return inputEnum
-	}
-	return inputText
-}
-
 // expandable reports whether a value of this type has child rows.
-func (t valueType) expandable() bool {
-	in := t.input()
-	return in == inputMessage || in == inputAny
+func (t valueType) expandable() bool { return t.w.expands() }
+
+// isMessage reports whether t is edited as a nested form.
+func isMessage(t valueType) bool {
+	_, ok := t.w.(messageWidget)
+	return ok
 }
 
 // valueNode is one editable value.
@@ -171,67 +95,24 @@ func (v *valueNode) setText(s string, ctx *valueCtx) {
 }
 
 // validate recomputes err from text (no I/O).
-func (v *valueNode) validate(ctx *valueCtx) {
-	v.err = ""
-	switch v.t.input() {
-	case inputText, inputEnum:
-		if _, err := v.parse(ctx, false); err != nil {
-			v.err = err.Error()
-		}
-	case inputAny:
-		if v.text == "" || v.anyURL != "" && v.text == v.anyURL {
-			return
-		}
-		if _, err := ctx.findType(v.text); err != nil {
-			v.err = err.Error()
-		}
-	}
+func (v *valueNode) validate(ctx *valueCtx) { v.t.w.validate(v, ctx) }
+
+// parse reads the text of a textual value, without its wrapper (doIO
+// false: no I/O, for validating as typed).
+func (v *valueNode) parse(ctx *valueCtx, doIO bool) (protoreflect.Value, error) {
+	return v.t.w.parse(v.t, v.text, ctx, doIO)
 }
 
 // ensureMsg creates the nested form of a message value.
 func (v *valueNode) ensureMsg() *msgNode {
-	if v.msg == nil && v.t.input() == inputMessage {
+	if v.msg == nil && isMessage(v.t) {
 		v.msg = newMsgNode(v.t.msg)
 	}
 	return v.msg
 }
 
-// anyInner is the value inside an Any for the chosen type (nil if none).
-func (v *valueNode) anyInner() *valueNode {
-	if v.anyType == "" {
-		return nil
-	}
-	return v.anyVals[v.anyType]
-}
-
-// chooseAnyType makes md the type of an Any value.
-func (v *valueNode) chooseAnyType(md protoreflect.MessageDescriptor) {
-	if v.anyVals == nil {
-		v.anyVals = map[protoreflect.FullName]*valueNode{}
-	}
-	v.anyType = md.FullName()
-	v.text = string(md.FullName())
-	v.err = ""
-	v.anyURL, v.anyRaw = "", nil
-	inner := v.anyVals[md.FullName()]
-	if inner == nil {
-		inner = newValueNode(typeOfMessage(md))
-		inner.expanded = true
-		v.anyVals[md.FullName()] = inner
-	}
-	v.expanded = true
-}
-
 // isZeroInput reports whether an implicit-presence value was left empty.
-func (v *valueNode) isZeroInput() bool {
-	switch v.t.input() {
-	case inputBool:
-		return !v.b
-	case inputText, inputEnum:
-		return v.text == ""
-	}
-	return false
-}
+func (v *valueNode) isZeroInput() bool { return v.t.w.isZero(v) }
 
 // fieldNode is one field of a message in the form.
 type fieldNode struct {
@@ -357,7 +238,7 @@ func pathJoin(prefix, name string) string {
 // mapKeyPath formats the path of a map entry from its key text.
 func mapKeyPath(path string, key *valueNode) string {
 	switch {
-	case key.t.input() == inputBool:
+	case key.t.kind == protoreflect.BoolKind:
 		return fmt.Sprintf("%s[%t]", path, key.b)
 	case key.t.kind == protoreflect.StringKind:
 		return fmt.Sprintf("%s[%s]", path, strconv.Quote(key.text))
@@ -447,65 +328,12 @@ func (fm *msgNode) build(dm protoreflect.Message, ctx *valueCtx, prefix string) 
 
 // toValue converts a form value to a protobuf value (I/O: @file bytes).
 func (v *valueNode) toValue(ctx *valueCtx, path string) (protoreflect.Value, error) {
-	switch v.t.input() {
-	case inputText, inputEnum:
-		pv, err := v.parse(ctx, true)
-		if err != nil {
-			return pv, &fieldError{Path: path, Reason: err.Error()}
-		}
-		return pv, nil
-	case inputBool:
-		if v.t.wkt == wktWrapper {
-			dm := dynamicpb.NewMessage(v.t.msg)
-			dm.Set(v.t.msg.Fields().ByName("value"), protoreflect.ValueOfBool(v.b))
-			return protoreflect.ValueOfMessage(dm), nil
-		}
-		return protoreflect.ValueOfBool(v.b), nil
-	case inputEmpty:
-		return protoreflect.ValueOfMessage(dynamicpb.NewMessage(v.t.msg)), nil
-	case inputMessage:
-		dm := dynamicpb.NewMessage(v.t.msg)
-		if v.msg != nil {
-			if err := v.msg.build(dm, ctx, path); err != nil {
-				return protoreflect.Value{}, err
-			}
-		}
-		return protoreflect.ValueOfMessage(dm), nil
-	case inputAny:
-		return v.anyToValue(ctx, path)
+	pv, err := v.t.w.toValue(v, ctx, path)
+	if err != nil || !v.t.wrapper {
+		return pv, err
 	}
-	return protoreflect.Value{}, errf(path, "cannot edit this field")
+	return wrap(v.t, pv), nil
 }
-
-func (v *valueNode) anyToValue(ctx *valueCtx, path string) (protoreflect.Value, error) {
-	dm := dynamicpb.NewMessage(v.t.msg)
-	urlFD := v.t.msg.Fields().ByName("type_url")
-	valFD := v.t.msg.Fields().ByName("value")
-	if v.err != "" {
-		return protoreflect.Value{}, errf(path+".@type", "%s", v.err)
-	}
-	switch inner := v.anyInner(); {
-	case inner != nil:
-		iv, err := inner.toValue(ctx, path)
-		if err != nil {
-			return protoreflect.Value{}, err
-		}
-		b, err := proto.MarshalOptions{Deterministic: true}.Marshal(iv.Message().Interface())
-		if err != nil {
-			return protoreflect.Value{}, errf(path, "%v", err)
-		}
-		dm.Set(urlFD, protoreflect.ValueOfString(anyURLPrefix+string(v.anyType)))
-		dm.Set(valFD, protoreflect.ValueOfBytes(b))
-	case v.anyURL != "":
-		dm.Set(urlFD, protoreflect.ValueOfString(v.anyURL))
-		dm.Set(valFD, protoreflect.ValueOfBytes(v.anyRaw))
-	default:
-		return protoreflect.Value{}, errf(path+".@type", "no type chosen")
-	}
-	return protoreflect.ValueOfMessage(dm), nil
-}
-
-const anyURLPrefix = "type.googleapis.com/"
 
 // ---------------------------------------------------------------------------
 // Checking the form without building it (no I/O): for Valid and the header.
@@ -545,31 +373,11 @@ func (fm *msgNode) check(prefix string, out *[]fieldProblem) {
 	}
 }
 
-func (v *valueNode) check(path string, out *[]fieldProblem) {
-	switch v.t.input() {
-	case inputText, inputEnum:
-		if v.err != "" {
-			*out = append(*out, fieldProblem{path, v.err})
-		}
-	case inputMessage:
-		if v.msg != nil {
-			v.msg.check(path, out)
-		}
-	case inputAny:
-		switch inner := v.anyInner(); {
-		case v.err != "":
-			*out = append(*out, fieldProblem{path + ".@type", v.err})
-		case inner != nil:
-			inner.check(path, out)
-		case v.anyURL == "":
-			*out = append(*out, fieldProblem{path + ".@type", "no type chosen"})
-		}
-	}
-}
+func (v *valueNode) check(path string, out *[]fieldProblem) { v.t.w.check(v, path, out) }
 
 // keyID identifies a map key for duplicate detection.
 func (v *valueNode) keyID() string {
-	if v.t.input() == inputBool {
+	if v.t.kind == protoreflect.BoolKind {
 		return strconv.FormatBool(v.b)
 	}
 	if v.t.kind != protoreflect.StringKind {
@@ -634,52 +442,10 @@ func lessMapKey(a, b protoreflect.MapKey) bool {
 }
 
 func (v *valueNode) load(pv protoreflect.Value, ctx *valueCtx) {
-	switch v.t.input() {
-	case inputBool:
-		if v.t.wkt == wktWrapper {
-			m := pv.Message()
-			v.b = m.Get(m.Descriptor().Fields().ByName("value")).Bool()
-		} else {
-			v.b = pv.Bool()
-		}
-	case inputText, inputEnum:
-		if v.t.msg != nil {
-			v.text = formatWKT(v.t, pv.Message())
-		} else {
-			v.text = formatScalar(v.t, pv)
-		}
-		v.validate(ctx)
-	case inputMessage:
-		v.msg = newMsgNode(v.t.msg)
-		v.msg.load(pv.Message(), ctx)
-	case inputAny:
-		v.loadAny(pv.Message(), ctx)
+	if v.t.wrapper {
+		pv = unwrap(pv)
 	}
-}
-
-func (v *valueNode) loadAny(m protoreflect.Message, ctx *valueCtx) {
-	fds := m.Descriptor().Fields()
-	url := m.Get(fds.ByName("type_url")).String()
-	raw := m.Get(fds.ByName("value")).Bytes()
-	v.anyType, v.anyURL, v.anyRaw, v.err = "", "", nil, ""
-	if url == "" && len(raw) == 0 {
-		v.text = ""
-		return
-	}
-	mt, err := ctx.resolver().FindMessageByURL(url)
-	if err == nil {
-		dm := dynamicpb.NewMessage(mt.Descriptor())
-		if err = (proto.UnmarshalOptions{Resolver: ctx.protoResolver()}).Unmarshal(raw, dm); err == nil {
-			v.chooseAnyType(mt.Descriptor())
-			v.expanded = false
-			inner := v.anyVals[v.anyType]
-			inner.load(protoreflect.ValueOfMessage(dm), ctx)
-			return
-		}
-	}
-	// Keep the payload of a type that cannot be decoded.
-	v.anyURL, v.anyRaw = url, append([]byte(nil), raw...)
-	v.text = url
+	v.t.w.load(v, pv, ctx)
 }
 
 // ---------------------------------------------------------------------------
@@ -733,90 +499,10 @@ func valueTypeName(t valueType, pkg protoreflect.FullName) string {
 
 // placeholder is what an empty input shows: the default value, or how to
 // type a well-known type.
-func placeholder(t valueType) string {
-	switch t.wkt {
-	case wktTimestamp:
-		return "RFC 3339 or now"
-	case wktDuration:
-		return "e.g. 1.5s, 100ms, 1h30m"
-	case wktFieldMask:
-		return "paths, comma-separated"
-	case wktJSON:
-		switch t.msg.FullName() {
-		case "google.protobuf.Struct":
-			return "{}"
-		case "google.protobuf.ListValue":
-			return "[]"
-		}
-		return "null"
-	}
-	switch t.scalar {
-	case protoreflect.StringKind:
-		if t.hasDef && t.def.String() != "" {
-			return t.def.String()
-		}
-		return `""`
-	case protoreflect.BytesKind:
-		return "base64, hex:…, @file"
-	case protoreflect.BoolKind:
-		if t.hasDef {
-			return strconv.FormatBool(t.def.Bool())
-		}
-		return "false"
-	case protoreflect.EnumKind:
-		if t.enum == nil {
-			return "0"
-		}
-		num := t.enum.Values().Get(0).Number()
-		if t.hasDef {
-			num = t.def.Enum()
-		}
-		if ev := t.enum.Values().ByNumber(num); ev != nil {
-			return string(ev.Name())
-		}
-		return strconv.Itoa(int(num))
-	}
-	if t.hasDef {
-		return formatScalar(t, t.def)
-	}
-	return "0"
-}
+func placeholder(t valueType) string { return t.w.placeholder(t) }
 
 // hint explains how to type a value, for the footer.
-func hint(t valueType) string {
-	switch t.wkt {
-	case wktTimestamp:
-		return "RFC 3339 (2024-05-01T12:00:00Z), now, now-1h"
-	case wktDuration:
-		return "1.5s, 100ms, 2h45m, -3s"
-	case wktFieldMask:
-		return "comma-separated paths: a.b, c_d"
-	case wktJSON:
-		return "JSON text"
-	case wktEmpty:
-		return "enter: set / unset"
-	case wktAny:
-		return "enter: pick the type, then fill it in"
-	}
-	switch t.scalar {
-	case protoreflect.BytesKind:
-		return "base64 · hex:0a1b2c · @path/to/file"
-	case protoreflect.FloatKind, protoreflect.DoubleKind:
-		return "1.5, -2e-3, inf, -inf, nan"
-	case protoreflect.EnumKind:
-		return "←/→ cycle · enter: pick by name"
-	case protoreflect.BoolKind:
-		return "enter/space: toggle"
-	case protoreflect.Int32Kind, protoreflect.Sint32Kind, protoreflect.Sfixed32Kind,
-		protoreflect.Int64Kind, protoreflect.Sint64Kind, protoreflect.Sfixed64Kind,
-		protoreflect.Uint32Kind, protoreflect.Fixed32Kind, protoreflect.Uint64Kind, protoreflect.Fixed64Kind:
-		lo, hi := dynamic.IntRange(t.scalar)
-		return "integer " + lo + " to " + hi
-	case protoreflect.MessageKind:
-		return "enter: expand / collapse"
-	}
-	return ""
-}
+func hint(t valueType) string { return t.w.hint(t) }
 
 // clockNow is the clock of the form (tests replace it through valueCtx).
 func clockNow() time.Time { return time.Now() }

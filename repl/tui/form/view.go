@@ -8,7 +8,6 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
-	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
 // The form renders as a header line, the rows (or the JSON text) and a footer
@@ -296,13 +295,7 @@ func (m Model) rowHint(r row) string {
 	case r.val == nil && r.field != nil:
 		return "enter: expand · a: add an element"
 	case r.unset():
-		switch r.val.t.input() {
-		case inputMessage, inputAny, inputEmpty:
-			return "unset (not sent) · enter: set"
-		case inputBool:
-			return "unset (not sent) · space: set"
-		}
-		return "unset (not sent) · enter: set · " + hint(r.val.t)
+		return r.val.t.w.unsetHint(r.val.t)
 	case r.kind == rowField && r.field.explicit():
 		return "set · x: unset · " + hint(r.val.t)
 	}
@@ -356,71 +349,7 @@ func (m Model) rowValue(r row, selected bool) (string, lipgloss.Style) {
 	if r.unset() {
 		return "unset", s.Unset
 	}
-	v := r.val
-	switch v.t.input() {
-	case inputBool:
-		st := s.Value
-		if !v.b && !(r.kind == rowField && r.field.explicit()) {
-			st = s.Default
-		}
-		return strconv.FormatBool(v.b), st
-	case inputEmpty:
-		return "{} set", s.Summary
-	case inputMessage:
-		if v.msg == nil {
-			return "{}", s.Summary
-		}
-		return fmt.Sprintf("{%d set}", v.msg.countPresent()), s.Summary
-	case inputAny:
-		if v.expanded {
-			return "", s.Summary
-		}
-		switch {
-		case v.anyType != "":
-			return "{" + string(v.anyType) + "}", s.Summary
-		case v.anyURL != "":
-			return "{" + v.anyURL + "}", s.Summary
-		}
-		return "{no type}", s.Summary
-	}
-	text := displayText(v.text)
-	switch {
-	case v.err != "":
-		return text, s.Error
-	case v.text == "":
-		text = placeholder(v.t)
-		if v.t.wkt != wktNone || v.t.scalar == protoreflect.BytesKind {
-			text = wktDefault(v.t)
-		}
-		if selected && v.t.input() == inputEnum {
-			text = "‹ " + text + " ›"
-		}
-		return text, s.Default
-	case v.t.input() == inputEnum:
-		if selected {
-			text = "‹ " + text + " ›"
-		}
-		return text, s.Enum
-	}
-	return text, s.Value
-}
-
-// wktDefault is what an empty well-known-type or bytes input stands for.
-func wktDefault(t valueType) string {
-	switch t.wkt {
-	case wktTimestamp:
-		return "1970-01-01T00:00:00Z"
-	case wktDuration:
-		return "0s"
-	case wktFieldMask:
-		return `""`
-	case wktJSON:
-		return placeholder(t)
-	}
-	if t.scalar == protoreflect.BytesKind {
-		return `""`
-	}
-	return placeholder(t)
+	return r.val.t.w.display(s, r, selected)
 }
 
 // displayText shows control characters of a value visibly on one line.
