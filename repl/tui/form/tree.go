@@ -3,7 +3,6 @@ package form
 import (
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -203,16 +202,6 @@ func (fm *msgNode) setField(f *fieldNode) {
 	}
 }
 
-// oneofMember returns the set member of a oneof (nil if none).
-func (fm *msgNode) oneofMember(oo protoreflect.OneofDescriptor) *fieldNode {
-	for _, f := range fm.fields {
-		if f.fd.ContainingOneof() == oo && f.set {
-			return f
-		}
-	}
-	return nil
-}
-
 // countPresent is the number of fields that will be sent.
 func (fm *msgNode) countPresent() int {
 	n := 0
@@ -233,19 +222,6 @@ func pathJoin(prefix, name string) string {
 		return name
 	}
 	return prefix + "." + name
-}
-
-// mapKeyPath formats the path of a map entry from its key text.
-func mapKeyPath(path string, key *valueNode) string {
-	switch {
-	case key.t.kind == protoreflect.BoolKind:
-		return fmt.Sprintf("%s[%t]", path, key.b)
-	case key.t.kind == protoreflect.StringKind:
-		return fmt.Sprintf("%s[%s]", path, strconv.Quote(key.text))
-	case key.text == "":
-		return path + "[0]"
-	}
-	return fmt.Sprintf("%s[%s]", path, key.text)
 }
 
 // fieldError is the error of an invalid field, naming its path.
@@ -375,19 +351,6 @@ func (fm *msgNode) check(prefix string, out *[]fieldProblem) {
 
 func (v *valueNode) check(path string, out *[]fieldProblem) { v.t.w.check(v, path, out) }
 
-// keyID identifies a map key for duplicate detection.
-func (v *valueNode) keyID() string {
-	if v.t.kind == protoreflect.BoolKind {
-		return strconv.FormatBool(v.b)
-	}
-	if v.t.kind != protoreflect.StringKind {
-		if pv, err := v.parse(nil, false); err == nil {
-			return fmt.Sprint(pv.Interface())
-		}
-	}
-	return v.text
-}
-
 // ---------------------------------------------------------------------------
 // Loading a message into the form.
 
@@ -427,18 +390,6 @@ func (fm *msgNode) load(src protoreflect.Message, ctx *valueCtx) {
 			f.val.load(src.Get(fd), ctx)
 		}
 	}
-}
-
-func lessMapKey(a, b protoreflect.MapKey) bool {
-	switch x := a.Interface().(type) {
-	case bool:
-		return !x && b.Bool()
-	case int32, int64:
-		return a.Int() < b.Int()
-	case uint32, uint64:
-		return a.Uint() < b.Uint()
-	}
-	return a.String() < b.String()
 }
 
 func (v *valueNode) load(pv protoreflect.Value, ctx *valueCtx) {
