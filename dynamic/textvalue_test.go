@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/reflect/protoregistry"
+	"google.golang.org/protobuf/types/known/anypb"
 	"google.golang.org/protobuf/types/known/structpb"
 
 	"github.com/grpcsh/grpcsh/dynamic"
@@ -264,5 +266,24 @@ func TestParseFieldMaskPaths(t *testing.T) {
 		if _, err := dynamic.ParseFieldMask(in); err == nil || err.Error() != want {
 			t.Errorf("ParseFieldMask(%q) = %v; want %q", in, err, want)
 		}
+	}
+}
+
+// ParseJSONWith reads as ParseJSON does, with any resolver: an Any's type
+// resolves through it, and errors are *JSONError with line:col and path.
+func TestParseJSONWithAnyResolver(t *testing.T) {
+	md := (&structpb.Struct{}).ProtoReflect().Descriptor()
+	msg, err := dynamic.ParseJSONWith(protoregistry.GlobalTypes, md, []byte(`{"a": {"b": [1, "x"]}}`))
+	if err != nil || len(msg.String()) == 0 {
+		t.Fatalf("ParseJSONWith: %v %v", msg, err)
+	}
+	if m, err := dynamic.ParseJSONWith(protoregistry.GlobalTypes, md, []byte("  \n")); err != nil || m == nil {
+		t.Fatalf("empty text: %v %v", m, err)
+	}
+	anyMD := (&anypb.Any{}).ProtoReflect().Descriptor()
+	_, err = dynamic.ParseJSONWith(protoregistry.GlobalTypes, anyMD, []byte("{\n  \"@type\": \"type.googleapis.com/google.protobuf.Duration\",\n  \"value\": true\n}"))
+	var je *dynamic.JSONError
+	if !errors.As(err, &je) || je.Line != 3 {
+		t.Fatalf("bad Any value: %v", err)
 	}
 }
