@@ -21,6 +21,49 @@ import (
 // about a UI: the form adds placeholders, hints and field paths around it.
 // Every error says what was expected, with an example.
 
+// ParseScalar reads the text of one value of a scalar kind, or of an enum
+// of ed: numbers as ParseInt / ParseUint / ParseFloat, bool as true/false,
+// bytes as ParseBytes (readFile nil: "@path" only checked), enums as
+// ParseEnum. A string is the text as it is; any other text is trimmed.
+func ParseScalar(kind protoreflect.Kind, ed protoreflect.EnumDescriptor, text string, readFile func(string) ([]byte, error)) (protoreflect.Value, error) {
+	s := strings.TrimSpace(text)
+	switch kind {
+	case protoreflect.Int32Kind, protoreflect.Sint32Kind, protoreflect.Sfixed32Kind:
+		n, err := ParseInt(s, kind)
+		return protoreflect.ValueOfInt32(int32(n)), err //nolint:gosec // ParseInt checked the range
+	case protoreflect.Int64Kind, protoreflect.Sint64Kind, protoreflect.Sfixed64Kind:
+		n, err := ParseInt(s, kind)
+		return protoreflect.ValueOfInt64(n), err
+	case protoreflect.Uint32Kind, protoreflect.Fixed32Kind:
+		n, err := ParseUint(s, kind)
+		return protoreflect.ValueOfUint32(uint32(n)), err //nolint:gosec // ParseUint checked the range
+	case protoreflect.Uint64Kind, protoreflect.Fixed64Kind:
+		n, err := ParseUint(s, kind)
+		return protoreflect.ValueOfUint64(n), err
+	case protoreflect.FloatKind:
+		f, err := ParseFloat(s, 32)
+		return protoreflect.ValueOfFloat32(float32(f)), err
+	case protoreflect.DoubleKind:
+		f, err := ParseFloat(s, 64)
+		return protoreflect.ValueOfFloat64(f), err
+	case protoreflect.BoolKind:
+		b, err := strconv.ParseBool(s)
+		if err != nil {
+			return protoreflect.Value{}, errors.New("not a bool (true or false)")
+		}
+		return protoreflect.ValueOfBool(b), nil
+	case protoreflect.StringKind:
+		return protoreflect.ValueOfString(text), nil
+	case protoreflect.BytesKind:
+		b, err := ParseBytes(text, readFile)
+		return protoreflect.ValueOfBytes(b), err
+	case protoreflect.EnumKind:
+		n, err := ParseEnum(ed, s)
+		return protoreflect.ValueOfEnum(n), err
+	}
+	return protoreflect.Value{}, fmt.Errorf("unsupported kind %v", kind)
+}
+
 // ParseInt reads an integer of an int32/int64 kind (sint, sfixed too): an
 // optional sign, then decimal digits or 0x / 0o / 0b digits.
 func ParseInt(s string, kind protoreflect.Kind) (int64, error) {

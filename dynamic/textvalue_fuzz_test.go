@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/types/known/structpb"
 )
 
 // FuzzParseTextValue: every text reader of textvalue.go gives a value or an
@@ -73,6 +74,14 @@ func FuzzParseTextValue(f *testing.F) {
 		if b, err := ParseBytes(s, nil); err == nil && b != nil {
 			if back, err := ParseBytes("hex:"+hex.EncodeToString(b), nil); err != nil || string(back) != string(b) {
 				t.Fatalf("bytes %q = %x, back %x %v", s, b, back, err)
+			}
+		}
+		for kind := protoreflect.DoubleKind; kind <= protoreflect.Sint64Kind; kind++ {
+			if kind == protoreflect.GroupKind || kind == protoreflect.MessageKind {
+				continue
+			}
+			if pv, err := ParseScalar(kind, structpb.NullValue(0).Descriptor(), s, nil); err == nil && !pv.IsValid() {
+				t.Fatalf("%v %q: no value and no error", kind, s)
 			}
 		}
 		if d, err := ParseTimeout(s); err == nil && d < 0 {

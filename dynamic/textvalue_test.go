@@ -287,3 +287,36 @@ func TestParseJSONWithAnyResolver(t *testing.T) {
 		t.Fatalf("bad Any value: %v", err)
 	}
 }
+
+func TestParseScalarEachKind(t *testing.T) {
+	ed := structpb.NullValue(0).Descriptor()
+	for _, tt := range []struct {
+		kind protoreflect.Kind
+		in   string
+		want any
+	}{
+		{protoreflect.Int32Kind, " -0x10 ", int32(-16)},
+		{protoreflect.Sfixed64Kind, "9", int64(9)},
+		{protoreflect.Uint32Kind, "0b11", uint32(3)},
+		{protoreflect.Fixed64Kind, "7", uint64(7)},
+		{protoreflect.FloatKind, "1.5", float32(1.5)},
+		{protoreflect.DoubleKind, "-2e-3", -2e-3},
+		{protoreflect.BoolKind, "true", true},
+		{protoreflect.StringKind, " kept as typed ", " kept as typed "},
+		{protoreflect.EnumKind, "NULL_VALUE", protoreflect.EnumNumber(0)},
+	} {
+		pv, err := dynamic.ParseScalar(tt.kind, ed, tt.in, nil)
+		if err != nil || pv.Interface() != tt.want {
+			t.Errorf("ParseScalar(%v, %q) = %v, %v; want %v", tt.kind, tt.in, pv.Interface(), err, tt.want)
+		}
+	}
+	if pv, err := dynamic.ParseScalar(protoreflect.BytesKind, nil, "hex:ff", nil); err != nil || string(pv.Bytes()) != "\xff" {
+		t.Errorf("bytes: %v %v", pv, err)
+	}
+	if _, err := dynamic.ParseScalar(protoreflect.BoolKind, nil, "yes", nil); err == nil || err.Error() != "not a bool (true or false)" {
+		t.Errorf("bool yes: %v", err)
+	}
+	if _, err := dynamic.ParseScalar(protoreflect.MessageKind, nil, "{}", nil); err == nil {
+		t.Error("a message kind parsed as a scalar")
+	}
+}

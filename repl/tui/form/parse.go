@@ -107,16 +107,12 @@ func (c *valueCtx) clock() time.Time {
 	return c.now()
 }
 
-// parseBytes reads bytes text (dynamic.ParseBytes); with doIO false an
-// "@path" is only checked for its syntax.
-func (c *valueCtx) parseBytes(text string, doIO bool) ([]byte, error) {
-	if !doIO {
-		return dynamic.ParseBytes(text, nil)
-	}
+// fileReader is how "@path" bytes are read (tests replace readFile).
+func (c *valueCtx) fileReader() func(string) ([]byte, error) {
 	if c == nil || c.readFile == nil {
-		return dynamic.ParseBytes(text, os.ReadFile)
+		return os.ReadFile
 	}
-	return dynamic.ParseBytes(text, c.readFile)
+	return c.readFile
 }
 
 // parseScalar parses the text of a scalar (or enum) value. The empty text
@@ -138,41 +134,11 @@ func parseScalar(t valueType, text string, ctx *valueCtx, doIO bool) (protorefle
 			return protoreflect.ValueOfBool(false), nil
 		}
 	}
-	switch kind {
-	case protoreflect.Int32Kind, protoreflect.Sint32Kind, protoreflect.Sfixed32Kind:
-		n, err := dynamic.ParseInt(s, kind)
-		return protoreflect.ValueOfInt32(int32(n)), err
-	case protoreflect.Int64Kind, protoreflect.Sint64Kind, protoreflect.Sfixed64Kind:
-		n, err := dynamic.ParseInt(s, kind)
-		return protoreflect.ValueOfInt64(n), err
-	case protoreflect.Uint32Kind, protoreflect.Fixed32Kind:
-		n, err := dynamic.ParseUint(s, kind)
-		return protoreflect.ValueOfUint32(uint32(n)), err
-	case protoreflect.Uint64Kind, protoreflect.Fixed64Kind:
-		n, err := dynamic.ParseUint(s, kind)
-		return protoreflect.ValueOfUint64(n), err
-	case protoreflect.FloatKind:
-		f, err := dynamic.ParseFloat(s, 32)
-		return protoreflect.ValueOfFloat32(float32(f)), err
-	case protoreflect.DoubleKind:
-		f, err := dynamic.ParseFloat(s, 64)
-		return protoreflect.ValueOfFloat64(f), err
-	case protoreflect.BoolKind:
-		b, err := strconv.ParseBool(s)
-		if err != nil {
-			return protoreflect.Value{}, errors.New("not a bool (true or false)")
-		}
-		return protoreflect.ValueOfBool(b), nil
-	case protoreflect.StringKind:
-		return protoreflect.ValueOfString(text), nil
-	case protoreflect.BytesKind:
-		b, err := ctx.parseBytes(text, doIO)
-		return protoreflect.ValueOfBytes(b), err
-	case protoreflect.EnumKind:
-		n, err := dynamic.ParseEnum(t.enum, s)
-		return protoreflect.ValueOfEnum(n), err
+	var read func(string) ([]byte, error)
+	if doIO {
+		read = ctx.fileReader()
 	}
-	return protoreflect.Value{}, fmt.Errorf("unsupported kind %v", kind)
+	return dynamic.ParseScalar(kind, t.enum, text, read)
 }
 
 // enumCanonical returns the declared name of an enum text ("red" → "RED").
