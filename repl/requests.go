@@ -361,6 +361,8 @@ func (p *Parser) readValue(b *Body) (req Request, ok bool, err error) {
 			}
 			started = true
 			req.Pos = pos
+			// Most requests are on one line: room for the rest of it.
+			req.JSON = make([]byte, 0, len(p.text)-p.off+len(p.pending))
 		}
 		switch sc.step(c, pos) {
 		case scanError:
