@@ -1,3 +1,17 @@
+// Package form is the TUI's request form: a protobuf message as rows of
+// fields edited in place, or as JSON text, with $EDITOR. The app uses it
+// through Model (New, Update, View, SetSize, Focus, Blur, Message,
+// SetMessage, JSON, Valid, KeyMap) and AllBindings.
+//
+// Where things are: the value tree (tree.go) mirrors the message; rows.go
+// flattens it into rows; browse.go and edit.go take the keys; view.go
+// draws; jsonview.go is the JSON view. How one kind of value is edited is a
+// widget (widget.go), one per file: text.go, toggle.go, enum.go, bytes.go,
+// message.go, any.go, empty.go, timestamp.go, duration.go, fieldmask.go,
+// structjson.go (the wrappers use the widget of their value, wrapper.go).
+// Repeated, map and oneof fields are rows over such values: list.go,
+// mapfield.go, oneof.go. Reading text into values that has nothing to do
+// with the UI is in package dynamic (textvalue.go), shared with scripts.
 package form
 
 import (
