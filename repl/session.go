@@ -468,11 +468,41 @@ func (s *Session) Explain(m protoreflect.MethodDescriptor, data []byte) (*dynami
 			target.Flags = append(target.Flags, "-H", shellWord(k+": "+v))
 		}
 	}
+	target.Header = s.Header()
 	reqJSON := strings.TrimSpace(string(data))
 	if reqJSON == "" {
 		reqJSON = "{}"
 	}
 	return dynamic.Explain(m, req, reqJSON, target)
+}
+
+// ExplainSend builds the lesson and makes the call on a connection of its
+// own, configured as the session's, whose HTTP/2 frames are captured (see
+// dynamic.SendCaptured). The lesson comes back even when sending fails:
+// its SendErr says why, and the static sections still stand.
+func (s *Session) ExplainSend(ctx context.Context, m protoreflect.MethodDescriptor, data []byte) (*dynamic.Lesson, error) {
+	lesson, err := s.Explain(m, data)
+	if err != nil {
+		return nil, err
+	}
+	if s.Conn() == nil {
+		lesson.SendErr = errors.New("not connected: give a target (or `connect TARGET`) to send the call")
+		return lesson, nil
+	}
+	req, err := s.ParseRequest(m, data)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	header, deadline := s.header.Copy(), s.settings.Deadline
+	s.mu.Unlock()
+	call, err := dynamic.SendCaptured(ctx, s.ConnConfig(), s.Types(), dynamic.Call{Method: m, Header: header, Timeout: deadline}, []proto.Message{req})
+	if err != nil {
+		lesson.SendErr = err
+		return lesson, nil
+	}
+	lesson.Call = call
+	return lesson, nil
 }
 
 // shellWord quotes s for a POSIX shell.

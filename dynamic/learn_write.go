@@ -1,0 +1,129 @@
+package dynamic
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// ProjectFile is one file of the project a lesson writes.
+type ProjectFile struct {
+	Path string // relative, slash-separated
+	Text string
+}
+
+// ProjectFiles are the files of a small runnable project for the lesson's
+// call: the .proto files, the clients, the server skeletons and a README
+// with the exact commands.
+func (l *Lesson) ProjectFiles() []ProjectFile {
+	var files []ProjectFile
+	for _, p := range l.Protos {
+		files = append(files, ProjectFile{p.Path, p.Source})
+	}
+	byLang := func(snips []Snippet, lang string) string {
+		for _, s := range snips {
+			if s.Language == lang {
+				return s.Text
+			}
+		}
+		return ""
+	}
+	files = append(files,
+		ProjectFile{"client.py", byLang(l.Clients, "Python")},
+		ProjectFile{"client.cc", "// build: " + l.CppBuild + "\n" + byLang(l.Clients, "C++")},
+		ProjectFile{"client/main.go", byLang(l.Clients, "Go")},
+		ProjectFile{"server.py", byLang(l.Servers, "Python")},
+		ProjectFile{"server/main.go", byLang(l.Servers, "Go")},
+		ProjectFile{"README.md", l.projectReadme()},
+	)
+	return files
+}
+
+func (l *Lesson) projectReadme() string {
+	var b strings.Builder
+	method := MethodPath(l.Method)
+	fmt.Fprintf(&b, "# Calling %s (%s)\n\n", method, RPCKind(l.Method))
+	fmt.Fprintf(&b, "Written by `grpcsh explain -write` for the server at `%s`.\n", l.Target.Address)
+	b.WriteString("Every command runs in this directory. On Debian the tools are\n`apt-get install python3-grpcio python3-grpc-tools libgrpc++-dev protobuf-compiler-grpc protobuf-compiler g++ pkg-config`.\n\n")
+	fmt.Fprintf(&b, "The contract: %s.\n\n", protoPaths(l.Protos))
+	b.WriteString("## Python\n\n```sh\n")
+	fmt.Fprintf(&b, "%s\npython3 client.py\n```\n\n", firstLine(l.Codegen[0].Text))
+	b.WriteString("## C++\n\n```sh\n")
+	cc := strings.Split(l.Codegen[1].Text, "\n")
+	fmt.Fprintf(&b, "%s\n%s\n%s\n./client            # or ./client HOST:PORT\n```\n\n", cc[0], cc[1], l.CppBuild)
+	b.WriteString("## Go\n\n`client/main.go` and `server/main.go` import the generated package named by the\n`go_package` option (or a placeholder under example.com when the file has none): generate it with\n")
+	fmt.Fprintf(&b, "`%s`\n(protoc-gen-go and protoc-gen-go-grpc) into your module, then `go run ./client`.\n\n", firstLine(l.Codegen[2].Text))
+	b.WriteString("## Your own server\n\n`server.py` is a skeleton: replace the line marked `# your answer`, then\n\n```sh\npython3 server.py 127.0.0.1:50051\n")
+	fmt.Fprintf(&b, "grpcsh -plaintext 127.0.0.1:50051 call %s -d '{}'\n```\n", method)
+	return b.String()
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
+}
+
+// WriteProjectError is a project that could not be written: which file,
+// and why. Nothing was written when Existing is set.
+type WriteProjectError struct {
+	Path     string
+	Existing []string // files that exist and would be overwritten
+	Err      error
+}
+
+func (e *WriteProjectError) Error() string {
+	if len(e.Existing) > 0 {
+		return fmt.Sprintf("%s already has %s: nothing written (-force overwrites)", e.Path, strings.Join(e.Existing, ", "))
+	}
+	return fmt.Sprintf("cannot write %s: %v", e.Path, e.Err)
+}
+
+func (e *WriteProjectError) Unwrap() error { return e.Err }
+
+// WriteProject writes the lesson's project into dir, creating it. Unless
+// force, it refuses before writing anything when a file it would write
+// exists. It returns the paths written, relative to dir.
+func (l *Lesson) WriteProject(dir string, force bool) ([]string, error) {
+	if dir == "" {
+		return nil, &WriteProjectError{Path: dir, Err: errors.New("no directory given")}
+	}
+	if st, err := os.Stat(dir); err == nil && !st.IsDir() {
+		return nil, &WriteProjectError{Path: dir, Err: errors.New("it is a file, not a directory")}
+	}
+	files := l.ProjectFiles()
+	if !force {
+		var existing []string
+		for _, f := range files {
+			if _, err := os.Lstat(filepath.Join(dir, filepath.FromSlash(f.Path))); !errors.Is(err, fs.ErrNotExist) {
+				existing = append(existing, f.Path)
+			}
+		}
+		if len(existing) > 0 {
+			return nil, &WriteProjectError{Path: dir, Existing: existing}
+		}
+	}
+	var written []string
+	for _, f := range files {
+		p := filepath.Join(dir, filepath.FromSlash(f.Path))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return written, &WriteProjectError{Path: filepath.Dir(p), Err: unwrapPathError(err)}
+		}
+		if err := os.WriteFile(p, []byte(f.Text), 0o644); err != nil {
+			return written, &WriteProjectError{Path: p, Err: unwrapPathError(err)}
+		}
+		written = append(written, f.Path)
+	}
+	return written, nil
+}
+
+// unwrapPathError drops the path a *fs.PathError repeats.
+func unwrapPathError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
