@@ -148,10 +148,16 @@ func codegenCommands(protos []ProtoFile) []Snippet {
 		gob = append(gob, base+".pb.go", base+"_grpc.pb.go")
 	}
 	return []Snippet{
-		{"Python", fmt.Sprintf("python3 -m grpc_tools.protoc -I . --python_out=. --grpc_python_out=. %s\n# writes %s", files, strings.Join(py, ", "))},
+		{"Python", fmt.Sprintf("python3 -m grpc_tools.protoc -I . --python_out=. --grpc_python_out=. %s\n# writes %s\n# or with protoc and the plugin of Debian's protobuf-compiler-grpc:\n%s", files, strings.Join(py, ", "), pythonProtocCommand(files))},
 		{"C++", fmt.Sprintf("protoc --grpc_out=. --plugin=protoc-gen-grpc=`which grpc_cpp_plugin` %s\nprotoc --cpp_out=. %s\n# writes %s", files, files, strings.Join(cc, ", "))},
 		{"Go", fmt.Sprintf("protoc --go_out=. --go_opt=paths=source_relative --go-grpc_out=. --go-grpc_opt=paths=source_relative %s\n# writes %s", files, strings.Join(gob, ", "))},
 	}
+}
+
+// pythonProtocCommand generates the Python code with protoc itself and
+// grpc_python_plugin, instead of the grpc_tools module.
+func pythonProtocCommand(files string) string {
+	return "protoc -I . --python_out=. --grpc_python_out=. --plugin=protoc-gen-grpc_python=`which grpc_python_plugin` " + files
 }
 
 // grpcurlLine is the same call as a grpcurl command, quoted for a POSIX

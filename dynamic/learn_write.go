@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
 // ProjectFile is one file of the project a lesson writes.
@@ -34,9 +36,9 @@ func (l *Lesson) ProjectFiles() []ProjectFile {
 	files = append(files,
 		ProjectFile{"client.py", byLang(l.Clients, "Python")},
 		ProjectFile{"client.cc", "// build: " + l.CppBuild + "\n" + byLang(l.Clients, "C++")},
-		ProjectFile{"client/main.go", byLang(l.Clients, "Go")},
+		ProjectFile{"go/client/main.go", byLang(l.Clients, "Go")},
 		ProjectFile{"server.py", byLang(l.Servers, "Python")},
-		ProjectFile{"server/main.go", byLang(l.Servers, "Go")},
+		ProjectFile{"go/server/main.go", byLang(l.Servers, "Go")},
 		ProjectFile{"README.md", l.projectReadme()},
 	)
 	return files
@@ -49,16 +51,64 @@ func (l *Lesson) projectReadme() string {
 	fmt.Fprintf(&b, "Written by `grpcsh explain -write` for the server at `%s`.\n", l.Target.Address)
 	b.WriteString("Every command runs in this directory. On Debian the tools are\n`apt-get install python3-grpcio python3-grpc-tools libgrpc++-dev protobuf-compiler-grpc protobuf-compiler g++ pkg-config`.\n\n")
 	fmt.Fprintf(&b, "The contract: %s.\n\n", protoPaths(l.Protos))
-	b.WriteString("## Python\n\n```sh\n")
-	fmt.Fprintf(&b, "%s\npython3 client.py\n```\n\n", firstLine(l.Codegen[0].Text))
+	b.WriteString("## Python\n\n")
+	pyGen := firstLine(l.Codegen[0].Text)
+	if l.usesProto3Optional() {
+		// Debian's grpc_tools (1.14) predates proto3 optional; its
+		// protoc (3.21) and grpc_python_plugin know it.
+		b.WriteString("These files use proto3 `optional`, which older `grpc_tools` (Debian's 1.14) rejects; protoc itself\nwith the gRPC plugin of `protobuf-compiler-grpc` reads them:\n\n")
+		pyGen = pythonProtocCommand(protoPaths(l.Protos))
+	}
+	fmt.Fprintf(&b, "```sh\n%s\npython3 client.py\n```\n\n", pyGen)
 	b.WriteString("## C++\n\n```sh\n")
 	cc := strings.Split(l.Codegen[1].Text, "\n")
 	fmt.Fprintf(&b, "%s\n%s\n%s\n./client            # or ./client HOST:PORT\n```\n\n", cc[0], cc[1], l.CppBuild)
-	b.WriteString("## Go\n\n`client/main.go` and `server/main.go` import the generated package named by the\n`go_package` option (or a placeholder under example.com when the file has none): generate it with\n")
-	fmt.Fprintf(&b, "`%s`\n(protoc-gen-go and protoc-gen-go-grpc) into your module, then `go run ./client`.\n\n", firstLine(l.Codegen[2].Text))
+	b.WriteString("## Go\n\n`go/client/main.go` and `go/server/main.go` import the generated package named by the\n`go_package` option (or a placeholder under example.com when the file has none): generate it with\n\n")
+	fmt.Fprintf(&b, "`%s`\n(protoc-gen-go and protoc-gen-go-grpc) into your module, copy `go/` there, then `go run ./go/client`.\n\n", firstLine(l.Codegen[2].Text))
 	b.WriteString("## Your own server\n\n`server.py` is a skeleton: replace the line marked `# your answer`, then\n\n```sh\npython3 server.py 127.0.0.1:50051\n")
 	fmt.Fprintf(&b, "grpcsh -plaintext 127.0.0.1:50051 call %s -d '{}'\n```\n", method)
 	return b.String()
+}
+
+// usesProto3Optional says a file of the lesson has a proto3 optional
+// field.
+func (l *Lesson) usesProto3Optional() bool {
+	found := false
+	var visit func(msgs protoreflect.MessageDescriptors)
+	visit = func(msgs protoreflect.MessageDescriptors) {
+		for i := 0; i < msgs.Len(); i++ {
+			md := msgs.Get(i)
+			for j := 0; j < md.Fields().Len(); j++ {
+				if md.Fields().Get(j).HasOptionalKeyword() && md.Syntax() == protoreflect.Proto3 {
+					found = true
+				}
+			}
+			visit(md.Messages())
+		}
+	}
+	for _, fd := range l.protoDescriptors() {
+		visit(fd.Messages())
+	}
+	return found
+}
+
+// protoDescriptors are the descriptors of the lesson's files.
+func (l *Lesson) protoDescriptors() []protoreflect.FileDescriptor {
+	var out []protoreflect.FileDescriptor
+	seen := map[string]bool{}
+	var visit func(f protoreflect.FileDescriptor)
+	visit = func(f protoreflect.FileDescriptor) {
+		if seen[f.Path()] || isWellKnownFile(f.Path()) {
+			return
+		}
+		seen[f.Path()] = true
+		out = append(out, f)
+		for i := 0; i < f.Imports().Len(); i++ {
+			visit(f.Imports().Get(i).FileDescriptor)
+		}
+	}
+	visit(l.Method.ParentFile())
+	return out
 }
 
 func firstLine(s string) string {
