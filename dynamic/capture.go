@@ -60,10 +60,13 @@ func (c *captureConn) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// Write records before writing: recorded after, the server's answer could
+// be recorded first (the reader runs in another goroutine), and the frames
+// would come out of causal order. Bytes a failed write did not send are
+// recorded all the same; the connection ends there anyway.
 func (c *captureConn) Write(p []byte) (int, error) {
-	n, err := c.Conn.Write(p)
-	c.capture.record(true, p[:n])
-	return n, err
+	c.capture.record(true, p)
+	return c.Conn.Write(p)
 }
 
 // WireFrame is one HTTP/2 frame of a captured connection.

@@ -11,19 +11,20 @@ import (
 
 // headerMeaning says what a gRPC header is for, for the learner.
 var headerMeaning = map[string]string{
-	":method":              "every gRPC call is an HTTP/2 POST",
-	":scheme":              "http without TLS, https with it",
-	":path":                "/package.Service/Method: which method to run",
-	":authority":           "the server's name, as HTTP's Host",
-	":status":              "HTTP status: 200 even when the call fails; grpc-status says how it went",
-	"content-type":         "application/grpc: the body is gRPC's length-prefixed messages",
-	"te":                   "trailers: the client reads trailers, where gRPC's status comes",
-	"grpc-timeout":         "the deadline: a number and a unit (H, M, S, m ms, u µs, n ns)",
-	"user-agent":           "the client library",
-	"grpc-status":          "the call's status code (in the trailers)",
-	"grpc-message":         "the status message, percent-encoded",
-	"grpc-encoding":        "how the messages are compressed",
-	"grpc-accept-encoding": "the compressions this side can read",
+	":method":                 "every gRPC call is an HTTP/2 POST",
+	":scheme":                 "http without TLS, https with it",
+	":path":                   "/package.Service/Method: which method to run",
+	":authority":              "the server's name, as HTTP's Host",
+	":status":                 "HTTP status: 200 even when the call fails; grpc-status says how it went",
+	"content-type":            "application/grpc: the body is gRPC's length-prefixed messages",
+	"te":                      "trailers: the client reads trailers, where gRPC's status comes",
+	"grpc-timeout":            "the deadline: a number and a unit (H, M, S, m ms, u µs, n ns)",
+	"user-agent":              "the client library",
+	"grpc-status":             "the call's status code (in the trailers)",
+	"grpc-message":            "the status message, percent-encoded",
+	"grpc-encoding":           "how the messages are compressed",
+	"grpc-accept-encoding":    "the compressions this side can read",
+	"grpc-status-details-bin": "base64 of a google.rpc.Status: the error's details",
 }
 
 // Text renders the call's frames, annotated: headers one per line with

@@ -147,8 +147,12 @@ func (l *Lesson) WriteProject(dir string, force bool) ([]string, error) {
 	if !force {
 		var existing []string
 		for _, f := range files {
-			if _, err := os.Lstat(filepath.Join(dir, filepath.FromSlash(f.Path))); !errors.Is(err, fs.ErrNotExist) {
+			p := filepath.Join(dir, filepath.FromSlash(f.Path))
+			switch _, err := os.Lstat(p); {
+			case err == nil:
 				existing = append(existing, f.Path)
+			case !errors.Is(err, fs.ErrNotExist):
+				return nil, &WriteProjectError{Path: p, Err: unwrapPathError(err)}
 			}
 		}
 		if len(existing) > 0 {
