@@ -176,6 +176,20 @@ func connUseTLS(cfg ConnConfig, t connTarget) bool {
 	return !t.loopback || cfg.Insecure || cfg.CACert != "" || cfg.Cert != ""
 }
 
+// WouldUseTLS says whether a connection made with cfg would use TLS,
+// without connecting; false for a cfg that cannot work.
+func WouldUseTLS(cfg ConnConfig) bool {
+	cfg, err := connValidate(cfg)
+	if err != nil {
+		return false
+	}
+	t, err := connParseTarget(cfg.Target, cfg.Unix)
+	if err != nil {
+		return false
+	}
+	return connUseTLS(cfg, t)
+}
+
 // ConfigError is a connection configuration that cannot work (a flag
 // missing its partner, a malformed target, an unreadable certificate):
 // the user's to fix, found before any connection is tried.

@@ -21,13 +21,14 @@ type config struct {
 	demo        bool
 	verb        string // "", "list", "describe", "template", "call"
 	verbArg     string
-	data        string // -d
-	send        bool   // explain -send
-	writeDir    string // explain -write
-	force       bool   // explain -force
-	protosetOut string // -protoset-out
-	protoOutDir string // -proto-out-dir
-	scriptFile  string // -f
+	data        string              // -d
+	send        bool                // explain -send
+	writeDir    string              // explain -write
+	force       bool                // explain -force
+	sendTo      *dynamic.ConnConfig // explain -send on -proto files: the server, dialled only to send
+	protosetOut string              // -protoset-out
+	protoOutDir string              // -proto-out-dir
+	scriptFile  string              // -f
 	keepGoing   bool
 	version     bool
 }

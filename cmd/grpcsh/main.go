@@ -92,11 +92,21 @@ func execute(ctx context.Context, cfg *config, stdin io.Reader, stdout, stderr i
 	if cfg.verb == "call" && cfg.session.Conn.Target == "" {
 		return usageErrorf("call needs a TARGET (host:port), or --demo")
 	}
+	var sendTo *dynamic.ConnConfig
+	if cfg.verb == "explain" && cfg.send && cfg.session.Conn.Target != "" && (len(cfg.session.Protos) > 0 || len(cfg.session.Protosets) > 0) {
+		// The files hold the schema: the lesson prints without the
+		// server, and only -send connects, so that an unreachable server
+		// still gets its static sections, then the error.
+		c := cfg.session.Conn
+		sendTo = &c
+		cfg.session.Conn.Target = ""
+	}
 	sess, err := repl.NewSession(ctx, cfg.session)
 	if err != nil {
 		return err
 	}
 	defer sess.Close()
+	cfg.sendTo = sendTo
 
 	out := &repl.Output{Out: stdout, Err: stderr}
 	if f, ok := stdout.(*os.File); ok && term.IsTerminal(f.Fd()) {
@@ -244,7 +254,12 @@ func usageErrorf(format string, args ...any) error {
 // then the error); with -write it also writes the project.
 func explain(ctx context.Context, sess *repl.Session, cfg *config, m protoreflect.MethodDescriptor, data []byte, stdout, stderr io.Writer) error {
 	explainer := sess.Explain
-	if cfg.send {
+	switch {
+	case cfg.send && cfg.sendTo != nil:
+		explainer = func(m protoreflect.MethodDescriptor, data []byte) (*dynamic.Lesson, error) {
+			return sess.ExplainSendTo(ctx, *cfg.sendTo, m, data)
+		}
+	case cfg.send:
 		explainer = func(m protoreflect.MethodDescriptor, data []byte) (*dynamic.Lesson, error) {
 			return sess.ExplainSend(ctx, m, data)
 		}
