@@ -855,6 +855,11 @@ func (p *Parser) callCommand(cmd *Command) error {
 	if !ok {
 		return p.errorf(p.pos(), "call needs METHOD (usage: call %s)", spec.Usage)
 	}
+	for cmd.Name == "explain" && strings.HasPrefix(m.Text, "-") && !m.Quoted {
+		if m, err = p.explainFlag(cmd, m); err != nil {
+			return err
+		}
+	}
 	cmd.Args = []Word{m}
 	p.skipBlanks()
 	if p.atEnd() || p.text[p.off] == '#' {
@@ -1502,4 +1507,34 @@ func didYouMean(name string, known []string) string {
 		out = out[:3]
 	}
 	return "; did you mean " + strings.Join(out, " or ") + "?"
+}
+
+// explainFlag reads explain's -send, -write DIR or -force (f), and
+// returns the word after it.
+func (p *Parser) explainFlag(cmd *Command, f Word) (Word, error) {
+	name := strings.TrimLeft(f.Text, "-")
+	flag := Flag{Name: name, Pos: f.Pos}
+	switch name {
+	case "send", "force":
+	case "write":
+		dir, ok, err := p.word()
+		if err != nil {
+			return Word{}, err
+		}
+		if !ok {
+			return Word{}, p.errorf(p.pos(), "-write needs DIR")
+		}
+		flag.Value = dir.Text
+	default:
+		return Word{}, p.errorf(f.Pos, "unknown explain flag %q: want -send, -write DIR or -force", f.Text)
+	}
+	cmd.Flags = append(cmd.Flags, flag)
+	next, ok, err := p.word()
+	if err != nil {
+		return Word{}, err
+	}
+	if !ok {
+		return Word{}, p.errorf(p.pos(), "explain needs METHOD (usage: explain %s)", commandByName["explain"].Usage)
+	}
+	return next, nil
 }
