@@ -13,7 +13,7 @@ import (
 // sections; a secret header stays redacted on the wire too.
 func TestExplainSendShowsTheFrames(t *testing.T) {
 	target := startDemo(t, demo.Options{})
-	r := grpcsh(t, "", target, "explain", "-send", "SayHello", "-d", `{"name":"wire"}`, "-H", "authorization: Bearer s3cret")
+	r := grpcsh(t, "", target, "explain", "-send", "SayHello", "-d", `{"name":"wire"}`, "-H", "authorization: Bearer s3cret", "-max-time", "30")
 	r.check(t, 0, "*")
 	for _, want := range []string{
 		"── 1. The contract: hello.proto ──",
@@ -21,6 +21,7 @@ func TestExplainSendShowsTheFrames(t *testing.T) {
 		":path: /helloworld.Greeter/SayHello",
 		"content-type: application/grpc",
 		"te: trailers",
+		"grpc-timeout: ", // -max-time's deadline, as gRPC sends it
 		"authorization: Bearer <redacted>",
 		"gRPC prefix: 00 = 0: not compressed, then 6 as 4 bytes big-endian",
 		`name (1) LEN: 4 bytes: "wire"`,
