@@ -221,7 +221,7 @@ func (l *Lesson) Sections() []Section {
 			clients[i].Text = "// build: " + l.CppBuild + "\n" + c.Text
 		}
 	}
-	return []Section{
+	secs := []Section{
 		{"contract", "The contract: " + l.ProtoFile, []Snippet{{"", l.protoText()}}},
 		{"codegen", "Generate the code (protoc)", codegen},
 		{"client", "Call through the generated stub", clients},
@@ -229,6 +229,16 @@ func (l *Lesson) Sections() []Section {
 		{"wire", l.wireTitle(), []Snippet{{"", l.WireText()}}},
 		{"grpcurl", "The same call with grpcurl", []Snippet{{"", l.Grpcurl + "\n"}}},
 	}
+	// The contract's comments and file names come from the server: shown
+	// through SafeText like all server text (the snippets too, for one
+	// rule).
+	for i := range secs {
+		secs[i].Title = SafeLine(secs[i].Title)
+		for j := range secs[i].Variants {
+			secs[i].Variants[j].Text = SafeText(secs[i].Variants[j].Text)
+		}
+	}
+	return secs
 }
 
 func (l *Lesson) protoText() string {

@@ -139,7 +139,7 @@ func goServer(m protoreflect.MethodDescriptor) Snippet {
 	fmt.Fprintf(&b, "type server struct {\n\t%s.Unimplemented%sServer\n}\n\n", pkg, svc)
 	switch {
 	case m.IsStreamingClient() && m.IsStreamingServer():
-		fmt.Fprintf(&b, "func (server) %s(stream grpc.BidiStreamingServer[%s, %s]) error {\n\tfor {\n\t\tif _, err := stream.Recv(); err != nil {\n\t\t\treturn nil // io.EOF: the client is done\n\t\t}\n\t\tif err := stream.Send(&%s{}); err != nil { // your answer to each request\n\t\t\treturn err\n\t\t}\n\t}\n}\n", m.Name(), strings.TrimPrefix(in, ""), out, out)
+		fmt.Fprintf(&b, "func (server) %s(stream grpc.BidiStreamingServer[%s, %s]) error {\n\tfor {\n\t\tif _, err := stream.Recv(); err != nil {\n\t\t\treturn nil // io.EOF: the client is done\n\t\t}\n\t\tif err := stream.Send(&%s{}); err != nil { // your answer to each request\n\t\t\treturn err\n\t\t}\n\t}\n}\n", m.Name(), in, out, out)
 	case m.IsStreamingServer():
 		fmt.Fprintf(&b, "func (server) %s(req *%s, stream grpc.ServerStreamingServer[%s]) error {\n\treturn stream.Send(&%s{}) // your answers, one Send each\n}\n", m.Name(), in, out, out)
 	case m.IsStreamingClient():

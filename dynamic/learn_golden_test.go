@@ -15,6 +15,9 @@ import (
 
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protodesc"
+	"google.golang.org/protobuf/types/descriptorpb"
+	"google.golang.org/protobuf/types/dynamicpb"
 
 	"github.com/grpcsh/grpcsh/demo"
 	"github.com/grpcsh/grpcsh/dynamic"
@@ -227,5 +230,33 @@ func TestSendCapturesTheRealFrames(t *testing.T) {
 			}
 			checkGolden(t, c.file, normalizeSend(text, srv.Target()))
 		})
+	}
+}
+
+// A server names its files: one named outside DIR is refused before
+// anything is written.
+func TestWriteProjectKeepsServerPathsInDir(t *testing.T) {
+	fdp := &descriptorpb.FileDescriptorProto{
+		Name:        proto.String("../escape.proto"),
+		Syntax:      proto.String("proto3"),
+		MessageType: []*descriptorpb.DescriptorProto{{Name: proto.String("M")}},
+		Service: []*descriptorpb.ServiceDescriptorProto{{Name: proto.String("S"), Method: []*descriptorpb.MethodDescriptorProto{
+			{Name: proto.String("Do"), InputType: proto.String(".M"), OutputType: proto.String(".M")}}}},
+	}
+	fd, err := protodesc.NewFile(fdp, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := fd.Services().Get(0).Methods().Get(0)
+	l, err := dynamic.Explain(m, dynamicpb.NewMessage(m.Input()), "{}", dynamic.CallTarget{Address: "x:1", Plaintext: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "proj")
+	if _, err := l.WriteProject(dir, false); err == nil || err.Error() != "cannot write ../escape.proto: the server names this .proto file outside DIR: nothing written" {
+		t.Errorf("err = %v", err)
+	}
+	if _, err := os.Stat(dir); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("DIR was made: %v", err)
 	}
 }

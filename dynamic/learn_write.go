@@ -23,7 +23,9 @@ type ProjectFile struct {
 func (l *Lesson) ProjectFiles() []ProjectFile {
 	var files []ProjectFile
 	for _, p := range l.Protos {
-		files = append(files, ProjectFile{p.Path, p.Source})
+		// Comments come from the server: no escape sequences into files
+		// people cat.
+		files = append(files, ProjectFile{p.Path, SafeText(p.Source)})
 	}
 	byLang := func(snips []Snippet, lang string) string {
 		for _, s := range snips {
@@ -144,6 +146,13 @@ func (l *Lesson) WriteProject(dir string, force bool) ([]string, error) {
 		return nil, &WriteProjectError{Path: dir, Err: errors.New("it is a file, not a directory")}
 	}
 	files := l.ProjectFiles()
+	for _, f := range files {
+		// File names of the .proto files come from the server: none may
+		// leave DIR (../, an absolute path).
+		if !filepath.IsLocal(filepath.FromSlash(f.Path)) {
+			return nil, &WriteProjectError{Path: SafeLine(f.Path), Err: errors.New("the server names this .proto file outside DIR: nothing written")}
+		}
+	}
 	if !force {
 		var existing []string
 		for _, f := range files {
