@@ -29,3 +29,33 @@ func explainAfter(w io.Writer, cmd *Command, lesson *dynamic.Lesson) error {
 	}
 	return nil
 }
+
+// explainFlag reads explain's -send, -write DIR or -force (f), and
+// returns the word after it.
+func (p *Parser) explainFlag(cmd *Command, f Word) (Word, error) {
+	name := strings.TrimLeft(f.Text, "-")
+	flag := Flag{Name: name, Pos: f.Pos}
+	switch name {
+	case "send", "force":
+	case "write":
+		dir, ok, err := p.word()
+		if err != nil {
+			return Word{}, err
+		}
+		if !ok {
+			return Word{}, p.errorf(p.pos(), "-write needs DIR")
+		}
+		flag.Value = dir.Text
+	default:
+		return Word{}, p.errorf(f.Pos, "unknown explain flag %q: want -send, -write DIR or -force", f.Text)
+	}
+	cmd.Flags = append(cmd.Flags, flag)
+	next, ok, err := p.word()
+	if err != nil {
+		return Word{}, err
+	}
+	if !ok {
+		return Word{}, p.errorf(p.pos(), "explain needs METHOD (usage: explain %s)", commandByName["explain"].Usage)
+	}
+	return next, nil
+}
