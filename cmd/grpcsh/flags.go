@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"time"
 
@@ -70,7 +69,8 @@ type stringList []string
 func (s *stringList) String() string     { return strings.Join(*s, ",") }
 func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 
-// seconds takes grpcurl's float seconds ("0.5") or a Go duration ("500ms").
+// seconds takes grpcurl's float seconds ("0.5") or a Go duration
+// ("500ms"), as dynamic.ParseTimeout reads them: one duration parser.
 type seconds struct{ d *time.Duration }
 
 func (s seconds) String() string {
@@ -81,13 +81,9 @@ func (s seconds) String() string {
 }
 
 func (s seconds) Set(v string) error {
-	if f, err := strconv.ParseFloat(v, 64); err == nil {
-		*s.d = time.Duration(f * float64(time.Second))
-		return nil
-	}
-	d, err := time.ParseDuration(v)
+	d, err := dynamic.ParseTimeout(v)
 	if err != nil {
-		return fmt.Errorf("want seconds (0.5) or a duration (500ms), got %q", v)
+		return err
 	}
 	*s.d = d
 	return nil
@@ -96,7 +92,6 @@ func (s seconds) Set(v string) error {
 func parseArgs(args []string) (*config, error) {
 	cfg := &config{}
 	var (
-		plaintext, forceTLS           bool
 		headers, rpcHeaders, reflHdrs stringList
 		format                        string
 		protoFiles, importPaths, sets stringList
@@ -105,20 +100,7 @@ func parseArgs(args []string) (*config, error) {
 	fs := flag.NewFlagSet("grpcsh", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.BoolVar(&cfg.demo, "demo", false, "start the embedded demo server and connect to it")
-	fs.BoolVar(&plaintext, "plaintext", false, "no TLS (the default for loopback and unix targets)")
-	fs.BoolVar(&forceTLS, "tls", false, "TLS even for a loopback target")
-	fs.BoolVar(&c.Insecure, "insecure", false, "TLS without verifying the server's certificate")
-	fs.StringVar(&c.CACert, "cacert", "", "PEM file of the CA that signed the server's certificate")
-	fs.StringVar(&c.Cert, "cert", "", "PEM client certificate (mTLS), with -key")
-	fs.StringVar(&c.Key, "key", "", "PEM private key of -cert")
-	fs.StringVar(&c.Authority, "authority", "", ":authority of calls and the TLS server name")
-	fs.BoolVar(&c.Unix, "unix", false, "TARGET is a unix socket path")
-	fs.Var(seconds{&c.ConnectTimeout}, "connect-timeout", "how long to wait to connect (seconds or duration; default 10s)")
-	fs.Var(seconds{&c.KeepaliveTime}, "keepalive-time", "keepalive ping interval (seconds or duration)")
-	fs.IntVar(&c.MaxMsgSize, "max-msg-sz", 0, "largest message sent or received, in bytes (default 4 MiB)")
-	fs.BoolVar(&c.Gzip, "gzip", false, "compress requests with gzip")
-	fs.BoolVar(&c.RoundRobin, "round-robin", false, "spread calls over every address of the target (default: pick first, fail over)")
-	fs.StringVar(&c.UserAgent, "user-agent", "", "user-agent prefix (default grpcsh/VERSION)")
+	checkConn := repl.RegisterConnFlags(fs, c)
 	fs.Var(&protoFiles, "proto", ".proto file to read descriptors from (repeatable)")
 	fs.Var(&importPaths, "import-path", "directory .proto imports are relative to (repeatable)")
 	fs.Var(&sets, "protoset", "FileDescriptorSet file to read descriptors from (repeatable)")
@@ -159,14 +141,8 @@ func parseArgs(args []string) (*config, error) {
 		positional = append(positional, fs.Arg(0))
 		args = fs.Args()[1:]
 	}
-	if plaintext && forceTLS {
-		return nil, errors.New("-plaintext and -tls contradict each other")
-	}
-	switch {
-	case plaintext:
-		c.Security = dynamic.SecurityPlaintext
-	case forceTLS:
-		c.Security = dynamic.SecurityTLS
+	if err := checkConn(); err != nil {
+		return nil, err
 	}
 	if format != "json" && format != "text" {
 		return nil, fmt.Errorf("-format must be json or text, got %q", format)
