@@ -52,6 +52,7 @@ func (x *Executor) call(ctx context.Context, cmd *Command) error {
 	body := cmd.Body
 	m, err := s.FindMethod(cmd.Arg(0))
 	if err != nil {
+		x.last = &callResult{err: err}
 		if body != nil {
 			body.Drain()
 		}
@@ -94,7 +95,12 @@ func (x *Executor) call(ctx context.Context, cmd *Command) error {
 		}
 		return msg, nil
 	}
-	err = s.Call(ctx, m, next, x.Out)
+	res := &callResult{method: m}
+	out := *x.Out
+	out.observe = res.record
+	err = s.Call(ctx, m, next, &out)
+	res.err = err
+	x.last = res
 	if body != nil {
 		mu.Lock()
 		defer mu.Unlock()
