@@ -14,7 +14,7 @@ import (
 
 func init() {
 	register(&cmdSpec{
-		Name: "expect", Order: 64, Usage: "EXPR | status CODE",
+		Name: "expect", Order: 64, Usage: "EXPR | status CODE | snapshot NAME [ignore PATH...]",
 		Summary: "check the last call: a jq expression must be true, or its status",
 		Help: `expect EXPR: the jq expression on the last response must give true
 (see help let for what . and the variables are); otherwise the script
@@ -25,9 +25,16 @@ expect status CODE: the last call ended with CODE, a name (NOT_FOUND,
 NotFound) or a number. A call followed by this line may fail without
 stopping the script.
 
+
+expect snapshot NAME [ignore PATH...]: the last response (as . is for
+expressions) must equal the snapshot __snapshots__/FILE.NAME.json beside
+the script; grpcsh test -update writes or refreshes it. The jq paths after
+ignore (.id, .[].sentAt) are left out of both: timestamps, ids.
+
 Examples:
   call showcase.Showcase/Count {"count": 3}
   expect length == 3
+  expect snapshot ticks ignore .[].sentAt
   call showcase.Showcase/Fail {"code": 5}
   expect status NOT_FOUND
   expect $status.message | contains("asked")`,
@@ -59,6 +66,14 @@ func (p *Parser) expectCommand(cmd *Command) error {
 		cmd.parsed = expectStatus{code}
 		return nil
 	}
+	if word, arg, _ := strings.Cut(expr, " "); word == "snapshot" {
+		snap, err := parseSnapshot(strings.TrimSpace(arg), Pos{pos.Line, pos.Col + len("snapshot ")})
+		if err != nil {
+			return err
+		}
+		cmd.parsed = snap
+		return nil
+	}
 	q, err := compileQuery(expr, pos)
 	if err != nil {
 		return err
@@ -88,6 +103,8 @@ func (x *Executor) expect(ctx context.Context, cmd *Command) error {
 		return x.expectStatus(e.code)
 	case *query:
 		return x.expectQuery(ctx, e)
+	case *snapshot:
+		return x.expectSnapshot(ctx, e)
 	}
 	return fmt.Errorf("expect: not parsed")
 }

@@ -29,7 +29,7 @@ func interactive(ctx context.Context, cfg *config, sess *repl.Session, stdin io.
 }
 
 func runScript(ctx context.Context, cfg *config, sess *repl.Session, r io.Reader, name string, out *repl.Output) error {
-	if err := repl.RunScript(ctx, sess, r, out, repl.ScriptOptions{KeepGoing: cfg.keepGoing}); err != nil {
+	if err := repl.RunScript(ctx, sess, r, out, repl.ScriptOptions{KeepGoing: cfg.keepGoing, Path: cfg.scriptFile}); err != nil {
 		return &reported{err} // the runner printed it, with its line
 	}
 	return nil
