@@ -33,8 +33,9 @@ type Executor struct {
 	Update bool
 }
 
-// Lookup finds ${NAME}: a let binding, else env (nil: the process
-// environment). Parsers of the executor's commands use it.
+// Lookup finds ${NAME}: a let binding, else the session's environment
+// file, else env (nil: the process environment). Parsers of the
+// executor's commands use it.
 func (x *Executor) Lookup(env func(string) (string, bool)) func(string) (string, bool) {
 	if env == nil {
 		env = os.LookupEnv
@@ -42,6 +43,11 @@ func (x *Executor) Lookup(env func(string) (string, bool)) func(string) (string,
 	return func(name string) (string, bool) {
 		if v, ok := x.vars[name]; ok {
 			return v, true
+		}
+		if e := x.Session.Env(); e != nil {
+			if v, ok := e.Vars[name]; ok {
+				return v, true
+			}
 		}
 		return env(name)
 	}

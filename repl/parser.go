@@ -17,6 +17,10 @@ import (
 type Parser struct {
 	// Env looks up ${VAR}; nil means the process environment.
 	Env func(name string) (string, bool)
+	// LookedIn says where Env looked, for the error about an unset
+	// variable ("not bound by let, not in staging.env, ..."); nil or ""
+	// for the process environment alone.
+	LookedIn func() string
 
 	r    *bufio.Reader
 	err  error // a read error other than io.EOF
@@ -311,6 +315,11 @@ func (p *Parser) expandVar() (string, error) {
 		return def, nil
 	}
 	if !ok {
+		if p.LookedIn != nil {
+			if where := p.LookedIn(); where != "" {
+				return "", p.errorf(start, "variable %s is not set: %s (write ${%s:-default} for a default)", name, where, name)
+			}
+		}
 		return "", p.errorf(start, "environment variable %s is not set (write ${%s:-default} for a default)", name, name)
 	}
 	return v, nil

@@ -70,6 +70,7 @@ func RunScript(ctx context.Context, s *Session, r io.Reader, out *Output, opts S
 	x := NewExecutor(s, out)
 	x.Script, x.Update = opts.Path, opts.Update
 	p.Env = x.Lookup(opts.Env)
+	p.LookedIn = func() string { return lookedIn(s.Env()) }
 	// A failed call followed by `expect status` is not a failure: the
 	// command after each failed call is read first, and kept in pending
 	// for the loop when it is something else.

@@ -382,3 +382,31 @@ func TestDeadlineWhileStdinStaysOpen(t *testing.T) {
 		t.Fatal("grpcsh waited for stdin past its 0.5s deadline")
 	}
 }
+
+// TestEnvFlag: -env NAME finds NAME.env in the collection's env/ folder;
+// the file comes before the process environment, which fills the rest, in
+// -H and in scripts; a malformed file is a usage error at file:line.
+func TestEnvFlag(t *testing.T) {
+	target := startDemo(t, demo.Options{})
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "env"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "env", "staging.env"), []byte("WHO=staging\nTEAM=file\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "env", "bad.env"), []byte("A=1\nnot a line\n"), 0o644)
+	t.Setenv("TEAM", "process")
+	t.Setenv("ONLY_PROCESS", "ci")
+	script := "call helloworld.Greeter/SayHello {\"name\": \"${WHO} ${ONLY_PROCESS}\"}\ncall showcase.Showcase/Metadata\n"
+	r := grpcsh(t, script, "-collection", dir, "-env", "staging", "-H", "x-team: ${TEAM}", target)
+	if r.code != 0 || !strings.Contains(r.stdout, `{"message":"Hello staging ci"}`) || !strings.Contains(r.stdout, `"x-team":"file"`) {
+		t.Errorf("-env staging: %+v", r)
+	}
+	r = grpcsh(t, "", "-env", filepath.Join(dir, "env", "bad.env"), target)
+	if want := "bad.env:2: "; r.code != 2 || !strings.Contains(r.stderr, want) || strings.Contains(r.stderr, "not a line") {
+		t.Errorf("malformed env file: %+v, want exit 2 and %q without the line's text", r, want)
+	}
+	r = grpcsh(t, "", "-collection", dir, "-env", "prod", target)
+	if r.code != 2 || !strings.Contains(r.stderr, filepath.Join(dir, "env", "prod.env")) {
+		t.Errorf("missing env: %+v", r)
+	}
+}

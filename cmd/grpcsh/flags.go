@@ -112,6 +112,9 @@ func parseArgs(args []string) (*config, error) {
 	fs.StringVar(&cfg.scriptFile, "f", "", "run the commands of a script file")
 	fs.BoolVar(&cfg.keepGoing, "keep-going", false, "script mode: run on after a failing command")
 	fs.BoolVar(&cfg.version, "version", false, "print the version")
+	var envSpec string
+	fs.StringVar(&envSpec, "env", "", "environment for ${VAR}: NAME (NAME.env in the collection's env/ folder) or a dotenv FILE")
+	fs.StringVar(&cfg.session.Collection, "collection", "", "folder of saved .grpcsh files (default ./.grpcsh when it exists)")
 
 	// Flags may come before or after the positional arguments.
 	var positional []string
@@ -145,13 +148,19 @@ func parseArgs(args []string) (*config, error) {
 	cfg.session.Protos, cfg.session.ImportPaths, cfg.session.Protosets = protoFiles, importPaths, sets
 
 	var err error
-	if cfg.session.Header, err = parseHeaders("-H", headers); err != nil {
+	if envSpec != "" {
+		if cfg.session.Env, err = repl.LoadEnv(envSpec, cfg.session.Collection); err != nil {
+			return nil, err
+		}
+	}
+	lookup := cfg.session.Env.Lookup // the file, then the process environment
+	if cfg.session.Header, err = parseHeaders("-H", headers, lookup); err != nil {
 		return nil, err
 	}
-	if cfg.session.RPCHeader, err = parseHeaders("-rpc-header", rpcHeaders); err != nil {
+	if cfg.session.RPCHeader, err = parseHeaders("-rpc-header", rpcHeaders, lookup); err != nil {
 		return nil, err
 	}
-	if cfg.session.ReflectHeader, err = parseHeaders("-reflect-header", reflHdrs); err != nil {
+	if cfg.session.ReflectHeader, err = parseHeaders("-reflect-header", reflHdrs, lookup); err != nil {
 		return nil, err
 	}
 
@@ -212,10 +221,10 @@ func canonicalVerb(s string) string {
 	return ""
 }
 
-func parseHeaders(flagName string, list []string) (metadata.MD, error) {
+func parseHeaders(flagName string, list []string, lookup func(string) (string, bool)) (metadata.MD, error) {
 	md := metadata.MD{}
 	for _, h := range list {
-		expanded, err := dynamic.ExpandEnv(h)
+		expanded, err := dynamic.ExpandVars(h, lookup)
 		if err != nil {
 			return nil, fmt.Errorf("%s %q: %w", flagName, h, err)
 		}
