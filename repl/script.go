@@ -31,6 +31,9 @@ type ScriptError struct {
 	Err   error // the last failure; nil after exit CODE
 	Line  int   // where it happened
 	Fails int   // how many commands failed (more than one with KeepGoing)
+	// Command names the failing command ("expect .count == 3"), "" for a
+	// line that could not be parsed.
+	Command string
 }
 
 func (e *ScriptError) Error() string {
@@ -133,7 +136,7 @@ func RunScript(ctx context.Context, s *Session, r io.Reader, out *Output, opts S
 		if err != nil {
 			fails++
 			reportError(s, out.Err, cmd.Pos.Line, cmd, err)
-			last = &ScriptError{Code: ExitCode(err), Err: err, Line: cmd.Pos.Line, Fails: fails}
+			last = &ScriptError{Code: ExitCode(err), Err: err, Line: cmd.Pos.Line, Fails: fails, Command: cmd.Summary()}
 			if !opts.KeepGoing {
 				return last
 			}

@@ -26,6 +26,10 @@ type config struct {
 	scriptFile  string // -f
 	keepGoing   bool
 	version     bool
+	testPaths   []string // test's PATHs
+	junit       string   // test -junit
+	update      bool     // test -update
+	parallel    int      // test -parallel
 }
 
 // helpError carries the usage text that -help prints.
@@ -45,6 +49,8 @@ Usage:
   grpcsh [flags] TARGET call METHOD      request from -d (JSON, @file or @- for stdin)
   grpcsh [flags] [TARGET] explain METHOD each step of the call, for learners: .proto,
                                          codegen, client code, wire bytes, grpcurl
+  grpcsh [flags] TARGET test [PATH...]   run .grpcsh files (folders recursively) as tests:
+                                         PASS/FAIL per file; -junit, -update, -parallel
 
 TARGET: host:port, dns:///host:port, [::1]:port, unix:///path, or
 ipv4:host:port,host:port (failover). TARGET may be left out of list,
@@ -52,7 +58,8 @@ describe and template when -proto or -protoset is given. Flags may come
 before or after the verb.
 
 Exit codes: 0 ok, 1 connection or runtime error, 2 usage error,
-64 + the gRPC status code when a call fails.
+64 + the gRPC status code when a call fails. test: 0 all passed, 1 one
+failed, 2 usage or syntax errors (nothing run).
 
 Flags:
 `
@@ -112,6 +119,9 @@ func parseArgs(args []string) (*config, error) {
 	fs.StringVar(&cfg.scriptFile, "f", "", "run the commands of a script file")
 	fs.BoolVar(&cfg.keepGoing, "keep-going", false, "script mode: run on after a failing command")
 	fs.BoolVar(&cfg.version, "version", false, "print the version")
+	fs.StringVar(&cfg.junit, "junit", "", "with test: write a JUnit XML report to FILE")
+	fs.BoolVar(&cfg.update, "update", false, "with test: write or refresh the snapshots of expect snapshot")
+	fs.IntVar(&cfg.parallel, "parallel", 1, "with test: how many files run at once")
 	var envSpec string
 	fs.StringVar(&envSpec, "env", "", "environment for ${VAR}: NAME (NAME.env in the collection's env/ folder) or a dotenv FILE")
 	fs.StringVar(&cfg.session.Collection, "collection", "", "folder of saved .grpcsh files (default ./.grpcsh when it exists)")
@@ -174,10 +184,13 @@ func parseArgs(args []string) (*config, error) {
 	if len(positional) > 0 {
 		cfg.verb = canonicalVerb(positional[0])
 		if cfg.verb == "" {
-			return nil, fmt.Errorf("unknown command %q: want list, describe, template, call or explain", positional[0])
+			return nil, fmt.Errorf("unknown command %q: want list, describe, template, call, explain or test", positional[0])
 		}
 		positional = positional[1:]
 		switch cfg.verb {
+		case "test":
+			cfg.testPaths = positional
+			positional = nil
 		case "call", "template", "explain":
 			if len(positional) != 1 {
 				return nil, fmt.Errorf("%s takes one %s", cfg.verb, map[string]string{"call": "METHOD", "explain": "METHOD", "template": "MESSAGE or METHOD"}[cfg.verb])
@@ -196,6 +209,12 @@ func parseArgs(args []string) (*config, error) {
 	}
 	if cfg.data != "" && cfg.verb != "call" && cfg.verb != "explain" {
 		return nil, errors.New("-d goes with call or explain")
+	}
+	if (cfg.junit != "" || cfg.update || cfg.parallel != 1) && cfg.verb != "test" {
+		return nil, errors.New("-junit, -update and -parallel go with test")
+	}
+	if cfg.parallel < 1 {
+		return nil, fmt.Errorf("-parallel must be 1 or more, got %d", cfg.parallel)
 	}
 	if cfg.scriptFile != "" && cfg.verb != "" {
 		return nil, fmt.Errorf("-f runs a script: it does not go with %s", cfg.verb)
@@ -217,6 +236,8 @@ func canonicalVerb(s string) string {
 		return "call"
 	case "explain", "learn":
 		return "explain"
+	case "test":
+		return "test"
 	}
 	return ""
 }
