@@ -140,6 +140,64 @@ func (c *Client) open(ctx context.Context, call Call) (*Stream, error) {
 	return s, nil
 }
 
+// invokeUnary is InvokeOne for a unary method: grpc's own unary path, as a
+// generated stub calls it (one Invoke, headers and trailers through call
+// options), which costs less than a stream. The events are a stream's: a
+// HeaderEvent when the server sent headers (not for a trailers-only
+// failure: grpc gives nil headers then), the MessageEvent, the EndEvent.
+func (c *Client) invokeUnary(ctx context.Context, call Call, req proto.Message, onEvent func(Event) error) (emitErr error) {
+	m := call.Method
+	if got, want := req.ProtoReflect().Descriptor().FullName(), m.Input().FullName(); got != want {
+		return fmt.Errorf("request is a %s, %s takes a %s", got, m.Name(), want)
+	}
+	start := time.Now()
+	var cancel context.CancelFunc
+	if call.Timeout > 0 {
+		ctx, cancel = context.WithTimeout(ctx, call.Timeout)
+		defer cancel()
+	}
+	if len(call.Header) > 0 {
+		ctx = metadata.NewOutgoingContext(ctx, call.Header)
+	}
+	// ownEnd words the deadline and cancels grpcsh caused.
+	words := &Stream{ctx: ctx, timeout: call.Timeout}
+	// A bug here must end the call with an error, not the process.
+	defer func() {
+		if r := recover(); r != nil {
+			emitErr = onEvent(EndEvent{Status: DecodeStatusWith(c.Types, status.Newf(codes.Internal, "grpcsh internal error: %v", r)), Elapsed: time.Since(start)})
+		}
+	}()
+	var header, trailer metadata.MD
+	opts := append(call.CallOptions[:len(call.CallOptions):len(call.CallOptions)], grpc.Header(&header), grpc.Trailer(&trailer))
+	reply := c.Types.New(m.Output())
+	err := c.CC.Invoke(ctx, "/"+MethodPath(m), req, reply, opts...)
+	if header != nil {
+		if err := onEvent(HeaderEvent{Header: header, Elapsed: time.Since(start)}); err != nil {
+			return err
+		}
+	}
+	received := 0
+	if err == nil {
+		received = 1
+		if err := onEvent(MessageEvent{Message: reply, Index: 1, Elapsed: time.Since(start)}); err != nil {
+			return err
+		}
+	}
+	if err != nil && c.Explain != nil && status.Code(err) == codes.Unavailable {
+		err = c.Explain(err)
+	}
+	st := words.ownEnd(status.Convert(err))
+	if st.Code() == codes.ResourceExhausted && strings.Contains(st.Message(), "received message larger than max") {
+		// grpc's own receive limit, not the server's: say how to raise it.
+		st = status.New(st.Code(), st.Message()+"; raise grpcsh's limit with -max-msg-sz BYTES")
+	}
+	sent := 1
+	if err != nil && header == nil && st.Code() == codes.Unavailable {
+		sent = 0 // no connection: the request did not go out
+	}
+	return onEvent(EndEvent{Status: DecodeStatusWith(c.Types, st), Trailer: trailer, Elapsed: time.Since(start), Sent: sent, Received: received})
+}
+
 // failedToStart is the EndEvent of a call whose stream did not open.
 func (s *Stream) failedToStart(types *Types) EndEvent {
 	defer s.cancel()
@@ -156,6 +214,9 @@ func (s *Stream) failedToStart(types *Types) EndEvent {
 func (c *Client) InvokeOne(ctx context.Context, call Call, req proto.Message, onEvent func(Event) error) error {
 	if call.Method != nil && call.Method.IsStreamingClient() {
 		return fmt.Errorf("%s is a %s method: InvokeOne sends one request", call.Method.Name(), RPCKind(call.Method))
+	}
+	if call.Method != nil && !call.Method.IsStreamingServer() {
+		return c.invokeUnary(ctx, call, req, onEvent)
 	}
 	s, err := c.open(ctx, call)
 	if err != nil {

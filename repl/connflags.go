@@ -82,12 +82,12 @@ func switchFlag(apply func(c *dynamic.ConnConfig, on bool)) func(*dynamic.ConnCo
 	}
 }
 
-// durationFlag takes a duration as ParseDeadline reads it (500ms, 2.5 as
+// durationFlag takes a duration as dynamic.ParseTimeout reads it (500ms, 2.5 as
 // seconds, off). field returns the time.Duration to set, as an *int64 so
 // that the table stays one type.
 func durationFlag(field func(c *dynamic.ConnConfig) *int64) func(*dynamic.ConnConfig, string) error {
 	return func(c *dynamic.ConnConfig, v string) error {
-		d, err := ParseDeadline(v)
+		d, err := dynamic.ParseTimeout(v)
 		if err != nil {
 			return err
 		}

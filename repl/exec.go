@@ -90,7 +90,7 @@ func requestError(req Request, md protoreflect.MessageDescriptor, err error) err
 		}
 		msg = je.Path + ": " + msg
 	}
-	return &SyntaxError{Pos: pos, Msg: msg}
+	return &SyntaxError{Pos: pos, Msg: msg, JSON: &dynamic.JSONError{Line: pos.Line, Col: pos.Col, Path: je.Path, Msg: je.Msg}}
 }
 
 var reFieldName = regexp.MustCompile(` field [A-Za-z0-9_.\[\]]+: `)

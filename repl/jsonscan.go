@@ -8,6 +8,22 @@ import (
 // The JSON scanner: a push scanner that is fed one byte at a time, so that
 // a request can be read line by line and checked as it is read, with
 // errors that point at the byte and say what was expected.
+//
+// Why this is hand-written, when -d's requests are read with encoding/json
+// (dynamic.JSONStream) and every request becomes a message through one
+// function (dynamic.ParseJSON, errors as *dynamic.JSONError): a script's
+// JSON is not plain JSON text. It shares its lines with the command
+// language: "#" comments may follow any line of a value, ${VAR} is
+// expanded as it is read (inside strings escaped, outside as it is: {"n":
+// ${N}}), a value ends where the next command may begin on the next line,
+// and after a mistake the rest of the value is skipped (skipJSON) so that
+// its lines are not run as commands. encoding/json's scanner is not
+// exported and its Decoder wants the whole value as JSON text
+// (TestScriptJSONIsNotPlainJSON shows what it refuses); a script's errors
+// say what was expected where ("expected a field name after ',', found
+// '}' (JSON allows no trailing comma)"), which TestLangJSONErrors and the
+// script goldens pin. So the scanner only finds where a value ends and
+// checks its syntax; what a value means is ParseJSON's.
 const (
 	scanContinue  = iota
 	scanEnd       // the value ended with this byte

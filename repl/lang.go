@@ -42,6 +42,10 @@ func (p Pos) String() string { return fmt.Sprintf("%d:%d", p.Line, p.Col) }
 type SyntaxError struct {
 	Pos Pos
 	Msg string
+	// JSON is the same error as the one error type of requests, when it
+	// is about a request (its syntax, or a value that does not fit the
+	// message): line:col in the script, the field path, the message.
+	JSON *dynamic.JSONError
 	// Open says the input ended with something still open: a multi-line
 	// JSON value or a heredoc. An interactive caller reads another line
 	// and tries again.
@@ -59,6 +63,19 @@ func (e *SyntaxError) As(target any) bool {
 		return true
 	}
 	return false
+}
+
+// Unwrap gives the request's JSONError, when the error is about one.
+func (e *SyntaxError) Unwrap() error {
+	if e.JSON == nil {
+		return nil
+	}
+	return e.JSON
+}
+
+// jsonSyntaxError is a request that is not JSON, at pos in the script.
+func jsonSyntaxError(pos Pos, msg string) *SyntaxError {
+	return &SyntaxError{Pos: pos, Msg: "JSON: " + msg, JSON: &dynamic.JSONError{Line: pos.Line, Col: pos.Col, Msg: msg}}
 }
 
 // Incomplete says err is a SyntaxError that more input could complete.

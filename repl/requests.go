@@ -181,20 +181,20 @@ func checkJSON(req Request) error {
 		}
 		switch sc.step(c, pos) {
 		case scanError:
-			return &SyntaxError{Pos: sc.errPos, Msg: "JSON: " + sc.errMsg}
+			return jsonSyntaxError(sc.errPos, sc.errMsg)
 		case scanEnd, scanEndBefore:
 			for j := i + 1; j < len(req.JSON); j++ {
 				if !isJSONSpace(req.JSON[j]) {
-					return &SyntaxError{Pos: req.ScriptPos(1, utf8.RuneCount(req.JSON[:j])+1), Msg: "JSON: unexpected text after the request"}
+					return jsonSyntaxError(req.ScriptPos(1, utf8.RuneCount(req.JSON[:j])+1), "unexpected text after the request")
 				}
 			}
 			return nil
 		}
 	}
 	if !started {
-		return &SyntaxError{Pos: req.Pos, Msg: "JSON: the quoted request is empty (leave it out to send an empty request)"}
+		return jsonSyntaxError(req.Pos, "the quoted request is empty (leave it out to send an empty request)")
 	}
-	return &SyntaxError{Pos: req.Pos, Msg: "JSON: the quoted request is not complete: " + sc.openText()}
+	return jsonSyntaxError(req.Pos, "the quoted request is not complete: "+sc.openText())
 }
 
 // heredoc parses "<<MARKER" and leaves the body to be read by Body.Next.
@@ -251,7 +251,7 @@ func (p *Parser) readValue(b *Body) (req Request, ok bool, err error) {
 		req.JSON = append(req.JSON, c)
 	}
 	fail := func() (Request, bool, error) {
-		err := &SyntaxError{Pos: sc.errPos, Msg: "JSON: " + sc.errMsg}
+		err := jsonSyntaxError(sc.errPos, sc.errMsg)
 		p.pending = nil
 		if b.Marker == "" {
 			p.skipJSON(len(sc.stack), sc.inString())
@@ -324,15 +324,16 @@ func (p *Parser) readValue(b *Body) (req Request, ok bool, err error) {
 					}
 					return Request{}, false, b.eofError(open)
 				}
-				return Request{}, false, &SyntaxError{Pos: req.Pos, Open: true,
-					Msg: "JSON: the input ended inside the request that starts here: " + open}
+				err := jsonSyntaxError(req.Pos, "the input ended inside the request that starts here: "+open)
+				err.Open = true
+				return Request{}, false, err
 			}
 			if b.Marker != "" && strings.TrimSpace(p.text) == b.Marker {
 				p.skipLine()
 				if started {
 					b.done = true
-					return Request{}, false, &SyntaxError{Pos: Pos{p.line, 1},
-						Msg: fmt.Sprintf("JSON: the line %s came before the message that starts at %s was complete: %s", b.Marker, req.Pos, sc.openText())}
+					return Request{}, false, jsonSyntaxError(Pos{p.line, 1},
+						fmt.Sprintf("the line %s came before the message that starts at %s was complete: %s", b.Marker, req.Pos, sc.openText()))
 				}
 				return Request{}, false, nil
 			}
@@ -360,6 +361,8 @@ func (p *Parser) readValue(b *Body) (req Request, ok bool, err error) {
 			}
 			started = true
 			req.Pos = pos
+			// Most requests are on one line: room for the rest of it.
+			req.JSON = make([]byte, 0, len(p.text)-p.off+len(p.pending))
 		}
 		switch sc.step(c, pos) {
 		case scanError:

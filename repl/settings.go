@@ -3,9 +3,10 @@ package repl
 import (
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
+
+	"github.com/grpcsh/grpcsh/dynamic"
 )
 
 // setting is one setting of set and unset, declared once: its names, how
@@ -31,14 +32,14 @@ var settings = []setting{
 		Name: "deadline", Aliases: []string{"timeout", "max-time"}, Value: "DUR",
 		Help: "per-call deadline: 500ms, 2s, 1m; off for none",
 		parse: func(v string) (string, error) {
-			d, err := ParseDeadline(strings.ToLower(v))
+			d, err := dynamic.ParseTimeout(strings.ToLower(v))
 			if err != nil {
 				return "", err
 			}
 			return showDeadline(d), nil
 		},
 		show:  func(st Settings) string { return showDeadline(st.Deadline) },
-		put:   func(st *Settings, v string) { st.Deadline, _ = ParseDeadline(v) },
+		put:   func(st *Settings, v string) { st.Deadline, _ = dynamic.ParseTimeout(v) },
 		reset: func(st *Settings, initial Settings) { st.Deadline = initial.Deadline },
 	},
 	{
@@ -158,27 +159,10 @@ func applySetting(st *Settings, initial Settings, name, value string) {
 	}
 }
 
-// ParseDeadline reads a deadline as set takes it: a Go duration (500ms,
-// 2s, 1m30s), a number of seconds (grpcurl's -max-time: 2.5), or off, none
-// or 0 for no deadline.
-func ParseDeadline(s string) (time.Duration, error) {
-	switch strings.ToLower(s) {
-	case "off", "none", "0", "":
-		return 0, nil
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil {
-		f, ferr := strconv.ParseFloat(s, 64)
-		if ferr != nil {
-			return 0, fmt.Errorf("invalid duration %q (write e.g. 500ms, 2s, 1m, or off)", s)
-		}
-		d = time.Duration(f * float64(time.Second))
-	}
-	if d < 0 {
-		return 0, fmt.Errorf("invalid duration %q: it cannot be negative", s)
-	}
-	return d, nil
-}
+// ParseDeadline reads a deadline as set takes it; it is
+// dynamic.ParseTimeout, the one duration parser, kept under this name for
+// the TUI's callers.
+func ParseDeadline(s string) (time.Duration, error) { return dynamic.ParseTimeout(s) }
 
 func parseOnOff(s string) (on, ok bool) {
 	switch strings.ToLower(s) {

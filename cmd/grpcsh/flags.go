@@ -71,7 +71,7 @@ func (s *stringList) String() string     { return strings.Join(*s, ",") }
 func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 
 // seconds takes grpcurl's float seconds ("0.5") or a Go duration
-// ("500ms"), as repl.ParseDeadline reads them: one duration parser.
+// ("500ms"), as dynamic.ParseTimeout reads them: one duration parser.
 type seconds struct{ d *time.Duration }
 
 func (s seconds) String() string {
@@ -82,7 +82,7 @@ func (s seconds) String() string {
 }
 
 func (s seconds) Set(v string) error {
-	d, err := repl.ParseDeadline(v)
+	d, err := dynamic.ParseTimeout(v)
 	if err != nil {
 		return err
 	}
