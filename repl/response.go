@@ -34,8 +34,13 @@ type callResult struct {
 	// script goes on, and expressions may look at what the call left.
 	accepted bool
 
-	input *queryInput // built on first use
+	input   *queryInput // built on first use
+	dropped int         // messages past maxKeptMessages, not kept
 }
+
+// maxKeptMessages bounds what a call keeps for let and expect: a script
+// that streams a million messages through must not hold them all.
+const maxKeptMessages = 10000
 
 // record takes one event of the call.
 func (r *callResult) record(ev dynamic.Event) {
@@ -43,7 +48,11 @@ func (r *callResult) record(ev dynamic.Event) {
 	case dynamic.HeaderEvent:
 		r.header = e.Header
 	case dynamic.MessageEvent:
-		r.messages = append(r.messages, e.Message)
+		if len(r.messages) < maxKeptMessages {
+			r.messages = append(r.messages, e.Message)
+		} else {
+			r.dropped++
+		}
 	case dynamic.EndEvent:
 		r.status, r.trailer, r.elapsed, r.ended = e.Status, e.Trailer, e.Elapsed, true
 	}
@@ -88,6 +97,9 @@ func decodeJSON(text string) (any, error) {
 func (r *callResult) queryInput(s *Session) (*queryInput, error) {
 	if r.input != nil {
 		return r.input, nil
+	}
+	if r.dropped > 0 {
+		return nil, fmt.Errorf("the call returned %d messages: let and expect look at calls of at most %d", len(r.messages)+r.dropped, maxKeptMessages)
 	}
 	msgs := make([]any, 0, len(r.messages))
 	for i, m := range r.messages {

@@ -84,3 +84,19 @@ func must[T any](v T, err error) T {
 	}
 	return v
 }
+
+// TestLetKeepsBoundedMessages: a stream longer than maxKeptMessages goes
+// through, and let and expect on it say why they cannot look at it.
+func TestLetKeepsBoundedMessages(t *testing.T) {
+	srv := startDemo(t, demo.Options{})
+	s := newTestSession(t, srv.Target())
+	var stdout, stderr syncBuffer
+	script := "call showcase.Showcase/Count {\"count\": 10001}\nexpect length > 0\n"
+	err := RunScript(context.Background(), s, strings.NewReader(script), &Output{Out: &stdout, Err: &stderr}, ScriptOptions{})
+	if n := strings.Count(stdout.String(), "\n"); n != 10001 {
+		t.Errorf("%d messages printed, want 10001", n)
+	}
+	if want := "line 2: expect length > 0: the call returned 10001 messages: let and expect look at calls of at most 10000\n"; ExitCode(err) != 1 || stderr.String() != want {
+		t.Errorf("exit %d, stderr %q, want %q", ExitCode(err), stderr.String(), want)
+	}
+}
