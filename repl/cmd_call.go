@@ -96,11 +96,9 @@ func (x *Executor) call(ctx context.Context, cmd *Command) error {
 		return msg, nil
 	}
 	res := &callResult{method: m}
-	out := *x.Out
-	out.observe = res.record
-	err = s.Call(ctx, m, next, &out)
-	res.err = err
 	x.last = res
+	err = s.Call(ctx, m, next, x.observedOutput())
+	res.err = err
 	if body != nil {
 		mu.Lock()
 		defer mu.Unlock()
@@ -109,4 +107,19 @@ func (x *Executor) call(ctx context.Context, cmd *Command) error {
 		}
 	}
 	return err
+}
+
+// observedOutput is x.Out with the last call's result recorded from its
+// events; made once per Out, not per call.
+func (x *Executor) observedOutput() *Output {
+	if x.observed == nil || x.observedBase != x.Out {
+		o := *x.Out
+		o.observe = func(ev dynamic.Event) {
+			if x.last != nil {
+				x.last.record(ev)
+			}
+		}
+		x.observed, x.observedBase = &o, x.Out
+	}
+	return x.observed
 }

@@ -27,6 +27,8 @@ type Executor struct {
 	// environment; last is what the last call left for let and expect.
 	vars map[string]string
 	last *callResult
+	// observed is Out with the events of calls recorded into last.
+	observed, observedBase *Output
 	// Script names the script in messages and places its snapshots ("" for
 	// the TUI's command bar); Update makes expect snapshot write them.
 	Script string
