@@ -368,13 +368,24 @@ func (s *Stream) receiveAll(types *Types, emit func(Event) error) (emitErr error
 	})
 }
 
+// deadlinePassed says the call's own deadline is over. grpc's streams
+// run on contexts derived from the call's, whose timers may fire a moment
+// before the call's own: the clock decides, not which timer fired first.
+func (s *Stream) deadlinePassed() bool {
+	if errors.Is(s.ctx.Err(), context.DeadlineExceeded) {
+		return true
+	}
+	deadline, ok := s.ctx.Deadline()
+	return ok && !time.Now().Before(deadline)
+}
+
 // ownEnd words a status that grpcsh itself caused, its deadline or a
 // cancel, the same way every time: grpc reports those either as the
 // context's error or as the stream reset that followed, depending on which
 // it noticed first.
 func (s *Stream) ownEnd(st *status.Status) *status.Status {
 	switch {
-	case st.Code() == codes.DeadlineExceeded && errors.Is(s.ctx.Err(), context.DeadlineExceeded) && s.timeout > 0:
+	case st.Code() == codes.DeadlineExceeded && s.timeout > 0 && s.deadlinePassed():
 		return status.Newf(codes.DeadlineExceeded, "the call's deadline of %s passed before it ended", s.timeout)
 	case st.Code() == codes.Canceled && errors.Is(s.ctx.Err(), context.Canceled):
 		return status.New(codes.Canceled, "cancelled by grpcsh")
