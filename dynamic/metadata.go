@@ -90,7 +90,11 @@ func mdDecodeBase64(s string) ([]byte, error) {
 // contain "$" pass through. "$$" and "\$" write a literal "$" (so "\${X}"
 // and "$${X}" stay "${X}"). An unset variable is an error naming it; a
 // variable set to the empty string expands to nothing.
-func ExpandEnv(s string) (string, error) {
+func ExpandEnv(s string) (string, error) { return ExpandVars(s, os.LookupEnv) }
+
+// ExpandVars is ExpandEnv with the variables looked up by lookup (an
+// environment file before the process environment, say).
+func ExpandVars(s string, lookup func(string) (string, bool)) (string, error) {
 	if !strings.ContainsRune(s, '$') {
 		return s, nil
 	}
@@ -113,7 +117,7 @@ func ExpandEnv(s string) (string, error) {
 			if !mdIsEnvName(name) {
 				return "", fmt.Errorf("%q: ${%s} is not a variable name (letters, digits and _, not starting with a digit)", s, name)
 			}
-			v, ok := os.LookupEnv(name)
+			v, ok := lookup(name)
 			if !ok {
 				return "", fmt.Errorf("environment variable %s is not set (write $${%s} for a literal ${%s})", name, name, name)
 			}

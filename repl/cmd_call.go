@@ -52,6 +52,7 @@ func (x *Executor) call(ctx context.Context, cmd *Command) error {
 	body := cmd.Body
 	m, err := s.FindMethod(cmd.Arg(0))
 	if err != nil {
+		x.last = &callResult{err: err}
 		if body != nil {
 			body.Drain()
 		}
@@ -94,7 +95,10 @@ func (x *Executor) call(ctx context.Context, cmd *Command) error {
 		}
 		return msg, nil
 	}
-	err = s.Call(ctx, m, next, x.Out)
+	res := &callResult{method: m}
+	x.last = res
+	err = s.Call(ctx, m, next, x.observedOutput())
+	res.err = err
 	if body != nil {
 		mu.Lock()
 		defer mu.Unlock()
@@ -103,4 +107,19 @@ func (x *Executor) call(ctx context.Context, cmd *Command) error {
 		}
 	}
 	return err
+}
+
+// observedOutput is x.Out with the last call's result recorded from its
+// events; made once per Out, not per call.
+func (x *Executor) observedOutput() *Output {
+	if x.observed == nil || x.observedBase != x.Out {
+		o := *x.Out
+		o.observe = func(ev dynamic.Event) {
+			if x.last != nil {
+				x.last.record(ev)
+			}
+		}
+		x.observed, x.observedBase = &o, x.Out
+	}
+	return x.observed
 }

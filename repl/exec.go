@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"regexp"
 	"strings"
 
@@ -22,6 +23,36 @@ type Executor struct {
 	// initial are the settings the session started with: unset goes back
 	// to them.
 	initial Settings
+	// vars are the bindings of let, which ${NAME} finds before the
+	// environment; last is what the last call left for let and expect.
+	vars map[string]string
+	last *callResult
+	// observed is Out with the events of calls recorded into last.
+	observed, observedBase *Output
+	// Script names the script in messages and places its snapshots ("" for
+	// the TUI's command bar); Update makes expect snapshot write them.
+	Script string
+	Update bool
+}
+
+// Lookup finds ${NAME}: a let binding, else the session's environment
+// file, else env (nil: the process environment). Parsers of the
+// executor's commands use it.
+func (x *Executor) Lookup(env func(string) (string, bool)) func(string) (string, bool) {
+	if env == nil {
+		env = os.LookupEnv
+	}
+	return func(name string) (string, bool) {
+		if v, ok := x.vars[name]; ok {
+			return v, true
+		}
+		if e := x.Session.Env(); e != nil {
+			if v, ok := e.Vars[name]; ok {
+				return v, true
+			}
+		}
+		return env(name)
+	}
 }
 
 // NewExecutor runs commands against s, printing to out.

@@ -109,6 +109,9 @@ type Command struct {
 	Flags []Flag
 	// Body holds a call's requests, nil when none was given.
 	Body *Body
+	// parsed is what a command's parse made of its line for run (let's
+	// and expect's compiled jq expression).
+	parsed any
 }
 
 // Flag returns the value of the named flag and whether it was given.

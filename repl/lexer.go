@@ -233,6 +233,11 @@ func (p *Parser) expandVar() (string, error) {
 		return def, nil
 	}
 	if !ok {
+		if p.LookedIn != nil {
+			if where := p.LookedIn(); where != "" {
+				return "", p.errorf(start, "variable %s is not set: %s (write ${%s:-default} for a default)", name, where, name)
+			}
+		}
 		return "", p.errorf(start, "environment variable %s is not set (write ${%s:-default} for a default)", name, name)
 	}
 	return v, nil

@@ -14,6 +14,10 @@ import (
 type Parser struct {
 	// Env looks up ${VAR}; nil means the process environment.
 	Env func(name string) (string, bool)
+	// LookedIn says where Env looked, for the error about an unset
+	// variable ("not bound by let, not in staging.env, ..."); nil or ""
+	// for the process environment alone.
+	LookedIn func() string
 
 	r    *bufio.Reader
 	err  error // a read error other than io.EOF

@@ -33,6 +33,11 @@ type Options struct {
 	// calls only (-rpc-header), ReflectHeader with reflection only.
 	Header, RPCHeader, ReflectHeader metadata.MD
 	Settings                         Settings
+	// Env is the active environment (-env), nil without; Collection the
+	// folder of saved files whose env/ holds NAME.env ("" means
+	// DefaultCollection).
+	Env        *Env
+	Collection string
 }
 
 // Settings change how calls are made and printed; the command language's
@@ -60,11 +65,12 @@ type Session struct {
 	header   metadata.MD
 	settings Settings
 	methods  map[string]protoreflect.MethodDescriptor
+	env      *Env
 }
 
 // NewSession loads the files, if any, and connects, if a target is given.
 func NewSession(ctx context.Context, opts Options) (*Session, error) {
-	s := &Session{opts: opts, settings: opts.Settings, header: metadata.Join(opts.Header, opts.RPCHeader)}
+	s := &Session{opts: opts, settings: opts.Settings, header: metadata.Join(opts.Header, opts.RPCHeader), env: opts.Env}
 	if s.settings.Format == "" {
 		s.settings.Format = "json"
 	}
@@ -207,6 +213,28 @@ func (s *Session) SetSettings(st Settings) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.settings = st
+}
+
+// Env is the active environment, nil when there is none.
+func (s *Session) Env() *Env {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.env
+}
+
+// SetEnv makes e the active environment (nil: none).
+func (s *Session) SetEnv(e *Env) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.env = e
+}
+
+// Collection is the folder of saved .grpcsh files.
+func (s *Session) Collection() string {
+	if s.opts.Collection != "" {
+		return s.opts.Collection
+	}
+	return DefaultCollection
 }
 
 // Header returns a copy of the request metadata sent with calls.
