@@ -114,6 +114,14 @@ type Options struct {
 	Oversized bool
 	// EscapeInList lists ListedName (a name with an escape sequence).
 	EscapeInList bool
+	// MaxRecvMsgSize is the server's receive limit (0: gRPC's 4 MiB).
+	MaxRecvMsgSize int
+	// OnReflect, when set, is called as each reflection stream starts
+	// (before a SilentReflection stream blocks), so a test can act once a
+	// client is waiting, without sleeping.
+	OnReflect func()
+	// OnReflectEnd, when set, is called as each reflection stream ends.
+	OnReflectEnd func()
 }
 
 // Start serves on 127.0.0.1 at a free port until t ends, and returns the
@@ -128,7 +136,11 @@ func Start(t testing.TB, opts Options) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g := grpc.NewServer(grpc.UnknownServiceHandler(srv.handle))
+	sopts := []grpc.ServerOption{grpc.UnknownServiceHandler(srv.handle)}
+	if opts.MaxRecvMsgSize > 0 {
+		sopts = append(sopts, grpc.MaxRecvMsgSize(opts.MaxRecvMsgSize))
+	}
+	g := grpc.NewServer(sopts...)
 	refv1.RegisterServerReflectionServer(g, srv)
 	go g.Serve(lis)
 	// Stop, not GracefulStop: a silent reflection stream never ends.
@@ -220,6 +232,12 @@ func (s *server) add(f *descriptorpb.FileDescriptorProto) error {
 // ServerReflectionInfo answers reflection requests from the indexes; with
 // SilentReflection it takes the stream and waits for the client to go.
 func (s *server) ServerReflectionInfo(stream refv1.ServerReflection_ServerReflectionInfoServer) error {
+	if s.opts.OnReflect != nil {
+		s.opts.OnReflect()
+	}
+	if s.opts.OnReflectEnd != nil {
+		defer s.opts.OnReflectEnd()
+	}
 	if s.opts.SilentReflection {
 		<-stream.Context().Done()
 		return stream.Context().Err()
