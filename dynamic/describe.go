@@ -42,7 +42,8 @@ func Describe(d protoreflect.Descriptor) (string, error) {
 			b.WriteString("\n")
 		}
 	}
-	return b.String(), nil
+	// Comments, json_name options and file names come from the server.
+	return SafeText(b.String()), nil
 }
 
 // SchemaFiles returns the files that define the source's services and every

@@ -413,7 +413,8 @@ func (l *Lesson) Text() string {
 	}
 	section(5, "The same call with grpcurl")
 	b.WriteString(l.Grpcurl + "\n")
-	return b.String()
+	// The contract's comments and names come from the server.
+	return SafeText(b.String())
 }
 
 func mathFloat32(v uint32) float32 { return math.Float32frombits(v) }

@@ -315,7 +315,8 @@ func (s *Session) List(w io.Writer, service string) error {
 			return err
 		}
 		for _, n := range names {
-			fmt.Fprintln(w, n)
+			// A reflection reply's names are free text.
+			fmt.Fprintln(w, dynamic.SafeLine(string(n)))
 		}
 		return nil
 	}

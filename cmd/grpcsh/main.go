@@ -67,7 +67,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	err = execute(ctx, cfg, stdin, stdout, stderr)
 	var done *reported
 	if err != nil && !errors.As(err, &done) {
-		fmt.Fprintf(stderr, "grpcsh: %v\n", err)
+		// Errors may quote the server (a status message, a name):
+		// escaped, as all server text is.
+		fmt.Fprintf(stderr, "grpcsh: %s\n", dynamic.SafeText(err.Error()))
 	}
 	return repl.ExitCode(err)
 }
