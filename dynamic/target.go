@@ -111,6 +111,11 @@ func connParseTarget(target string, unix bool) (connTarget, error) {
 		if strings.HasPrefix(rest, "//") && resolver.Get(strings.ToLower(scheme)) != nil {
 			return connTarget{dial: target, display: target}, nil
 		}
+		if strings.HasPrefix(rest, "//") {
+			// scheme://... is a URL, never host:port: name the scheme
+			// rather than complain about colons.
+			return connTarget{}, fmt.Errorf("target %q: unknown scheme %q: use host:port, dns:///host:port, unix:///path, unix:path, ipv4:host:port or ipv6:[host]:port", target, scheme)
+		}
 	}
 	t, err := connHostPortTarget(target)
 	if err != nil {
