@@ -18,13 +18,14 @@ import (
 func TestHostileServerTextIsEscaped(t *testing.T) {
 	addr := hostile.Start(t, hostile.Options{EscapeInList: true})
 	script := filepath.Join(t.TempDir(), "s.grpcsh")
-	os.WriteFile(script, []byte("ls\nls hostile.Evil\ndesc hostile.Evil\ndesc hostile.Req\ndesc hostile.Mood\ncall Echo {}\nexplain Echo {}\nset verbose on\ncall Echo {}\ncall Fail {}\n"), 0o644)
+	os.WriteFile(script, []byte("ls\nls hostile.Evil\ntemplate hostile.Req\ndesc hostile.Evil\ndesc hostile.Req\ndesc hostile.Mood\ncall Echo {}\nexplain Echo {}\nset verbose on\ncall Echo {}\ncall Fail {}\n"), 0o644)
 	runs := map[string]result{
 		"list":          grpcsh(t, "", addr, "list"),
 		"list service":  grpcsh(t, "", addr, "list", hostile.Service),
 		"describe":      grpcsh(t, "", addr, "describe", hostile.Service),
 		"describe msg":  grpcsh(t, "", addr, "describe", hostile.RequestType),
 		"describe enum": grpcsh(t, "", addr, "describe", hostile.EnumType),
+		"template":      grpcsh(t, "", addr, "template", hostile.RequestType),
 		"explain":       grpcsh(t, "", addr, "explain", "Echo", "-d", `{"text":"hi"}`),
 		"call":          grpcsh(t, "", "-v", addr, "call", "Echo"),
 		"fail":          grpcsh(t, "", "-v", addr, "call", "Fail"),
