@@ -60,6 +60,8 @@ func TestDescribeOfABrokenSymbolSaysWhy(t *testing.T) {
 	addr := hostile.Start(t, hostile.Options{MissingImport: true, Oversized: true, BrokenService: true})
 	grpcsh(t, "", addr, "describe", hostile.OrphanMessage).check(t, 1, "", "its file imports "+hostile.MissingFile+", which the server does not serve")
 	grpcsh(t, "", addr, "describe", hostile.HugeService).check(t, 1, "", "larger than grpcsh accepts", "-max-msg-sz")
+	// The hint works: the limit covers reflection too.
+	grpcsh(t, "", "-max-msg-sz", "8000000", addr, "describe", hostile.HugeService).check(t, 0, "*")
 	grpcsh(t, "", addr, "describe", hostile.BrokenService).check(t, 1, "", "descriptors are broken")
 	// The others still work, by short name too.
 	grpcsh(t, "", addr, "describe", "Evil").check(t, 0, "*")
