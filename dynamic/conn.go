@@ -165,27 +165,6 @@ func connValidate(cfg ConnConfig) (ConnConfig, error) {
 	return cfg, nil
 }
 
-// CheckAuthority refuses an -authority that cannot be sent: the
-// :authority header is a host name and port, and a control character or a
-// space in it makes the server reset the stream (PROTOCOL_ERROR) at the
-// first call.
-func CheckAuthority(a string) error {
-	for i, r := range a {
-		if r <= ' ' || r == 0x7f || unsafeRune(r) {
-			return fmt.Errorf("-authority %q: the character at byte %d (%s) cannot be in an authority: give host or host:port", a, i, SafeLine(string(r)))
-		}
-	}
-	return nil
-}
-
-// CheckDeadline refuses a negative -max-time, as the other durations are.
-func CheckDeadline(d time.Duration) error {
-	if d < 0 {
-		return fmt.Errorf("-max-time must not be negative, got %s", d)
-	}
-	return nil
-}
-
 // connUseTLS decides plaintext or TLS (see Security).
 func connUseTLS(cfg ConnConfig, t connTarget) bool {
 	switch cfg.Security {

@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"google.golang.org/grpc/resolver"
 )
@@ -282,3 +283,24 @@ type connNopResolver struct{}
 
 func (connNopResolver) ResolveNow(resolver.ResolveNowOptions) {}
 func (connNopResolver) Close()                                {}
+
+// CheckAuthority refuses an -authority that cannot be sent: the
+// :authority header is a host name and port, and a control character or a
+// space in it makes the server reset the stream (PROTOCOL_ERROR) at the
+// first call.
+func CheckAuthority(a string) error {
+	for i, r := range a {
+		if r <= ' ' || r == 0x7f || unsafeRune(r) {
+			return fmt.Errorf("-authority %q: the character at byte %d (%s) cannot be in an authority: give host or host:port", a, i, SafeLine(string(r)))
+		}
+	}
+	return nil
+}
+
+// CheckDeadline refuses a negative -max-time, as the other durations are.
+func CheckDeadline(d time.Duration) error {
+	if d < 0 {
+		return fmt.Errorf("-max-time must not be negative, got %s", d)
+	}
+	return nil
+}

@@ -213,7 +213,7 @@ func export(sess *repl.Session, cfg *config, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stderr, "wrote %s under %s\n", strings.Join(names, ", "), cfg.protoOutDir)
+		fmt.Fprintf(stderr, "wrote %s under %s\n", dynamic.SafeLine(strings.Join(names, ", ")), cfg.protoOutDir)
 	}
 	return nil
 }
