@@ -244,19 +244,26 @@ func (s *Stream) receive(types *Types) {
 	}
 }
 
-// whoseLimit says whose receive limit a "received message larger than max
-// (SIZE vs. LIMIT)" status is: the server's when SIZE is that of a request
-// grpcsh sent (grpc words both sides' refusals alike), else grpcsh's own,
-// which -max-msg-sz raises.
+// whoseLimit is sizeLimitHint for the requests of this stream.
 func (s *Stream) whoseLimit(msg string) string {
+	return sizeLimitHint(msg, func(size int) bool {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return s.sizes[size]
+	})
+}
+
+// sizeLimitHint is what to add to a "received message larger than max
+// (SIZE vs. LIMIT)" status to say whose receive limit it is: the server's
+// when SIZE is that of a request grpcsh sent (grpc words both sides'
+// refusals alike), else grpcsh's own, which -max-msg-sz raises. sent says
+// whether a request of that many bytes was sent.
+func sizeLimitHint(msg string, sent func(size int) bool) string {
 	var size, limit int
 	if i := strings.Index(msg, "larger than max ("); i >= 0 {
 		fmt.Sscanf(msg[i+len("larger than max ("):], "%d vs. %d", &size, &limit)
 	}
-	s.mu.Lock()
-	sent := s.sizes[size]
-	s.mu.Unlock()
-	if size > 0 && sent {
+	if size > 0 && sent(size) {
 		return fmt.Sprintf(": the server's receive limit (%d bytes) refused a request of %d bytes; -max-msg-sz raises grpcsh's limit, not the server's: send a smaller request, or raise the limit on the server", limit, size)
 	}
 	return "; raise grpcsh's limit with -max-msg-sz BYTES"

@@ -89,7 +89,7 @@ func TestSmallMistakesAreNamed(t *testing.T) {
 	empty := filepath.Join(t.TempDir(), "empty.protoset")
 	os.WriteFile(empty, nil, 0o644)
 	grpcsh(t, "", "-protoset", empty, "describe").check(t, 1, "", "protoset "+empty+" holds no files")
-	grpcsh(t, "", "-max-time", "-5", target, "list").check(t, 2, "", "-max-time must not be negative, got -5s")
+	grpcsh(t, "", "-max-time", "-5", target, "list").check(t, 2, "", "-max-time", "negative")
 	grpcsh(t, "", "-f", t.TempDir(), target).check(t, 2, "", "is a directory, not a script file")
 	grpcsh(t, "", "-f", filepath.Join(t.TempDir(), "missing"), target).check(t, 2, "", "no such file")
 	grpcsh(t, "", "-authority", "a\nb", target, "list").check(t, 2, "", `-authority "a\nb"`, "cannot be in an authority")
