@@ -94,6 +94,7 @@ type appModel struct {
 	flashErr bool
 	flashID  int
 	quitting bool
+	signal   *SignalError // the signal that ended the TUI
 }
 
 func newApp(ctx context.Context, s *repl.Session, opts Options) *appModel {
@@ -164,7 +165,8 @@ func (m *appModel) startSpinner() tea.Cmd {
 
 func (m *appModel) setFlash(text string, isErr bool) tea.Cmd {
 	m.flashID++
-	m.flash, m.flashErr = text, isErr
+	// Flashes quote errors, and errors quote the server.
+	m.flash, m.flashErr = dynamic.SafeLine(text), isErr
 	d := 4 * time.Second
 	if isErr {
 		d = 8 * time.Second
@@ -315,7 +317,7 @@ func (m *appModel) update(msg tea.Msg) tea.Cmd {
 		m.resp.dirty = true
 		return m.forwardToForms(msg)
 	case servicesMsg:
-		m.tree.setServices(msg.services, msg.err)
+		m.tree.setServices(msg.services, msg.broken, msg.err)
 		if msg.err == nil {
 			m.anyTypes = messageNames(msg.services)
 		}
@@ -385,6 +387,12 @@ func (m *appModel) update(msg tea.Msg) tea.Cmd {
 		return m.setFlash(fmt.Sprintf("saved %d bytes to %s", msg.n, msg.path), false)
 	case cmdDoneMsg:
 		return m.onCmdDone(msg)
+	case signalMsg:
+		m.signal = &SignalError{Signal: msg.sig, Cancelled: m.busy()}
+		if m.call != nil && m.call.running() {
+			m.call.cancel()
+		}
+		return m.quit()
 	case debugPanicMsg:
 		panic(string(msg))
 	case interface{ ack() }:
@@ -610,7 +618,7 @@ func (m *appModel) openLesson() tea.Cmd {
 	if err != nil {
 		return m.setFlash(err.Error(), true)
 	}
-	m.helpm.vp.SetContent(lesson.Text())
+	m.helpm.vp.SetContent(dynamic.SafeText(lesson.Text()))
 	m.helpm.vp.GotoTop()
 	m.overlay = ovLearn
 	return nil
@@ -679,9 +687,9 @@ func (m *appModel) copyText() string {
 	case tabBody:
 		return plainBody(c)
 	case tabHeaders:
-		return ansiStrip(mdText(c.respHeader, true, "", m.st)) + "\n"
+		return ansiStrip(mdText(c.respHeader, true, "", m.resp.reveal, m.st)) + "\n"
 	case tabTrailers:
-		return ansiStrip(mdText(c.trailer, true, "", m.st)) + "\n"
+		return ansiStrip(mdText(c.trailer, true, "", m.resp.reveal, m.st)) + "\n"
 	case tabStatus:
 		return ansiStrip(statusText(c, m.s, m.st)) + "\n"
 	}
@@ -916,13 +924,17 @@ func (m *appModel) panes(mainH int) string {
 		if sel == nil && m.method != nil && m.focus != focusTree {
 			sel = m.method
 		}
-		left = vjoin(left, box(m.st, "Details", "", methodInfo(sel, m.st, lw-2), lw, infoH, false))
+		info := methodInfo(sel, m.st, lw-2)
+		if r, ok := m.tree.selectedRow(); ok && r.broken != nil && m.focus == focusTree {
+			info = brokenInfo(r.broken, m.st, lw-2)
+		}
+		left = vjoin(left, box(m.st, "Details", "", info, lw, infoH, false))
 	}
 	rw := m.w - lw
 	reqH, respH := m.rightHeights(mainH)
 	var req string
 	if m.hasForm {
-		req = box(m.st, "Request · "+string(m.method.FullName()), "ctrl+s send", m.form.View(), rw, reqH, m.focus == focusForm)
+		req = box(m.st, "Request · "+dynamic.SafeLine(string(m.method.FullName())), "ctrl+s send", m.form.View(), rw, reqH, m.focus == focusForm)
 	} else {
 		hint := "Pick a method on the left (↑/↓, enter) to fill in its request."
 		if m.opts.Demo {
@@ -940,7 +952,7 @@ func (m *appModel) panes(mainH int) string {
 	} else {
 		title := "Response"
 		if c := m.call; c != nil {
-			title += " · " + string(c.method.FullName())
+			title += " · " + dynamic.SafeLine(string(c.method.FullName()))
 		}
 		resp = box(m.st, title, m.resp.scrollInfo(), m.resp.view(m.call, m.st, m.spinner.View(), m.now()), rw, respH, m.focus == focusResp)
 	}
@@ -1006,6 +1018,15 @@ func (m *appModel) shortKeys() []key.Binding {
 		}
 	case focusResp:
 		ks = []key.Binding{m.keys.Resp.NextTab, m.keys.Resp.Save, m.keys.Resp.Copy, m.keys.Resp.Edit}
+		if t := m.resp.tab; t == tabHeaders || t == tabTrailers {
+			reveal := m.keys.Resp.Reveal
+			if m.resp.reveal {
+				reveal.SetHelp("v", "hide secrets")
+			} else {
+				reveal.SetHelp("v", "show secrets")
+			}
+			ks = append(ks, reveal)
+		}
 		if running && m.call.method.IsStreamingServer() {
 			ks = append(ks, m.keys.Resp.Follow)
 		}

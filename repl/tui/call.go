@@ -436,7 +436,7 @@ func (m *appModel) onEvents(msg callEventsMsg) tea.Cmd {
 			}
 			text, err := formatMessage(f, e.Message)
 			if err != nil {
-				text = fmt.Sprintf("<response %d: %v>", e.Index, err)
+				text = dynamic.SafeLine(fmt.Sprintf("<response %d: %v>", e.Index, err))
 			}
 			colored := text
 			if colorJSON {

@@ -18,6 +18,7 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 
+	"github.com/grpcsh/grpcsh/dynamic"
 	"github.com/grpcsh/grpcsh/repl"
 )
 
@@ -360,7 +361,7 @@ func (m historyModel) view(st Styles, loc *time.Location, now time.Time) string 
 		} else {
 			code = "✓ OK"
 		}
-		method := e.Method
+		method := dynamic.SafeLine(e.Method)
 		if len(method) > methodW {
 			method = "…" + method[len(method)-methodW+1:]
 		}
@@ -393,5 +394,5 @@ func (m historyModel) detail() string {
 	if e.Message != "" {
 		s += "  — " + e.Message
 	}
-	return s
+	return dynamic.SafeLine(s)
 }

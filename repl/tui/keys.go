@@ -52,6 +52,7 @@ type respKeys struct {
 	Copy                                    key.Binding // y
 	Follow                                  key.Binding // f: follow the newest stream message
 	Edit                                    key.Binding // e: back to the form
+	Reveal                                  key.Binding // v: show the secret header values redacted in Headers/Trailers
 }
 
 type histKeys struct {
@@ -138,6 +139,7 @@ func newKeyMap() keyMap {
 			Copy:     kb([]string{"y"}, "y", "copy (OSC 52)"),
 			Follow:   kb([]string{"f"}, "f", "follow newest"),
 			Edit:     kb([]string{"e"}, "e", "edit request"),
+			Reveal:   kb([]string{"v"}, "v", "show/hide secret headers"),
 		},
 		Hist: histKeys{
 			Up:     kb([]string{"up", "k"}, "↑/k", "up"),
@@ -194,7 +196,7 @@ func (k keyMap) sections(form help.KeyMap) []helpSection {
 		{"Everywhere (also while typing in the form)", []key.Binding{g.Send, g.CloseSend, g.Cancel, g.History, g.Metadata, g.FocusTree, g.FocusForm, g.FocusResp}},
 		{"Outside text inputs", []key.Binding{g.NextPane, g.PrevPane, g.Back, g.Colon, g.HistoryH, g.MetadataM, g.LearnL, g.Help, g.Quit}},
 		{"Methods", []key.Binding{k.Tree.Up, k.Tree.Down, k.Tree.Open, k.Tree.Collapse, k.Tree.Filter, k.Tree.ClearFilter, k.Tree.Top, k.Tree.Bottom, k.Tree.Reload}},
-		{"Response", []key.Binding{k.Resp.Up, k.Resp.Down, k.Resp.PageUp, k.Resp.PageDown, k.Resp.Top, k.Resp.Bottom, k.Resp.NextTab, k.Resp.PrevTab, k.Resp.Tabs, k.Resp.Save, k.Resp.Copy, k.Resp.Follow, k.Resp.Edit}},
+		{"Response", []key.Binding{k.Resp.Up, k.Resp.Down, k.Resp.PageUp, k.Resp.PageDown, k.Resp.Top, k.Resp.Bottom, k.Resp.NextTab, k.Resp.PrevTab, k.Resp.Tabs, k.Resp.Save, k.Resp.Copy, k.Resp.Follow, k.Resp.Edit, k.Resp.Reveal}},
 		{"History", []key.Binding{k.Hist.Up, k.Hist.Down, k.Hist.Rerun, k.Hist.Edit, k.Hist.Close}},
 		{"Headers & deadline", []key.Binding{k.Meta.Add, k.Meta.Edit, k.Meta.Delete, k.Meta.Close}},
 		{"Command bar", []key.Binding{k.Cmd.Run, k.Cmd.Older, k.Cmd.Newer, k.Cmd.Scroll, k.Cmd.Abort}},
