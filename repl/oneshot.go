@@ -17,7 +17,7 @@ import (
 // they are read, so a live pipe feeds a bidi stream. An empty input sends
 // one empty request to methods that take exactly one.
 func CallJSON(ctx context.Context, s *Session, method string, in io.Reader, out *Output) error {
-	m, err := s.FindMethod(method)
+	m, err := s.FindMethodContext(ctx, method)
 	if err != nil {
 		return err
 	}

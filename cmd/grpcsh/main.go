@@ -91,6 +91,16 @@ func execute(ctx context.Context, cfg *config, stdin io.Reader, stdout, stderr i
 	if cfg.verb == "call" && cfg.session.Conn.Target == "" {
 		return usageErrorf("call needs a TARGET (host:port), or --demo")
 	}
+	if d := cfg.session.Settings.Deadline; d > 0 && cfg.verb != "" {
+		// A one-shot's -max-time bounds all of it, connecting and
+		// reflection included, as grpcurl's does; -connect-timeout still
+		// bounds the dial alone.
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, d)
+		defer cancel()
+	}
+	// Ctrl-C (and that deadline) ends any reflection lookup too.
+	cfg.session.Context = ctx
 	sess, err := repl.NewSession(ctx, cfg.session)
 	if err != nil {
 		return err
