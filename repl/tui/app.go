@@ -45,10 +45,15 @@ const (
 // appModel is the root model: it owns the panes, routes keys by focus,
 // and runs calls. Every network or disk step is a tea.Cmd.
 type appModel struct {
-	ctx  context.Context
-	s    *repl.Session
-	opts Options
-	keys keyMap
+	ctx context.Context
+	// lookups is the context of the reflection lookups the tree makes:
+	// quitting ends it, so that a server that never answers does not hold
+	// up the exit.
+	lookups    context.Context
+	endLookups context.CancelFunc
+	s          *repl.Session
+	opts       Options
+	keys       keyMap
 
 	st      Styles
 	profile colorprofile.Profile
@@ -132,6 +137,7 @@ func newApp(ctx context.Context, s *repl.Session, opts Options) *appModel {
 		helpm:      newHelp(),
 		save:       save,
 	}
+	m.lookups, m.endLookups = context.WithCancel(ctx)
 	m.st = newStyles(profile, m.isDark)
 	m.exec = newCmdExecutor(s, m.cmd.out, !opts.NoColor)
 	if conn := s.Conn(); conn != nil {
@@ -141,7 +147,7 @@ func newApp(ctx context.Context, s *repl.Session, opts Options) *appModel {
 }
 
 func (m *appModel) Init() tea.Cmd {
-	cmds := []tea.Cmd{loadServicesCmd(m.s), loadHistoryCmd(m.store), tea.RequestBackgroundColor}
+	cmds := []tea.Cmd{loadServicesCmd(m.lookups, m.s), loadHistoryCmd(m.store), tea.RequestBackgroundColor}
 	conn, watch := startWatch(m.ctx, m.s)
 	m.conn = conn
 	if watch != nil {
@@ -577,7 +583,7 @@ func (m *appModel) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	case focusTree:
 		if key.Matches(msg, m.keys.Tree.Reload) {
 			m.tree.loading = true
-			return loadServicesCmd(m.s)
+			return loadServicesCmd(m.lookups, m.s)
 		}
 		var cmd tea.Cmd
 		m.tree, cmd = m.tree.update(msg)
@@ -735,6 +741,7 @@ func newForm0() FormModel {
 
 func (m *appModel) quit() tea.Cmd {
 	m.quitting = true
+	m.endLookups()
 	if m.cmd.running != nil {
 		m.cmd.running.cancel()
 	}
@@ -833,7 +840,7 @@ func (m *appModel) onCmdDone(msg cmdDoneMsg) tea.Cmd {
 			cmds = append(cmds, watchStateCmd(conn, conn.WatchState(m.ctx)))
 		}
 		m.tree.loading = true
-		cmds = append(cmds, loadServicesCmd(m.s))
+		cmds = append(cmds, loadServicesCmd(m.lookups, m.s))
 	}
 	return tea.Batch(cmds...)
 }
@@ -1042,6 +1049,7 @@ func (m *appModel) shortKeys() []key.Binding {
 
 // shutdown cancels whatever still runs when the program ends.
 func (m *appModel) shutdown() {
+	m.endLookups()
 	if m.call != nil && m.call.running() {
 		m.call.cancel()
 	}

@@ -2,11 +2,13 @@ package tui
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -25,6 +27,7 @@ import (
 	spb "google.golang.org/genproto/googleapis/rpc/status"
 
 	"github.com/grpcsh/grpcsh/dynamic"
+	"github.com/grpcsh/grpcsh/internal/hostile"
 	"github.com/grpcsh/grpcsh/repl"
 )
 
@@ -177,6 +180,9 @@ func newHarnessAt(t testing.TB, addr string, w, h int) *harness {
 func checkFrame(t *testing.T, h *harness, where string) {
 	t.Helper()
 	frame := h.m.View().Content
+	if !utf8.ValidString(frame) {
+		t.Fatalf("%s: the frame is not valid UTF-8: %q", where, frame)
+	}
 	for i, r := range frame {
 		if r == '\n' {
 			continue
@@ -308,5 +314,106 @@ func TestHeaderDialogRefusesNonASCII(t *testing.T) {
 	}
 	if s := h.screen(); !strings.Contains(s, "aMOpbGxv") {
 		t.Errorf("the -bin value is not shown as base64:\n%s", s)
+	}
+}
+
+// newHarnessConfig is newHarness on a session with cfg.
+func newHarnessConfig(t testing.TB, cfg dynamic.ConnConfig, w, h int) *harness {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	s, err := repl.NewSession(ctx, repl.Options{Conn: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return newHarnessSession(t, s, Options{HistoryPath: filepath.Join(t.TempDir(), "history.jsonl"), Version: "test"}, w, h)
+}
+
+// TestLoadingStaysUsable: while a reflection that never answers is
+// awaited, q quits (and ends the lookup, which does not hold up the
+// exit); once the lookup's bound passes, the tree shows what did not
+// answer and what to try (issue 9, item 1).
+func TestLoadingStaysUsable(t *testing.T) {
+	waiting := make(chan struct{}, 8)
+	ended := make(chan struct{}, 8)
+	addr := hostile.Start(t, hostile.Options{
+		SilentReflection: true,
+		OnReflect:        func() { waiting <- struct{}{} },
+		OnReflectEnd:     func() { ended <- struct{}{} },
+	})
+	for _, quitKey := range []string{"q", "ctrl+c"} {
+		t.Run(quitKey, func(t *testing.T) {
+			// A bound far beyond the test: only quitting ends the lookup.
+			h := newHarnessConfig(t, dynamic.ConnConfig{Target: addr, ConnectTimeout: time.Hour}, 120, 36)
+			// Handle the app's messages until the tree's lookup is
+			// waiting for the server.
+			for started := false; !started; {
+				select {
+				case <-waiting:
+					started = true
+				case msg := <-h.msgs:
+					h.handle(msg)
+				case <-time.After(10 * time.Second):
+					t.Fatal("no reflection stream started")
+				}
+			}
+			if s := h.screen(); !strings.Contains(s, "loading services…") {
+				t.Fatalf("not loading:\n%s", s)
+			}
+			h.press(quitKey)
+			h.waitFor("the quit", func() bool { return h.quit }, 10*time.Second)
+			// The lookup's stream ends on quitting, not at its bound.
+			select {
+			case <-ended:
+			case <-time.After(10 * time.Second):
+				t.Fatal("quitting did not end the reflection lookup")
+			}
+		})
+	}
+	t.Run("bound", func(t *testing.T) {
+		h := newHarnessConfig(t, dynamic.ConnConfig{Target: addr, ConnectTimeout: 300 * time.Millisecond}, 120, 36)
+		h.waitFor("the load to fail", func() bool { return h.m.tree.err != nil }, 15*time.Second)
+		checkFrame(t, h, "load error")
+		s := h.screen()
+		for _, want := range []string{"did not answer", "R retries", "-proto"} {
+			if !strings.Contains(s, want) {
+				t.Errorf("the load error does not say %q:\n%s", want, s)
+			}
+		}
+	})
+}
+
+// TestHostilePackageServer runs the TUI against internal/hostile's server,
+// every option on: no frame holds a control character, and the services
+// it cannot serve are rows of their own beside hostile.Evil, which works.
+func TestHostilePackageServer(t *testing.T) {
+	addr := hostile.Start(t, hostile.Options{BrokenService: true, MissingImport: true, EscapeInList: true})
+	h := newHarnessAt(t, addr, 140, 40)
+	h.waitFor("services", func() bool { return !h.m.tree.loading }, 15*time.Second)
+	checkFrame(t, h, "tree")
+	if h.m.tree.err != nil {
+		t.Fatalf("the tree failed as a whole: %v", h.m.tree.err)
+	}
+	s := h.screen()
+	for _, want := range []string{hostile.BrokenService + " (cannot load)", "Echo", "Fail", `hostile.\x1b]0;pwned\x07Listed`} {
+		if !strings.Contains(s, want) {
+			t.Errorf("the tree does not show %q:\n%s", want, s)
+		}
+	}
+	for _, method := range []string{hostile.FailMethod, hostile.EchoMethod} {
+		name := method[strings.LastIndex(method, ".")+1:]
+		h.openMethod(method, strings.ToLower(name))
+		checkFrame(t, h, "form of "+name)
+		h.press("ctrl+s")
+		h.waitFor(name+" to end", func() bool {
+			return h.m.call != nil && string(h.m.call.method.FullName()) == method && !h.m.call.running()
+		}, 20*time.Second)
+		for tab := '1'; tab <= '5'; tab++ {
+			h.press("alt+3", string(tab))
+			// Not hostile.HasControl: it looks for a 0x9b byte, which is
+			// also inside valid UTF-8 such as the box corner ┛ (E2 94 9B).
+			checkFrame(t, h, fmt.Sprintf("%s, tab %c", name, tab))
+		}
 	}
 }

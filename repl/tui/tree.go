@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -61,9 +62,11 @@ type servicesMsg struct {
 // loadServicesCmd lists the services in the background: reflection is I/O.
 // Each service is looked up on its own, so one the server cannot describe
 // is reported beside the others instead of replacing them all.
-func loadServicesCmd(s *repl.Session) tea.Cmd {
+// ctx ends the lookups when the user quits; each is bounded by the
+// session's timeout (-max-time, else -connect-timeout) in any case.
+func loadServicesCmd(ctx context.Context, s *repl.Session) tea.Cmd {
 	return guard(func() tea.Msg {
-		src := s.Source()
+		src := s.SourceContext(ctx)
 		names, err := src.ListServices()
 		if err != nil {
 			return servicesMsg{err: err}
