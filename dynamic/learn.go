@@ -117,12 +117,12 @@ func pythonClient(m protoreflect.MethodDescriptor, req proto.Message, reqJSON st
 		fmt.Fprintf(&b, "req = json_format.Parse(%s, %s.%s())\n", pyString(reqJSON), alias, msgName)
 	}
 	call := fmt.Sprintf("stub.%s", m.Name())
-	switch {
-	case m.IsStreamingClient() && m.IsStreamingServer():
+	switch MethodKind(m) {
+	case BidiStream:
 		fmt.Fprintf(&b, "for response in %s(iter([req])):\n    print(response)\n", call)
-	case m.IsStreamingServer():
+	case ServerStream:
 		fmt.Fprintf(&b, "for response in %s(req):\n    print(response)\n", call)
-	case m.IsStreamingClient():
+	case ClientStream:
 		fmt.Fprintf(&b, "response = %s(iter([req]))\nprint(response)\n", call)
 	default:
 		fmt.Fprintf(&b, "response = %s(req)\nprint(response)\n", call)
@@ -207,12 +207,12 @@ func goClient(m protoreflect.MethodDescriptor, reqJSON string, t CallTarget) Sni
 	fmt.Fprintf(&b, "conn, err := grpc.NewClient(%q, grpc.WithTransportCredentials(%s))\nif err != nil {\n\treturn err\n}\ndefer conn.Close()\n", t.Address, creds)
 	fmt.Fprintf(&b, "client := %s.New%sClient(conn)\n", pkg, svc)
 	fmt.Fprintf(&b, "req := &%s.%s{}\nif err := protojson.Unmarshal([]byte(%s), req); err != nil {\n\treturn err\n}\n", pkg, in, "`"+strings.ReplaceAll(reqJSON, "`", "`+\"`\"+`")+"`")
-	switch {
-	case m.IsStreamingClient() && m.IsStreamingServer():
+	switch MethodKind(m) {
+	case BidiStream:
 		fmt.Fprintf(&b, "stream, err := client.%s(context.Background())\nif err != nil {\n\treturn err\n}\nstream.Send(req)\nstream.CloseSend()\nfor {\n\tresp, err := stream.Recv()\n\tif err != nil {\n\t\tbreak // io.EOF at the end\n\t}\n\tfmt.Println(resp)\n}\n", m.Name())
-	case m.IsStreamingServer():
+	case ServerStream:
 		fmt.Fprintf(&b, "stream, err := client.%s(context.Background(), req)\nif err != nil {\n\treturn err\n}\nfor {\n\tresp, err := stream.Recv()\n\tif err != nil {\n\t\tbreak // io.EOF at the end\n\t}\n\tfmt.Println(resp)\n}\n", m.Name())
-	case m.IsStreamingClient():
+	case ClientStream:
 		fmt.Fprintf(&b, "stream, err := client.%s(context.Background())\nif err != nil {\n\treturn err\n}\nstream.Send(req)\nresp, err := stream.CloseAndRecv()\nif err != nil {\n\treturn err\n}\nfmt.Println(resp)\n", m.Name())
 	default:
 		fmt.Fprintf(&b, "resp, err := client.%s(context.Background(), req)\nif err != nil {\n\treturn err\n}\nfmt.Println(resp)\n", m.Name())
@@ -386,7 +386,7 @@ func hexBytes(b []byte) string { return fmt.Sprintf("% x", b) }
 func (l *Lesson) Text() string {
 	var b strings.Builder
 	section := func(n int, title string) { fmt.Fprintf(&b, "\n── %d. %s ──\n", n, title) }
-	fmt.Fprintf(&b, "Calling %s (%s), step by step.\n", MethodPath(l.Method), RPCKind(l.Method))
+	fmt.Fprintf(&b, "Calling %s (%s), step by step.\n", MethodPath(l.Method), MethodKind(l.Method))
 	section(1, "The contract: "+l.ProtoFile)
 	b.WriteString(l.ProtoSource)
 	section(2, "Generate the code (protoc)")

@@ -192,7 +192,7 @@ func (x *Executor) list(w io.Writer, service string) error {
 	var b strings.Builder
 	for i := 0; i < ms.Len(); i++ {
 		m := ms.Get(i)
-		fmt.Fprintf(&b, "%-*s  %s\n", width, dynamic.MethodPath(m), dynamic.RPCKind(m))
+		fmt.Fprintf(&b, "%-*s  %s\n", width, dynamic.MethodPath(m), dynamic.MethodKind(m))
 	}
 	_, err = io.WriteString(w, b.String())
 	return err
@@ -357,7 +357,7 @@ func (x *Executor) call(ctx context.Context, cmd *Command) error {
 		if n > 1 && !m.IsStreamingClient() {
 			return nil, &SyntaxError{Pos: req.Pos, Msg: fmt.Sprintf(
 				"a second request, but %s is a %s method: it takes one (client and bidi streams take several)",
-				dynamic.MethodPath(m), dynamic.RPCKind(m))}
+				dynamic.MethodPath(m), dynamic.MethodKind(m))}
 		}
 		msg, err := s.ParseRequest(m, req.JSON)
 		if err != nil {

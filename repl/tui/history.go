@@ -180,7 +180,7 @@ func entryOf(c *call, target string) historyEntry {
 		Time:      c.startedAt,
 		Target:    target,
 		Method:    string(c.method.FullName()),
-		Kind:      kindBadge(c.method),
+		Kind:      dynamic.MethodKind(c.method).Short(),
 		Code:      repl.CodeName(c.code()),
 		LatencyMS: float64(c.elapsed.Microseconds()) / 1000,
 		Sent:      c.sent,

@@ -367,19 +367,6 @@ func (t *treeModel) moveToMethod(d int) {
 	}
 }
 
-// kindBadge is the short name of a method's kind.
-func kindBadge(m protoreflect.MethodDescriptor) string {
-	switch {
-	case m.IsStreamingClient() && m.IsStreamingServer():
-		return "bidi"
-	case m.IsStreamingServer():
-		return "server"
-	case m.IsStreamingClient():
-		return "client"
-	}
-	return "unary"
-}
-
 func (t treeModel) view(st Styles, focused bool) string {
 	w := t.w
 	var lines []string
@@ -426,7 +413,8 @@ func (t treeModel) view(st Styles, focused bool) string {
 				line += st.Dim.Render(fmt.Sprintf(" (%d)", n))
 			}
 		} else {
-			badge := kindBadge(r.method)
+			kind := dynamic.MethodKind(r.method)
+			badge := kind.Short()
 			plain := dynamic.SafeLine(string(r.method.Name()))
 			name := highlight(plain, terms, st)
 			left := marker + "  " + name
@@ -434,7 +422,7 @@ func (t treeModel) view(st Styles, focused bool) string {
 			if pad < 1 {
 				pad = 1
 			}
-			line = left + strings.Repeat(" ", pad) + st.badge(badge).Render(badge)
+			line = left + strings.Repeat(" ", pad) + st.badge(kind).Render(badge)
 		}
 		line = fit(line, w)
 		if sel && focused {
@@ -487,7 +475,7 @@ func methodInfo(m protoreflect.MethodDescriptor, st Styles, w int) string {
 		return st.Dim.Render("Select a method: ↑/↓ then enter. / filters.")
 	}
 	var b strings.Builder
-	b.WriteString(st.Service.Render(dynamic.SafeLine(string(m.Name()))) + " · " + st.badge(kindBadge(m)).Render(kindLong(m)) + "\n")
+	b.WriteString(st.Service.Render(dynamic.SafeLine(string(m.Name()))) + " · " + st.badge(dynamic.MethodKind(m)).Render(dynamic.MethodKind(m).String()) + "\n")
 	in, out := dynamic.SafeLine(string(m.Input().FullName())), dynamic.SafeLine(string(m.Output().FullName()))
 	if m.IsStreamingClient() {
 		in = "stream " + in
@@ -512,18 +500,6 @@ const loadHint = "R retries · a server without reflection needs -proto or -prot
 func brokenInfo(b *brokenService, st Styles, w int) string {
 	return st.Err.Render("✗ ") + wrap(dynamic.SafeLine(b.name)+" cannot be loaded: "+dynamic.SafeLine(b.err.Error()), w-2) + "\n" +
 		st.Dim.Render(wrap("The other services work. R reloads; -proto or -protoset files can describe it instead.", w))
-}
-
-func kindLong(m protoreflect.MethodDescriptor) string {
-	switch kindBadge(m) {
-	case "server":
-		return "server stream"
-	case "client":
-		return "client stream"
-	case "bidi":
-		return "bidi stream"
-	}
-	return "unary"
 }
 
 // leadingComment is a descriptor's leading comment, when the source has
