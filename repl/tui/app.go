@@ -511,7 +511,11 @@ func (m *appModel) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	switch m.overlay {
 	case ovHelp, ovLearn:
-		if key.Matches(msg, g.Help, g.Back, g.Quit, g.LearnL) {
+		closeKey := m.keys.Over.CloseHelp
+		if m.overlay == ovLearn {
+			closeKey = m.keys.Over.CloseLesson
+		}
+		if key.Matches(msg, closeKey) {
 			m.overlay = ovNone
 			return nil
 		}
@@ -872,13 +876,13 @@ func (m *appModel) render() string {
 		if m.opts.Version != "" {
 			title += " · grpcsh " + m.opts.Version
 		}
-		main = box(m.st, title, "esc closes · ↑/↓ scroll", m.helpm.view(), m.w, mainH, true)
+		main = box(m.st, title, hints(m.keys.Over.CloseHelp, m.keys.Over.Scroll), m.helpm.view(), m.w, mainH, true)
 	case ovHistory:
-		main = box(m.st, fmt.Sprintf("History · %d calls", len(m.hist.entries)), "enter re-run · e edit · esc close", m.hist.view(m.st, m.loc, m.now())+"\n"+m.st.Dim.Render(fit(m.hist.detail(), m.w-2)), m.w, mainH, true)
+		main = box(m.st, fmt.Sprintf("History · %d calls", len(m.hist.entries)), hints(m.keys.Hist.Rerun, m.keys.Hist.Edit, m.keys.Hist.Close), m.hist.view(m.st, m.loc, m.now())+"\n"+m.st.Dim.Render(fit(m.hist.detail(), m.w-2)), m.w, mainH, true)
 	case ovMetadata:
 		main = box(m.st, "Request headers & deadline", "", m.meta.view(m.st), m.w, mainH, true)
 	case ovLearn:
-		main = box(m.st, "Explain · "+dynamic.MethodPath(m.method), "esc closes · ↑/↓ scroll", m.helpm.view(), m.w, mainH, true)
+		main = box(m.st, "Explain · "+dynamic.MethodPath(m.method), hints(m.keys.Over.CloseLesson, m.keys.Over.Scroll), m.helpm.view(), m.w, mainH, true)
 	default:
 		main = m.panes(mainH)
 	}
@@ -941,7 +945,7 @@ func (m *appModel) panes(mainH int) string {
 	reqH, respH := m.rightHeights(mainH)
 	var req string
 	if m.hasForm {
-		req = box(m.st, "Request · "+dynamic.SafeLine(string(m.method.FullName())), "ctrl+s send", m.form.View(), rw, reqH, m.focus == focusForm)
+		req = box(m.st, "Request · "+dynamic.SafeLine(string(m.method.FullName())), hints(m.keys.Global.Send), m.form.View(), rw, reqH, m.focus == focusForm)
 	} else {
 		hint := "Pick a method on the left (↑/↓, enter) to fill in its request."
 		if m.opts.Demo {
@@ -955,7 +959,7 @@ func (m *appModel) panes(mainH int) string {
 		if m.cmd.running != nil {
 			title += " · running"
 		}
-		resp = box(m.st, title, "esc closes · pgup/pgdn", m.cmd.outputView(m.st), rw, respH, m.cmd.active)
+		resp = box(m.st, title, hints(m.keys.Cmd.Close, m.keys.Cmd.Scroll, m.keys.Cmd.Scroll2), m.cmd.outputView(m.st), rw, respH, m.cmd.active)
 	} else {
 		title := "Response"
 		if c := m.call; c != nil {
@@ -998,18 +1002,16 @@ func (m *appModel) shortKeys() []key.Binding {
 	case ovMetadata:
 		return []key.Binding{m.keys.Meta.Add, m.keys.Meta.Edit, m.keys.Meta.Delete, m.keys.Meta.Close}
 	case ovHelp:
-		return []key.Binding{kb([]string{"up"}, "↑/↓", "scroll"), kb([]string{"esc"}, "esc/?", "close")}
+		return []key.Binding{m.keys.Over.Scroll, m.keys.Over.CloseHelp}
 	case ovLearn:
-		return []key.Binding{kb([]string{"up"}, "↑/↓ pgup/pgdn", "scroll"), kb([]string{"esc"}, "esc/L", "close")}
+		return []key.Binding{m.keys.Over.Scroll, m.keys.Over.CloseLesson}
 	}
 	streamOpen := running && m.call.canSend()
 	switch m.focus {
 	case focusTree:
 		if m.tree.filtering {
-			return []key.Binding{
-				kb([]string{"enter"}, "enter", "done"), kb([]string{"esc"}, "esc", "clear"),
-				kb([]string{"up"}, "↑/↓", "move"), cancel,
-			}
+			fk := m.keys.Tree.Filtering
+			return []key.Binding{fk.Done, fk.Clear, fk.Prev, cancel}
 		}
 		ks = []key.Binding{m.keys.Tree.Open, m.keys.Tree.Filter, g.Send, g.NextPane}
 	case focusForm:
@@ -1021,7 +1023,7 @@ func (m *appModel) shortKeys() []key.Binding {
 			ks = append(ks, m.form.KeyMap().ShortHelp()...)
 		}
 		if !m.typing() {
-			ks = append(ks, kb([]string{"esc"}, "esc", "methods"))
+			ks = append(ks, m.keys.Tree.Methods)
 		}
 	case focusResp:
 		ks = []key.Binding{m.keys.Resp.NextTab, m.keys.Resp.Save, m.keys.Resp.Copy, m.keys.Resp.Edit}

@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"strings"
+
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 )
@@ -35,6 +37,18 @@ type globalKeys struct {
 	LearnL    key.Binding // L
 }
 
+// overlayKeys are the help and explain screens' keys.
+type overlayKeys struct {
+	Scroll      key.Binding // ↑/↓ pgup/pgdn, for the hint bar (the viewport scrolls)
+	CloseHelp   key.Binding // esc/?/q closes the help screen
+	CloseLesson key.Binding // esc/L/q closes the explain screen
+}
+
+// filterKeys work while the tree's filter input has the keys.
+type filterKeys struct {
+	Done, Clear, Prev, Next key.Binding
+}
+
 type treeKeys struct {
 	Up, Down, Top, Bottom, PageUp, PageDown key.Binding
 	Open                                    key.Binding // enter/→/l: open the method's form, expand a service
@@ -42,6 +56,8 @@ type treeKeys struct {
 	Filter                                  key.Binding // /
 	ClearFilter                             key.Binding // esc while filtered
 	Reload                                  key.Binding // R
+	Filtering                               filterKeys
+	Methods                                 key.Binding // esc in the form: back to the tree (the hint bar's)
 }
 
 type respKeys struct {
@@ -80,6 +96,7 @@ type cmdKeys struct {
 
 type keyMap struct {
 	Global globalKeys
+	Over   overlayKeys
 	Tree   treeKeys
 	Resp   respKeys
 	Hist   histKeys
@@ -112,6 +129,11 @@ func newKeyMap() keyMap {
 			MetadataM: kb([]string{"m"}, "m", "headers"),
 			LearnL:    kb([]string{"L"}, "L", "explain the call"),
 		},
+		Over: overlayKeys{
+			Scroll:      kb([]string{"up", "down", "pgup", "pgdown"}, "↑/↓ pgup/pgdn", "scroll"),
+			CloseHelp:   kb([]string{"esc", "?", "q", "L"}, "esc/?", "close"),
+			CloseLesson: kb([]string{"esc", "L", "q", "?"}, "esc/L", "close"),
+		},
 		Tree: treeKeys{
 			Up:          kb([]string{"up", "k"}, "↑/k", "up"),
 			Down:        kb([]string{"down", "j"}, "↓/j", "down"),
@@ -124,6 +146,13 @@ func newKeyMap() keyMap {
 			Filter:      kb([]string{"/"}, "/", "filter"),
 			ClearFilter: kb([]string{"esc"}, "esc", "clear filter"),
 			Reload:      kb([]string{"R"}, "R", "reload services"),
+			Filtering: filterKeys{
+				Done:  kb([]string{"enter"}, "enter", "done"),
+				Clear: kb([]string{"esc"}, "esc", "clear"),
+				Prev:  kb([]string{"up", "ctrl+p"}, "↑/↓", "move"),
+				Next:  kb([]string{"down", "ctrl+n"}, "↓", "move"),
+			},
+			Methods: kb([]string{"esc"}, "esc", "methods"),
 		},
 		Resp: respKeys{
 			Up:       kb([]string{"up", "k"}, "↑/k", "scroll up"),
@@ -157,8 +186,8 @@ func newKeyMap() keyMap {
 			Edit:   kb([]string{"enter", "e"}, "enter", "edit"),
 			Delete: kb([]string{"d", "x", "delete"}, "d", "delete"),
 			Close:  kb([]string{"esc", "q"}, "esc", "close"),
-			Save:   kb([]string{"enter"}, "enter", "save"),
-			Abort:  kb([]string{"esc"}, "esc", "cancel"),
+			Save:   kb([]string{"enter"}, "enter", "saves"),
+			Abort:  kb([]string{"esc"}, "esc", "cancels"),
 		},
 		Cmd: cmdKeys{
 			Run:     kb([]string{"enter"}, "enter", "run"),
@@ -167,9 +196,20 @@ func newKeyMap() keyMap {
 			Newer:   kb([]string{"down"}, "↓", "newer command"),
 			Scroll:  kb([]string{"pgup"}, "pgup", "scroll output"),
 			Scroll2: kb([]string{"pgdown"}, "pgdn", "scroll output"),
-			Close:   kb([]string{"esc"}, "esc", "close"),
+			Close:   kb([]string{"esc"}, "esc", "closes"),
 		},
 	}
+}
+
+// hints is bindings as a box's or a pane's one-line hint ("a add · esc
+// close"), from their help text: the bindings are declared once, above.
+func hints(bs ...key.Binding) string {
+	parts := make([]string, 0, len(bs))
+	for _, b := range bs {
+		h := b.Help()
+		parts = append(parts, h.Key+" "+h.Desc)
+	}
+	return strings.Join(parts, " · ")
 }
 
 // helpKeys is a help.KeyMap built for the current focus.

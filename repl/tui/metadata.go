@@ -238,9 +238,9 @@ func (m metadataModel) view(st Styles) string {
 		if m.err != "" {
 			lines = append(lines, st.Err.Render("✗ "+m.err))
 		}
-		lines = append(lines, st.Dim.Render("enter saves · esc cancels"))
+		lines = append(lines, st.Dim.Render(hints(m.keys.Save, m.keys.Abort)))
 	} else {
-		lines = append(lines, st.Dim.Render("a add · enter edit · d delete · esc close"))
+		lines = append(lines, st.Dim.Render(hints(m.keys.Add, m.keys.Edit, m.keys.Delete, m.keys.Close)))
 	}
 	return strings.Join(lines, "\n")
 }

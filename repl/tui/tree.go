@@ -262,26 +262,26 @@ func (t treeModel) update(msg tea.Msg) (treeModel, tea.Cmd) {
 		return t, nil
 	}
 	if t.filtering {
-		switch kmsg.String() {
-		case "enter":
+		fk := t.keys.Filtering
+		switch {
+		case key.Matches(kmsg, fk.Done):
 			t.filtering = false
 			t.filter.Blur()
 			if m := t.selected(); m == nil {
 				t.moveToMethod(1)
 			}
 			return t, nil
-		case "esc":
+		case key.Matches(kmsg, fk.Clear):
 			t.filtering = false
 			t.filter.Blur()
 			t.filter.SetValue("")
 			t.rebuild()
 			return t, nil
-		case "up", "down", "ctrl+p", "ctrl+n":
-			if kmsg.String() == "up" || kmsg.String() == "ctrl+p" {
-				t.move(-1)
-			} else {
-				t.move(1)
-			}
+		case key.Matches(kmsg, fk.Prev):
+			t.move(-1)
+			return t, nil
+		case key.Matches(kmsg, fk.Next):
+			t.move(1)
 			return t, nil
 		}
 		before := t.filter.Value()
