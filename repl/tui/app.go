@@ -382,6 +382,9 @@ func (m *appModel) update(msg tea.Msg) tea.Cmd {
 			return m.setFlash("history not saved: "+msg.err.Error(), true)
 		}
 		return nil
+	case overlayClosedMsg:
+		m.overlay = ovNone
+		return nil
 	case historyActMsg:
 		m.overlay = ovNone
 		return resolveHistoryCmd(m.s, msg.entry, msg.rerun)
@@ -441,8 +444,9 @@ func (m *appModel) routeOther(msg tea.Msg) tea.Cmd {
 	}
 	if m.tree.filtering {
 		var cmd tea.Cmd
-		m.tree, cmd = m.tree.update(msg)
-		cmds = append(cmds, cmd)
+		var reply tea.Msg
+		m.tree, cmd, reply = m.tree.Update(msg)
+		cmds = append(cmds, cmd, m.reply(reply))
 	}
 	if m.cmd.active {
 		var cmd tea.Cmd
@@ -460,19 +464,32 @@ func (m *appModel) routeToFocused(msg tea.Msg) tea.Cmd {
 	case m.cmd.active:
 		m.cmd, cmd, _ = m.cmd.update(msg)
 	case m.overlay == ovMetadata:
-		var done bool
-		m.meta, cmd, done = m.meta.update(msg, m.s)
-		if done {
-			m.overlay = ovNone
-		}
+		var reply tea.Msg
+		m.meta, cmd, reply = m.meta.update(msg, m.s)
+		cmd = tea.Batch(cmd, m.reply(reply))
 	case m.overlay != ovNone:
 	case m.focus == focusForm && m.hasForm:
 		m.form, cmd = m.form.Update(msg)
 	case m.focus == focusTree:
-		m.tree, cmd = m.tree.update(msg)
+		var reply tea.Msg
+		m.tree, cmd, reply = m.tree.Update(msg)
+		cmd = tea.Batch(cmd, m.reply(reply))
 	}
 	return cmd
 }
+
+// reply handles, at once, a message a child's update returned for the
+// parent (treeOpenMsg, historyActMsg, overlayClosedMsg): children talk to
+// the app only through messages, and these must act before the next key.
+func (m *appModel) reply(msg tea.Msg) tea.Cmd {
+	if msg == nil {
+		return nil
+	}
+	return m.update(msg)
+}
+
+// overlayClosedMsg says the overlay on top closed itself.
+type overlayClosedMsg struct{}
 
 func (m *appModel) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	g := m.keys.Global
@@ -525,24 +542,14 @@ func (m *appModel) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return cmd
 	case ovHistory:
 		var cmd tea.Cmd
-		var done bool
-		m.hist, cmd, done = m.hist.update(msg)
-		if done {
-			m.overlay = ovNone
-		}
-		if act := m.hist.act; act != nil {
-			m.hist.act = nil
-			return tea.Batch(cmd, resolveHistoryCmd(m.s, act.entry, act.rerun))
-		}
-		return cmd
+		var reply tea.Msg
+		m.hist, cmd, reply = m.hist.update(msg)
+		return tea.Batch(cmd, m.reply(reply))
 	case ovMetadata:
 		var cmd tea.Cmd
-		var done bool
-		m.meta, cmd, done = m.meta.update(msg, m.s)
-		if done {
-			m.overlay = ovNone
-		}
-		return cmd
+		var reply tea.Msg
+		m.meta, cmd, reply = m.meta.update(msg, m.s)
+		return tea.Batch(cmd, m.reply(reply))
 	}
 	if m.typing() {
 		return m.routeToFocused(msg)
@@ -591,13 +598,9 @@ func (m *appModel) onKey(msg tea.KeyPressMsg) tea.Cmd {
 			return loadServicesCmd(m.lookups, m.s)
 		}
 		var cmd tea.Cmd
-		m.tree, cmd = m.tree.update(msg)
-		if md := m.tree.open; md != nil {
-			m.tree.open = nil
-			m.openForm(md)
-			return tea.Batch(cmd, m.setFocus(focusForm))
-		}
-		return cmd
+		var reply tea.Msg
+		m.tree, cmd, reply = m.tree.Update(msg)
+		return tea.Batch(cmd, m.reply(reply))
 	case focusForm:
 		if m.hasForm {
 			var cmd tea.Cmd

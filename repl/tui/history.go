@@ -211,7 +211,6 @@ func compactJSON(s string) json.RawMessage {
 // sessions, newest first.
 type historyModel struct {
 	keys    histKeys
-	act     *historyActMsg // set by update: re-run or edit this entry
 	entries []historyEntry // oldest first
 	cursor  int            // index into the newest-first view
 	offset  int
@@ -299,10 +298,12 @@ func resolveHistoryCmd(s *repl.Session, e historyEntry, rerun bool) tea.Cmd {
 	})
 }
 
-func (m historyModel) update(msg tea.Msg) (historyModel, tea.Cmd, bool) {
+// update handles a key; reply is a message for the parent to handle at
+// once: historyActMsg (re-run or edit an entry) or overlayClosedMsg.
+func (m historyModel) update(msg tea.Msg) (historyModel, tea.Cmd, tea.Msg) {
 	kmsg, ok := msg.(tea.KeyPressMsg)
 	if !ok {
-		return m, nil, false
+		return m, nil, nil
 	}
 	k := m.keys
 	switch {
@@ -317,16 +318,14 @@ func (m historyModel) update(msg tea.Msg) (historyModel, tea.Cmd, bool) {
 	case key.Matches(kmsg, k.Rerun), key.Matches(kmsg, k.Edit):
 		e, ok := m.selected()
 		if !ok {
-			return m, nil, false
+			return m, nil, nil
 		}
-		rerun := key.Matches(kmsg, k.Rerun)
-		m.act = &historyActMsg{entry: e, rerun: rerun}
-		return m, nil, true
+		return m, nil, historyActMsg{entry: e, rerun: key.Matches(kmsg, k.Rerun)}
 	case key.Matches(kmsg, k.Close):
-		return m, nil, true
+		return m, nil, overlayClosedMsg{}
 	}
 	m.clamp()
-	return m, nil, false
+	return m, nil, nil
 }
 
 func (m historyModel) view(st Styles, loc *time.Location, now time.Time) string {

@@ -66,27 +66,27 @@ func fmtDeadline(d time.Duration) string {
 // typing says a text input takes the keys.
 func (m *metadataModel) typing() bool { return m.editing }
 
-// update handles a key; done says the editor closes.
-func (m metadataModel) update(msg tea.Msg, s *repl.Session) (metadataModel, tea.Cmd, bool) {
+// update handles a key; reply is overlayClosedMsg when the editor closes.
+func (m metadataModel) update(msg tea.Msg, s *repl.Session) (metadataModel, tea.Cmd, tea.Msg) {
 	kmsg, ok := msg.(tea.KeyPressMsg)
 	if m.editing {
 		if ok {
 			switch {
 			case key.Matches(kmsg, m.keys.Save):
 				m.commit(s)
-				return m, nil, false
+				return m, nil, nil
 			case key.Matches(kmsg, m.keys.Abort):
 				m.editing, m.adding, m.err = false, false, ""
 				m.input.Blur()
-				return m, nil, false
+				return m, nil, nil
 			}
 		}
 		var cmd tea.Cmd
 		m.input, cmd = m.input.Update(msg)
-		return m, cmd, false
+		return m, cmd, nil
 	}
 	if !ok {
-		return m, nil, false
+		return m, nil, nil
 	}
 	k := m.keys
 	switch {
@@ -99,10 +99,10 @@ func (m metadataModel) update(msg tea.Msg, s *repl.Session) (metadataModel, tea.
 		m.input.Prompt = "header> "
 		m.input.Placeholder = "key: value"
 		m.input.SetValue("")
-		return m, m.input.Focus(), false
+		return m, m.input.Focus(), nil
 	case key.Matches(kmsg, k.Edit):
 		if m.cursor >= len(m.rows) {
-			return m, nil, false
+			return m, nil, nil
 		}
 		r := m.rows[m.cursor]
 		m.editing, m.adding, m.err = true, false, ""
@@ -120,7 +120,7 @@ func (m metadataModel) update(msg tea.Msg, s *repl.Session) (metadataModel, tea.
 			m.input.SetValue(r.key + ": " + shownValue(r.key, r.value))
 		}
 		m.input.CursorEnd()
-		return m, m.input.Focus(), false
+		return m, m.input.Focus(), nil
 	case key.Matches(kmsg, k.Delete):
 		if m.cursor <= 0 || m.cursor >= len(m.rows) {
 			if m.cursor == 0 {
@@ -129,15 +129,15 @@ func (m metadataModel) update(msg tea.Msg, s *repl.Session) (metadataModel, tea.
 				s.SetSettings(st)
 				m.load(s)
 			}
-			return m, nil, false
+			return m, nil, nil
 		}
 		r := m.rows[m.cursor]
 		m.deleteValue(s, r)
 		m.load(s)
 	case key.Matches(kmsg, k.Close):
-		return m, nil, true
+		return m, nil, overlayClosedMsg{}
 	}
-	return m, nil, false
+	return m, nil, nil
 }
 
 // deleteValue removes one value of a header, keeping its others.

@@ -33,7 +33,7 @@ type treeModel struct {
 	offset int
 	w, h   int
 
-	open protoreflect.MethodDescriptor // set by update: open this method's form
+	open protoreflect.MethodDescriptor // set by update, sent by Update as a treeOpenMsg
 }
 
 // treeRow is one visible line: a service, one of its methods, or a
@@ -250,6 +250,18 @@ type treeOpenMsg struct{ method protoreflect.MethodDescriptor }
 
 // typing says the filter input takes the keys.
 func (t *treeModel) typing() bool { return t.filtering }
+
+// Update handles msg. reply, when not nil, is a message for the parent
+// to handle at once, in the same Update (treeOpenMsg: keys typed right
+// after enter must reach the form, not the tree).
+func (t treeModel) Update(msg tea.Msg) (treeModel, tea.Cmd, tea.Msg) {
+	t, cmd := t.update(msg)
+	if md := t.open; md != nil {
+		t.open = nil
+		return t, cmd, treeOpenMsg{method: md}
+	}
+	return t, cmd, nil
+}
 
 func (t treeModel) update(msg tea.Msg) (treeModel, tea.Cmd) {
 	kmsg, ok := msg.(tea.KeyPressMsg)
