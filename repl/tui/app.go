@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -63,9 +64,9 @@ type appModel struct {
 	loc     *time.Location
 	keep    int // stream messages kept per call
 
-	w, h    int
-	focus   focus
-	overlay overlay
+	w, h     int
+	focus    focus
+	overlays []overlay // the screens over the panes, the last on top
 
 	tree     treeModel
 	anyTypes []protoreflect.FullName
@@ -264,9 +265,9 @@ func (m *appModel) typing() bool {
 	switch {
 	case m.saving, m.cmd.active:
 		return true
-	case m.overlay == ovMetadata:
+	case m.topOverlay() == ovMetadata:
 		return m.meta.typing()
-	case m.overlay != ovNone:
+	case m.topOverlay() != ovNone:
 		return false
 	case m.focus == focusTree:
 		return m.tree.typing()
@@ -383,10 +384,10 @@ func (m *appModel) update(msg tea.Msg) tea.Cmd {
 		}
 		return nil
 	case overlayClosedMsg:
-		m.overlay = ovNone
+		m.popOverlay()
 		return nil
 	case historyActMsg:
-		m.overlay = ovNone
+		m.popOverlay()
 		return resolveHistoryCmd(m.s, msg.entry, msg.rerun)
 	case historyResolvedMsg:
 		return m.onHistoryResolved(msg)
@@ -463,11 +464,11 @@ func (m *appModel) routeToFocused(msg tea.Msg) tea.Cmd {
 		m.save, cmd = m.save.Update(msg)
 	case m.cmd.active:
 		m.cmd, cmd, _ = m.cmd.update(msg)
-	case m.overlay == ovMetadata:
+	case m.topOverlay() == ovMetadata:
 		var reply tea.Msg
 		m.meta, cmd, reply = m.meta.update(msg, m.s)
 		cmd = tea.Batch(cmd, m.reply(reply))
-	case m.overlay != ovNone:
+	case m.topOverlay() != ovNone:
 	case m.focus == focusForm && m.hasForm:
 		m.form, cmd = m.form.Update(msg)
 	case m.focus == focusTree:
@@ -506,13 +507,13 @@ func (m *appModel) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, g.Metadata) && !m.saving && !m.cmd.active:
 		return m.toggleOverlay(ovMetadata)
 	case key.Matches(msg, g.FocusTree):
-		m.overlay = ovNone
+		m.overlays = nil
 		return m.setFocus(focusTree)
 	case key.Matches(msg, g.FocusForm):
-		m.overlay = ovNone
+		m.overlays = nil
 		return m.setFocus(focusForm)
 	case key.Matches(msg, g.FocusResp):
-		m.overlay = ovNone
+		m.overlays = nil
 		return m.setFocus(focusResp)
 	}
 	if m.saving {
@@ -527,14 +528,14 @@ func (m *appModel) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return cmd
 	}
-	switch m.overlay {
+	switch m.topOverlay() {
 	case ovHelp, ovLearn:
 		closeKey := m.keys.Over.CloseHelp
-		if m.overlay == ovLearn {
+		if m.topOverlay() == ovLearn {
 			closeKey = m.keys.Over.CloseLesson
 		}
 		if key.Matches(msg, closeKey) {
-			m.overlay = ovNone
+			m.popOverlay()
 			return nil
 		}
 		var cmd tea.Cmd
@@ -564,7 +565,7 @@ func (m *appModel) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, g.Help):
 		m.helpm.render(m.keys.sections(m.formHelp()), m.st)
 		m.helpm.vp.GotoTop()
-		m.overlay = ovHelp
+		m.pushOverlay(ovHelp)
 		return nil
 	case key.Matches(msg, g.Colon):
 		return m.cmd.open()
@@ -634,7 +635,7 @@ func (m *appModel) openLesson() tea.Cmd {
 	}
 	m.helpm.vp.SetContent(dynamic.SafeText(lesson.Text()))
 	m.helpm.vp.GotoTop()
-	m.overlay = ovLearn
+	m.pushOverlay(ovLearn)
 	return nil
 }
 
@@ -652,12 +653,33 @@ func (m *appModel) nextFocus(d int) focus {
 	return order[(i+d+len(order))%len(order)]
 }
 
+// topOverlay is the overlay drawn and given the keys, ovNone when none is.
+func (m *appModel) topOverlay() overlay {
+	if len(m.overlays) == 0 {
+		return ovNone
+	}
+	return m.overlays[len(m.overlays)-1]
+}
+
+// pushOverlay puts o on top (moving it there if it is open below).
+func (m *appModel) pushOverlay(o overlay) {
+	m.overlays = slices.DeleteFunc(m.overlays, func(x overlay) bool { return x == o })
+	m.overlays = append(m.overlays, o)
+}
+
+// popOverlay closes the overlay on top: the one below, if any, shows again.
+func (m *appModel) popOverlay() {
+	if n := len(m.overlays); n > 0 {
+		m.overlays = m.overlays[:n-1]
+	}
+}
+
 func (m *appModel) toggleOverlay(o overlay) tea.Cmd {
-	if m.overlay == o {
-		m.overlay = ovNone
+	if m.topOverlay() == o {
+		m.popOverlay()
 		return nil
 	}
-	m.overlay = o
+	m.pushOverlay(o)
 	switch o {
 	case ovMetadata:
 		m.meta.load(m.s)
@@ -836,7 +858,7 @@ func (m *appModel) onCmdDone(msg cmdDoneMsg) tea.Cmd {
 	// A command may have changed the session: headers, settings, the
 	// connection and so the services.
 	var cmds []tea.Cmd
-	if m.overlay == ovMetadata {
+	if m.topOverlay() == ovMetadata {
 		m.meta.load(m.s)
 	}
 	if conn := m.s.Conn(); conn != m.conn {

@@ -34,7 +34,7 @@ func (m *appModel) render() string {
 	}
 	mainH := m.mainHeight()
 	var main string
-	switch m.overlay {
+	switch m.topOverlay() {
 	case ovHelp:
 		title := "Keys"
 		if m.opts.Version != "" {
@@ -93,7 +93,7 @@ func (m *appModel) panes(mainH int) string {
 	if n := len(m.tree.rows); n > 0 {
 		treeInfo = fmt.Sprintf("%d/%d", m.tree.cursor+1, n)
 	}
-	left := box(m.st, "Methods", treeInfo, m.tree.view(m.st, m.focus == focusTree && m.overlay == ovNone), lw, mainH-infoH, m.focus == focusTree)
+	left := box(m.st, "Methods", treeInfo, m.tree.view(m.st, m.focus == focusTree && m.topOverlay() == ovNone), lw, mainH-infoH, m.focus == focusTree)
 	if infoH > 0 {
 		sel := m.tree.selected()
 		if sel == nil && m.method != nil && m.focus != focusTree {
@@ -160,7 +160,7 @@ func (m *appModel) shortKeys() []key.Binding {
 		cancel.SetHelp("ctrl+c", "quit")
 	}
 	var ks []key.Binding
-	switch m.overlay {
+	switch m.topOverlay() {
 	case ovHistory:
 		return []key.Binding{m.keys.Hist.Up, m.keys.Hist.Down, m.keys.Hist.Rerun, m.keys.Hist.Edit, m.keys.Hist.Close}
 	case ovMetadata:
