@@ -162,9 +162,9 @@ func (m *appModel) shortKeys() []key.Binding {
 	var ks []key.Binding
 	switch m.topOverlay() {
 	case ovHistory:
-		return []key.Binding{m.keys.Hist.Up, m.keys.Hist.Down, m.keys.Hist.Rerun, m.keys.Hist.Edit, m.keys.Hist.Close}
+		return m.keys.Hist.ShortHelp()
 	case ovMetadata:
-		return []key.Binding{m.keys.Meta.Add, m.keys.Meta.Edit, m.keys.Meta.Delete, m.keys.Meta.Close}
+		return m.keys.Meta.ShortHelp()
 	case ovHelp:
 		return []key.Binding{m.keys.Over.Scroll, m.keys.Over.CloseHelp}
 	case ovLearn:
@@ -177,7 +177,7 @@ func (m *appModel) shortKeys() []key.Binding {
 			fk := m.keys.Tree.Filtering
 			return []key.Binding{fk.Done, fk.Clear, fk.Prev, cancel}
 		}
-		ks = []key.Binding{m.keys.Tree.Open, m.keys.Tree.Filter, g.Send, g.NextPane}
+		ks = append(m.keys.Tree.ShortHelp(), g.Send, g.NextPane)
 	case focusForm:
 		ks = append(ks, g.Send)
 		if streamOpen {
@@ -190,7 +190,7 @@ func (m *appModel) shortKeys() []key.Binding {
 			ks = append(ks, m.keys.Tree.Methods)
 		}
 	case focusResp:
-		ks = []key.Binding{m.keys.Resp.NextTab, m.keys.Resp.Save, m.keys.Resp.Copy, m.keys.Resp.Edit}
+		ks = m.keys.Resp.ShortHelp()
 		if t := m.resp.tab; t == tabHeaders || t == tabTrailers {
 			reveal := m.keys.Resp.Reveal
 			if m.resp.reveal {

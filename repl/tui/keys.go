@@ -201,6 +201,46 @@ func newKeyMap() keyMap {
 	}
 }
 
+// Each pane's keys are a help.KeyMap: ShortHelp is its part of the hint
+// bar, FullHelp its section of the "?" screen, so both come from the
+// bindings that dispatch.
+
+func (k treeKeys) ShortHelp() []key.Binding { return []key.Binding{k.Open, k.Filter} }
+func (k treeKeys) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{k.Up, k.Down, k.Open, k.Collapse, k.Filter, k.ClearFilter, k.Top, k.Bottom, k.Reload}}
+}
+
+func (k respKeys) ShortHelp() []key.Binding { return []key.Binding{k.NextTab, k.Save, k.Copy, k.Edit} }
+func (k respKeys) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.NextTab, k.PrevTab, k.Tabs, k.Save, k.Copy, k.Follow, k.Edit, k.Reveal}}
+}
+
+func (k histKeys) ShortHelp() []key.Binding {
+	return []key.Binding{k.Up, k.Down, k.Rerun, k.Edit, k.Close}
+}
+func (k histKeys) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{k.Up, k.Down, k.Rerun, k.Edit, k.Close}}
+}
+
+func (k metaKeys) ShortHelp() []key.Binding  { return []key.Binding{k.Add, k.Edit, k.Delete, k.Close} }
+func (k metaKeys) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
+
+func (k cmdKeys) ShortHelp() []key.Binding { return []key.Binding{k.Run, k.Abort} }
+func (k cmdKeys) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{k.Run, k.Older, k.Newer, k.Scroll, k.Abort}}
+}
+
+var _ = []help.KeyMap{treeKeys{}, respKeys{}, histKeys{}, metaKeys{}, cmdKeys{}}
+
+// flat is a KeyMap's full help in one column.
+func flat(km help.KeyMap) []key.Binding {
+	var out []key.Binding
+	for _, col := range km.FullHelp() {
+		out = append(out, col...)
+	}
+	return out
+}
+
 // hints is bindings as a box's or a pane's one-line hint ("a add · esc
 // close"), from their help text: the bindings are declared once, above.
 func hints(bs ...key.Binding) string {
@@ -235,18 +275,14 @@ func (k keyMap) sections(form help.KeyMap) []helpSection {
 	out := []helpSection{
 		{"Everywhere (also while typing in the form)", []key.Binding{g.Send, g.CloseSend, g.Cancel, g.History, g.Metadata, g.FocusTree, g.FocusForm, g.FocusResp}},
 		{"Outside text inputs", []key.Binding{g.NextPane, g.PrevPane, g.Back, g.Colon, g.HistoryH, g.MetadataM, g.LearnL, g.Help, g.Quit}},
-		{"Methods", []key.Binding{k.Tree.Up, k.Tree.Down, k.Tree.Open, k.Tree.Collapse, k.Tree.Filter, k.Tree.ClearFilter, k.Tree.Top, k.Tree.Bottom, k.Tree.Reload}},
-		{"Response", []key.Binding{k.Resp.Up, k.Resp.Down, k.Resp.PageUp, k.Resp.PageDown, k.Resp.Top, k.Resp.Bottom, k.Resp.NextTab, k.Resp.PrevTab, k.Resp.Tabs, k.Resp.Save, k.Resp.Copy, k.Resp.Follow, k.Resp.Edit, k.Resp.Reveal}},
-		{"History", []key.Binding{k.Hist.Up, k.Hist.Down, k.Hist.Rerun, k.Hist.Edit, k.Hist.Close}},
-		{"Headers & deadline", []key.Binding{k.Meta.Add, k.Meta.Edit, k.Meta.Delete, k.Meta.Close}},
-		{"Command bar", []key.Binding{k.Cmd.Run, k.Cmd.Older, k.Cmd.Newer, k.Cmd.Scroll, k.Cmd.Abort}},
+		{"Methods", flat(k.Tree)},
+		{"Response", flat(k.Resp)},
+		{"History", flat(k.Hist)},
+		{"Headers & deadline", flat(k.Meta)},
+		{"Command bar", flat(k.Cmd)},
 	}
 	if form != nil {
-		var fk []key.Binding
-		for _, col := range form.FullHelp() {
-			fk = append(fk, col...)
-		}
-		out = append(out, helpSection{"Request form", fk})
+		out = append(out, helpSection{"Request form", flat(form)})
 	}
 	return out
 }

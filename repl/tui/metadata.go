@@ -240,7 +240,7 @@ func (m metadataModel) view(st Styles) string {
 		}
 		lines = append(lines, st.Dim.Render(hints(m.keys.Save, m.keys.Abort)))
 	} else {
-		lines = append(lines, st.Dim.Render(hints(m.keys.Add, m.keys.Edit, m.keys.Delete, m.keys.Close)))
+		lines = append(lines, st.Dim.Render(hints(m.keys.ShortHelp()...)))
 	}
 	return strings.Join(lines, "\n")
 }
