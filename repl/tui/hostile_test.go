@@ -3,163 +3,21 @@ package tui
 import (
 	"context"
 	"fmt"
-	"net"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
 
-	"google.golang.org/grpc"
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/metadata"
-	"google.golang.org/grpc/reflection"
-	rpb "google.golang.org/grpc/reflection/grpc_reflection_v1"
-	"google.golang.org/grpc/status"
-	"google.golang.org/protobuf/proto"
-	"google.golang.org/protobuf/reflect/protodesc"
-	"google.golang.org/protobuf/reflect/protoreflect"
-	"google.golang.org/protobuf/reflect/protoregistry"
-	"google.golang.org/protobuf/types/descriptorpb"
-	"google.golang.org/protobuf/types/dynamicpb"
-	"google.golang.org/protobuf/types/known/anypb"
-
-	spb "google.golang.org/genproto/googleapis/rpc/status"
-
 	"github.com/grpcsh/grpcsh/dynamic"
 	"github.com/grpcsh/grpcsh/internal/hostile"
 	"github.com/grpcsh/grpcsh/repl"
 )
 
-// A hostile server of the TUI tests' own, on loopback: its reflection
-// lists a service whose name is an escape sequence and one it cannot
-// serve, its proto comments, replies, status messages, detail type URLs
-// and headers carry escape sequences, or its reflection never answers.
-
-// evil is server text that would set the window title, write the
-// clipboard, clear the screen and start a C1 CSI if sent raw.
-const evil = "\x1b]0;pwned\a\x1b]52;c;SGVsbG8=\a\x1b[2J\u009b31m"
-
-// hostileFile is hostile.proto: service hostile.Evil { rpc Echo(Req)
-// returns (Reply) } with comments that hold escape sequences.
-func hostileFile(t testing.TB) protoreflect.FileDescriptor {
-	t.Helper()
-	str := descriptorpb.FieldDescriptorProto_TYPE_STRING.Enum()
-	opt := descriptorpb.FieldDescriptorProto_LABEL_OPTIONAL.Enum()
-	fdp := &descriptorpb.FileDescriptorProto{
-		Name:    proto.String("hostile.proto"),
-		Package: proto.String("hostile"),
-		Syntax:  proto.String("proto3"),
-		MessageType: []*descriptorpb.DescriptorProto{
-			{Name: proto.String("Req"), Field: []*descriptorpb.FieldDescriptorProto{{Name: proto.String("name"), Number: proto.Int32(1), Type: str, Label: opt, JsonName: proto.String("name")}}},
-			{Name: proto.String("Reply"), Field: []*descriptorpb.FieldDescriptorProto{{Name: proto.String("text"), Number: proto.Int32(1), Type: str, Label: opt, JsonName: proto.String("text")}}},
-		},
-		Service: []*descriptorpb.ServiceDescriptorProto{{
-			Name:   proto.String("Evil"),
-			Method: []*descriptorpb.MethodDescriptorProto{{Name: proto.String("Echo"), InputType: proto.String(".hostile.Req"), OutputType: proto.String(".hostile.Reply")}},
-		}},
-		SourceCodeInfo: &descriptorpb.SourceCodeInfo{Location: []*descriptorpb.SourceCodeInfo_Location{
-			// service 0 (path 6, 0), its method 0 (6, 0, 2, 0)
-			{Path: []int32{6, 0}, Span: []int32{0, 0, 1}, LeadingComments: proto.String(" Evil says " + evil + "\n")},
-			{Path: []int32{6, 0, 2, 0}, Span: []int32{1, 0, 1}, LeadingComments: proto.String(" Echo " + evil + " echoes.\n")},
-		}},
-	}
-	fd, err := protodesc.NewFile(fdp, protoregistry.GlobalFiles)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return fd
-}
-
-// listed is what the hostile reflection lists: hostile.Evil, which works,
-// and two services it cannot serve, one named by an escape sequence.
-type listed []string
-
-func (l listed) GetServiceInfo() map[string]grpc.ServiceInfo {
-	out := map[string]grpc.ServiceInfo{}
-	for _, n := range l {
-		out[n] = grpc.ServiceInfo{}
-	}
-	return out
-}
-
-const (
-	brokenName  = "broken.Missing"
-	evilService = "\x1b]0;pwned\a.Svc"
-)
-
-// startHostile starts the hostile server and returns its address.
-func startHostile(t testing.TB) string {
-	t.Helper()
-	fd := hostileFile(t)
-	files := new(protoregistry.Files)
-	if err := files.RegisterFile(fd); err != nil {
-		t.Fatal(err)
-	}
-	srv := grpc.NewServer()
-	rpb.RegisterServerReflectionServer(srv, reflection.NewServerV1(reflection.ServerOptions{
-		Services:           listed{"hostile.Evil", brokenName, evilService},
-		DescriptorResolver: files,
-	}))
-	sd := fd.Services().Get(0)
-	md := sd.Methods().Get(0)
-	srv.RegisterService(&grpc.ServiceDesc{
-		ServiceName: string(sd.FullName()),
-		HandlerType: (*any)(nil),
-		Methods: []grpc.MethodDesc{{
-			MethodName: string(md.Name()),
-			Handler: func(_ any, ctx context.Context, dec func(any) error, _ grpc.UnaryServerInterceptor) (any, error) {
-				req := dynamicpb.NewMessage(md.Input())
-				if err := dec(req); err != nil {
-					return nil, err
-				}
-				// grpc-go sends text header values only when printable:
-				// the escapes go in a -bin value and an echoed secret.
-				_ = grpc.SetHeader(ctx, metadata.Pairs("x-evil-bin", evil, "authorization", "Bearer s3cr3t-token", "x-session-id", "sess-42"))
-				name := req.Get(md.Input().Fields().ByName("name")).String()
-				if name == "fail" {
-					st := &spb.Status{Code: int32(codes.FailedPrecondition), Message: "no " + evil + " here",
-						Details: []*anypb.Any{{TypeUrl: "type.example.com/" + evil, Value: []byte{1, 2}}}}
-					return nil, status.FromProto(st).Err()
-				}
-				reply := dynamicpb.NewMessage(md.Output())
-				reply.Set(md.Output().Fields().ByName("text"), protoreflect.ValueOfString("hi "+evil))
-				return reply, nil
-			},
-		}},
-	}, struct{}{})
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(lis)
-	t.Cleanup(srv.Stop)
-	return lis.Addr().String()
-}
-
-// silentReflection is a reflection service that never answers.
-type silentReflection struct {
-	rpb.UnimplementedServerReflectionServer
-}
-
-func (silentReflection) ServerReflectionInfo(stream rpb.ServerReflection_ServerReflectionInfoServer) error {
-	<-stream.Context().Done()
-	return stream.Context().Err()
-}
-
-// startSilent starts a server whose reflection never answers.
-func startSilent(t testing.TB) string {
-	t.Helper()
-	srv := grpc.NewServer()
-	rpb.RegisterServerReflectionServer(srv, silentReflection{})
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(lis)
-	t.Cleanup(srv.Stop)
-	return lis.Addr().String()
-}
+// The TUI against internal/hostile's misbehaving server (escape sequences
+// in names, comments, replies, status messages and details, metadata; a
+// reflection that never answers; services it cannot serve) and the demo
+// server echoing secrets in its response headers.
 
 // newHarnessAt is newHarness on a session connected to addr.
 func newHarnessAt(t testing.TB, addr string, w, h int) *harness {
@@ -194,69 +52,15 @@ func checkFrame(t *testing.T, h *harness, where string) {
 	}
 }
 
-// TestHostileServerText: names, comments, status messages, detail type
-// URLs, replies and headers of a hostile server reach the screen with
-// their control characters escaped (shown as \x1b, \u009b), never raw;
-// the service it cannot serve is listed with its error while the others
-// stay usable (issue 9, items 2 and 4).
-func TestHostileServerText(t *testing.T) {
-	h := newHarnessAt(t, startHostile(t), 140, 40)
-	h.waitFor("services", func() bool { return !h.m.tree.loading }, 15*time.Second)
-	checkFrame(t, h, "tree")
-	screen := h.screen()
-	if h.m.tree.err != nil {
-		t.Fatalf("one broken service failed the whole tree: %v\n%s", h.m.tree.err, screen)
-	}
-	for _, want := range []string{"hostile.Evil", "Echo", "✗ broken.Missing (cannot load)", `✗ \x1b]0;pwned\x07.Svc (cannot load)`} {
-		if !strings.Contains(screen, want) {
-			t.Errorf("the tree does not show %q:\n%s", want, screen)
-		}
-	}
-	// The broken service's details say why and what to try.
-	h.press("G")
-	checkFrame(t, h, "details of a broken service")
-	if s := h.screen(); !strings.Contains(s, "cannot be loaded") || !strings.Contains(s, "The other services work") {
-		t.Errorf("the details of a broken service do not explain it:\n%s", s)
-	}
-	// The comment of Echo is shown escaped in the details.
-	h.press("g", "down")
-	checkFrame(t, h, "details of Echo")
-	if s := h.screen(); !strings.Contains(s, `\x1b]0;pwned\x07\x1b]52;c;SGVsbG8=`) {
-		t.Errorf("the comment is not shown escaped:\n%s", s)
-	}
-
-	h.openMethod("hostile.Evil.Echo", "echo")
-	h.press("enter")
-	h.typeText("fail")
-	h.press("enter", "ctrl+s")
-	h.waitCallDone()
-	checkFrame(t, h, "failed call")
-	if s := h.screen(); !strings.Contains(s, `no \x1b]0;pwned\x07`) || !strings.Contains(s, `type.example.com/\x1b]0;pwned`) {
-		t.Errorf("the status message and detail type URL are not shown escaped:\n%s", s)
-	}
-	h.press("alt+3", "2")
-	checkFrame(t, h, "headers of the failed call")
-
-	h.press("alt+2", "enter", "ctrl+u")
-	h.typeText("ok")
-	h.press("enter", "ctrl+s")
-	h.waitFor("the reply", func() bool { return h.m.call != nil && !h.m.call.running() && h.m.call.code() == codes.OK }, 20*time.Second)
-	checkFrame(t, h, "reply")
-	if s := h.screen(); !strings.Contains(s, `\u009b31m`) {
-		t.Errorf("the reply's C1 control is not shown escaped:\n%s", s)
-	}
-	h.press("alt+3", "2")
-	checkFrame(t, h, "headers of the reply")
-	h.press("ctrl+r")
-	checkFrame(t, h, "history")
-}
-
-// TestHeadersTabRedacts: secrets a server echoes in its headers are
-// redacted in the Response → Headers tab with the rule -v and the history
-// use; v shows them on purpose, and says so (issue 9, item 3).
+// TestHeadersTabRedacts: secrets a server echoes in its headers (the
+// demo's Metadata method echoes the request's) are redacted in the
+// Response → Headers tab with the rule -v and the history use; v shows
+// them on purpose, and says so (issue 9, item 3).
 func TestHeadersTabRedacts(t *testing.T) {
-	h := newHarnessAt(t, startHostile(t), 140, 40)
-	h.openMethod("hostile.Evil.Echo", "echo")
+	h := newHarness(t, 140, 40)
+	h.m.s.SetHeader("authorization", "Bearer s3cr3t-token")
+	h.m.s.SetHeader("x-session-id", "sess-42")
+	h.openMethod("showcase.Showcase.Metadata", "showcase metadata")
 	h.press("ctrl+s")
 	h.waitCallDone()
 	h.press("alt+3", "2")
@@ -276,8 +80,12 @@ func TestHeadersTabRedacts(t *testing.T) {
 			t.Errorf("after v, the Headers tab does not show %q:\n%s", want, s)
 		}
 	}
+	h.press("3") // the trailers echo them too, as trailer-authorization...
+	if s := h.screen(); !strings.Contains(s, "trailer-authorization: Bearer s3cr3t-token") {
+		t.Errorf("the reveal does not hold on the Trailers tab:\n%s", s)
+	}
 	h.press("v")
-	if s := h.screen(); strings.Contains(s, "s3cr3t-token") {
+	if s := h.screen(); strings.Contains(s, "s3cr3t-token") || !strings.Contains(s, "trailer-authorization: Bearer <redacted>") {
 		t.Errorf("a second v does not hide the secrets again:\n%s", s)
 	}
 	// The reveal is for one call: the next one starts redacted.
@@ -407,6 +215,18 @@ func TestHostilePackageServer(t *testing.T) {
 			t.Errorf("the tree does not show %q:\n%s", want, s)
 		}
 	}
+	// The broken service's details say why and what to try; a method's
+	// comment is shown escaped.
+	h.press("G")
+	checkFrame(t, h, "details of a broken service")
+	if s := h.screen(); !strings.Contains(s, "cannot be loaded") || !strings.Contains(s, "The other services work") {
+		t.Errorf("the details of a broken service do not explain it:\n%s", s)
+	}
+	h.press("g", "down")
+	checkFrame(t, h, "details of a method")
+	if s := h.screen(); !strings.Contains(s, `<\x1b]52;c;aGFja2Vk\x07`) {
+		t.Errorf("the comment is not shown escaped:\n%s", s)
+	}
 	for _, method := range []string{hostile.FailMethod, hostile.EchoMethod} {
 		name := method[strings.LastIndex(method, ".")+1:]
 		h.openMethod(method, strings.ToLower(name))
@@ -415,6 +235,10 @@ func TestHostilePackageServer(t *testing.T) {
 		h.waitFor(name+" to end", func() bool {
 			return h.m.call != nil && string(h.m.call.method.FullName()) == method && !h.m.call.running()
 		}, 20*time.Second)
+		h.press("alt+3", "1")
+		if s := h.screen(); !strings.Contains(s, `<\x1b]52;c;aGFja2Vk\x07`) && !strings.Contains(s, `<\u001b]52;c;aGFja2Vk\u0007`) {
+			t.Errorf("%s: the server text is not shown escaped:\n%s", name, s)
+		}
 		for tab := '1'; tab <= '5'; tab++ {
 			h.press("alt+3", string(tab))
 			// Not hostile.HasControl: it looks for a 0x9b byte, which is
