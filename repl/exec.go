@@ -82,7 +82,7 @@ func (x *Executor) Exec(ctx context.Context, cmd *Command) error {
 	case "call":
 		return x.call(ctx, cmd)
 	case "explain":
-		return x.explain(w, cmd)
+		return x.explain(ctx, w, cmd)
 	case "header":
 		return x.header(w, cmd)
 	case "set":
@@ -377,7 +377,7 @@ func (x *Executor) call(ctx context.Context, cmd *Command) error {
 }
 
 // explain prints the lesson of a call without making it.
-func (x *Executor) explain(w io.Writer, cmd *Command) error {
+func (x *Executor) explain(ctx context.Context, w io.Writer, cmd *Command) error {
 	s := x.Session
 	m, err := s.FindMethod(cmd.Arg(0))
 	if err != nil {
@@ -399,14 +399,19 @@ func (x *Executor) explain(w io.Writer, cmd *Command) error {
 		}
 	}
 	lesson, err := s.Explain(m, data)
+	if _, send := cmd.Flag("send"); send && err == nil {
+		lesson, err = s.ExplainSend(ctx, m, data)
+	}
 	if err != nil {
 		if data != nil {
 			return requestError(req, m.Input(), err)
 		}
 		return err
 	}
-	_, err = io.WriteString(w, lesson.Text())
-	return err
+	if _, err = io.WriteString(w, lesson.Text()); err != nil {
+		return err
+	}
+	return explainAfter(w, cmd, lesson)
 }
 
 // requestError points a request that does not fit its message type at the

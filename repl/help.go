@@ -129,15 +129,24 @@ Examples:
 		MinArgs: 1, MaxArgs: 1,
 	},
 	{
-		Name: "explain", Aliases: []string{"learn"}, Usage: "METHOD [JSON]",
-		Summary: "show each step of a call: .proto, codegen, client code, wire bytes, grpcurl",
-		Help: `Walks the workflow of gRPC for one call without making it: the .proto
-source that is the contract, the protoc commands that generate code from it
-(Python, C++, Go), a client calling the generated stub, the request's
-protobuf encoding byte by byte, and the same call with grpcurl.
+		Name: "explain", Aliases: []string{"learn"}, Usage: "[-send] [-write DIR [-force]] METHOD [JSON]",
+		Summary: "show each step of a call: .proto, codegen, clients, server skeletons, wire bytes, grpcurl",
+		Help: `Walks the workflow of gRPC for one call: the .proto source that is the
+contract, the protoc commands that generate code from it (Python, C++, Go),
+clients calling the generated stub (Python, Go, C++), the request's protobuf
+encoding byte by byte, the same call with grpcurl, and server skeletons
+(Python, Go). Without -send it makes no call.
+
+  -send        make the call on a connection of its own and show its HTTP/2
+               frames (headers, the 5-byte gRPC prefix, trailers), the
+               response's bytes field by field, and the timing
+  -write DIR   write a runnable project for the call into DIR: the .proto
+               files, client.py, client.cc, go/, server.py and a README with
+               the commands; -force overwrites files that exist
 
 Example:
-  explain TestServer/GetRandom {"id": "123"}`,
+  explain TestServer/GetRandom {"id": "123"}
+  explain -send -write /tmp/hello SayHello {"name": "you"}`,
 		MinArgs: 1, MaxArgs: 1,
 	},
 	{

@@ -855,6 +855,11 @@ func (p *Parser) callCommand(cmd *Command) error {
 	if !ok {
 		return p.errorf(p.pos(), "call needs METHOD (usage: call %s)", spec.Usage)
 	}
+	for cmd.Name == "explain" && strings.HasPrefix(m.Text, "-") && !m.Quoted {
+		if m, err = p.explainFlag(cmd, m); err != nil {
+			return err
+		}
+	}
 	cmd.Args = []Word{m}
 	p.skipBlanks()
 	if p.atEnd() || p.text[p.off] == '#' {

@@ -486,13 +486,17 @@ func (s *Session) Call(ctx context.Context, m protoreflect.MethodDescriptor, nex
 // data: .proto source, codegen commands, client snippets, wire bytes and
 // the equivalent grpcurl command (headers included, secrets redacted).
 func (s *Session) Explain(m protoreflect.MethodDescriptor, data []byte) (*dynamic.Lesson, error) {
-	req, err := s.ParseRequest(m, data)
-	if err != nil {
-		return nil, err
-	}
 	target := dynamic.CallTarget{Address: "127.0.0.1:8888", Plaintext: true}
 	if conn := s.Conn(); conn != nil {
 		target = dynamic.CallTarget{Address: s.Target(), Plaintext: !conn.TLS()}
+	}
+	return s.explainFor(m, data, target)
+}
+
+func (s *Session) explainFor(m protoreflect.MethodDescriptor, data []byte, target dynamic.CallTarget) (*dynamic.Lesson, error) {
+	req, err := s.ParseRequest(m, data)
+	if err != nil {
+		return nil, err
 	}
 	md := dynamic.Redact(s.Header())
 	keys := make([]string, 0, len(md))
@@ -505,11 +509,52 @@ func (s *Session) Explain(m protoreflect.MethodDescriptor, data []byte) (*dynami
 			target.Flags = append(target.Flags, "-H", shellWord(k+": "+v))
 		}
 	}
+	target.Header = s.Header()
 	reqJSON := strings.TrimSpace(string(data))
 	if reqJSON == "" {
 		reqJSON = "{}"
 	}
 	return dynamic.Explain(m, req, reqJSON, target)
+}
+
+// ExplainSend builds the lesson and makes the call on a connection of its
+// own, configured as the session's, whose HTTP/2 frames are captured (see
+// dynamic.SendCaptured).
+func (s *Session) ExplainSend(ctx context.Context, m protoreflect.MethodDescriptor, data []byte) (*dynamic.Lesson, error) {
+	if s.Conn() == nil {
+		lesson, err := s.Explain(m, data)
+		if err != nil {
+			return nil, err
+		}
+		lesson.SendErr = errors.New("not connected: give a target (or `connect TARGET`) to send the call")
+		return lesson, nil
+	}
+	return s.ExplainSendTo(ctx, s.ConnConfig(), m, data)
+}
+
+// ExplainSendTo is ExplainSend to the server cfg names, which need not be
+// the session's (a session on -proto files has none). The lesson comes
+// back even when sending fails: its SendErr says why, and the static
+// sections still stand.
+func (s *Session) ExplainSendTo(ctx context.Context, cfg dynamic.ConnConfig, m protoreflect.MethodDescriptor, data []byte) (*dynamic.Lesson, error) {
+	lesson, err := s.explainFor(m, data, dynamic.CallTarget{Address: cfg.Target, Plaintext: !dynamic.WouldUseTLS(cfg)})
+	if err != nil {
+		return nil, err
+	}
+	req, err := s.ParseRequest(m, data)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	header, deadline := s.header.Copy(), s.settings.Deadline
+	s.mu.Unlock()
+	call, err := dynamic.SendCaptured(ctx, cfg, s.Types(), dynamic.Call{Method: m, Header: header, Timeout: deadline}, []proto.Message{req})
+	if err != nil {
+		lesson.SendErr = err
+		return lesson, nil
+	}
+	lesson.Call = call
+	return lesson, nil
 }
 
 // shellWord quotes s for a POSIX shell.

@@ -21,10 +21,14 @@ type config struct {
 	demo        bool
 	verb        string // "", "list", "describe", "template", "call"
 	verbArg     string
-	data        string // -d
-	protosetOut string // -protoset-out
-	protoOutDir string // -proto-out-dir
-	scriptFile  string // -f
+	data        string              // -d
+	send        bool                // explain -send
+	writeDir    string              // explain -write
+	force       bool                // explain -force
+	sendTo      *dynamic.ConnConfig // explain -send on -proto files: the server, dialled only to send
+	protosetOut string              // -protoset-out
+	protoOutDir string              // -proto-out-dir
+	scriptFile  string              // -f
 	keepGoing   bool
 	version     bool
 }
@@ -45,7 +49,9 @@ Usage:
   grpcsh [flags] [TARGET] template MESSAGE|METHOD
   grpcsh [flags] TARGET call METHOD      request from -d (JSON, @file or @- for stdin)
   grpcsh [flags] [TARGET] explain METHOD each step of the call, for learners: .proto,
-                                         codegen, client code, wire bytes, grpcurl
+                                         codegen, client code, wire bytes, grpcurl;
+                                         -send makes the call and shows its HTTP/2 frames,
+                                         -write DIR writes a runnable project (-force overwrites)
 
 TARGET: host:port, dns:///host:port, [::1]:port, unix:///path, or
 ipv4:host:port,host:port (failover). TARGET may be left out of list,
@@ -122,6 +128,9 @@ func parseArgs(args []string) (*config, error) {
 	fs.StringVar(&cfg.protosetOut, "protoset-out", "", "with describe: also write the schema as a protoset file")
 	fs.StringVar(&cfg.protoOutDir, "proto-out-dir", "", "with describe: also write the schema as .proto files under this directory")
 	fs.StringVar(&cfg.data, "d", "", "request JSON, @file, or @- for stdin; several objects for streams")
+	fs.BoolVar(&cfg.send, "send", false, "with explain: make the call and show its HTTP/2 frames")
+	fs.StringVar(&cfg.writeDir, "write", "", "with explain: write a runnable project for the call into this directory")
+	fs.BoolVar(&cfg.force, "force", false, "with explain -write: overwrite files that exist")
 	fs.StringVar(&format, "format", "json", "output format: json or text")
 	fs.BoolVar(&cfg.session.Settings.EmitDefaults, "emit-defaults", false, "print fields at their default value")
 	fs.BoolVar(&cfg.session.Settings.ProtoNames, "proto-names", false, "print field names as in the .proto")
@@ -211,6 +220,12 @@ func parseArgs(args []string) (*config, error) {
 	}
 	if cfg.data != "" && cfg.verb != "call" && cfg.verb != "explain" {
 		return nil, errors.New("-d goes with call or explain")
+	}
+	if (cfg.send || cfg.writeDir != "" || cfg.force) && cfg.verb != "explain" {
+		return nil, errors.New("-send, -write and -force go with explain")
+	}
+	if cfg.force && cfg.writeDir == "" {
+		return nil, errors.New("-force goes with -write DIR")
 	}
 	if cfg.scriptFile != "" && cfg.verb != "" {
 		return nil, fmt.Errorf("-f runs a script: it does not go with %s", cfg.verb)

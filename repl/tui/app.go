@@ -88,6 +88,7 @@ type appModel struct {
 	cmd   cmdbarModel
 	exec  *cmdExecutor
 	helpm helpModel
+	learn explainPane // L (explain.go)
 
 	saving bool // the save prompt has focus
 	save   textinput.Model
@@ -203,6 +204,7 @@ func (m *appModel) layout() {
 	m.hist.clamp()
 	m.meta.w, m.meta.h = m.w-2, mainH-2
 	m.helpm.setSize(m.w-2, mainH-2)
+	m.learn.setSize(m.w-2, mainH-2)
 	m.save.SetWidth(max(m.w-12, 10))
 }
 
@@ -369,6 +371,8 @@ func (m *appModel) update(msg tea.Msg) tea.Cmd {
 		}
 		m.connState, m.stateKnown = msg.state, true
 		return watchStateCmd(msg.conn, msg.ch)
+	case explainSentMsg:
+		return m.onLearnKey(msg)
 	case flashMsg:
 		if msg.id == m.flashID {
 			m.flash = ""
@@ -529,12 +533,10 @@ func (m *appModel) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return cmd
 	}
 	switch m.topOverlay() {
-	case ovHelp, ovLearn:
-		closeKey := m.keys.Over.CloseHelp
-		if m.topOverlay() == ovLearn {
-			closeKey = m.keys.Over.CloseLesson
-		}
-		if key.Matches(msg, closeKey) {
+	case ovLearn:
+		return m.onLearnKey(msg)
+	case ovHelp:
+		if key.Matches(msg, m.keys.Over.CloseHelp) {
 			m.popOverlay()
 			return nil
 		}
@@ -633,8 +635,11 @@ func (m *appModel) openLesson() tea.Cmd {
 	if err != nil {
 		return m.setFlash(err.Error(), true)
 	}
-	m.helpm.vp.SetContent(dynamic.SafeText(lesson.Text()))
-	m.helpm.vp.GotoTop()
+	method := m.method
+	m.learn = newExplainPane(lesson, func(ctx context.Context) (*dynamic.Lesson, error) {
+		return m.s.ExplainSend(ctx, method, []byte(data))
+	})
+	m.layout()
 	m.pushOverlay(ovLearn)
 	return nil
 }

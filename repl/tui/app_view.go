@@ -46,7 +46,7 @@ func (m *appModel) render() string {
 	case ovMetadata:
 		main = box(m.st, "Request headers & deadline", "", m.meta.view(m.st), m.w, mainH, true)
 	case ovLearn:
-		main = box(m.st, "Explain · "+dynamic.MethodPath(m.method), hints(m.keys.Over.CloseLesson, m.keys.Over.Scroll), m.helpm.view(), m.w, mainH, true)
+		main = box(m.st, "Explain · "+dynamic.MethodPath(m.learn.lesson.Method), "tab section · l language · / search · y copy · s send", m.learn.view(m.st), m.w, mainH, true)
 	default:
 		main = m.panes(mainH)
 	}
@@ -168,7 +168,7 @@ func (m *appModel) shortKeys() []key.Binding {
 	case ovHelp:
 		return []key.Binding{m.keys.Over.Scroll, m.keys.Over.CloseHelp}
 	case ovLearn:
-		return []key.Binding{m.keys.Over.Scroll, m.keys.Over.CloseLesson}
+		return m.learn.helpKeys()
 	}
 	streamOpen := running && m.call.canSend()
 	switch m.focus {

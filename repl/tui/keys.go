@@ -37,11 +37,10 @@ type globalKeys struct {
 	LearnL    key.Binding // L
 }
 
-// overlayKeys are the help and explain screens' keys.
+// overlayKeys are the help screen's keys.
 type overlayKeys struct {
-	Scroll      key.Binding // ↑/↓ pgup/pgdn, for the hint bar (the viewport scrolls)
-	CloseHelp   key.Binding // esc/?/q closes the help screen
-	CloseLesson key.Binding // esc/L/q closes the explain screen
+	Scroll    key.Binding // ↑/↓ pgup/pgdn, for the hint bar (the viewport scrolls)
+	CloseHelp key.Binding // esc/?/q/L closes the help screen
 }
 
 // filterKeys work while the tree's filter input has the keys.
@@ -130,9 +129,8 @@ func newKeyMap() keyMap {
 			LearnL:    kb([]string{"L"}, "L", "explain the call"),
 		},
 		Over: overlayKeys{
-			Scroll:      kb([]string{"up", "down", "pgup", "pgdown"}, "↑/↓ pgup/pgdn", "scroll"),
-			CloseHelp:   kb([]string{"esc", "?", "q", "L"}, "esc/?", "close"),
-			CloseLesson: kb([]string{"esc", "L", "q", "?"}, "esc/L", "close"),
+			Scroll:    kb([]string{"up", "down", "pgup", "pgdown"}, "↑/↓ pgup/pgdn", "scroll"),
+			CloseHelp: kb([]string{"esc", "?", "q", "L"}, "esc/?", "close"),
 		},
 		Tree: treeKeys{
 			Up:          kb([]string{"up", "k"}, "↑/k", "up"),
