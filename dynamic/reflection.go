@@ -183,7 +183,9 @@ func (r *ReflectionSource) do(ctx context.Context, what string, f func() error) 
 	switch {
 	case ctx.Err() != nil && errors.Is(ctx.Err(), context.Canceled):
 		return r.interrupted(what, ctx.Err())
-	case lctx.Err() != nil:
+	case lctx.Err() != nil || status.Code(err) == codes.DeadlineExceeded:
+		// The server may end the stream at the deadline (grpc sends it
+		// along) a moment before the client's own timer fires.
 		return r.silent(what, ctx, time.Since(start))
 	}
 	return r.explain(what, err)

@@ -4,13 +4,18 @@ import (
 	"context"
 	"errors"
 	"net"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protodesc"
 	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/types/descriptorpb"
 
 	"github.com/grpcsh/grpcsh/demo"
 	"github.com/grpcsh/grpcsh/dynamic"
@@ -174,5 +179,23 @@ func TestIdleReflectionDoesNotHoldUpGracefulStop(t *testing.T) {
 	defer srv2.Stop(time.Second)
 	if _, err := src.FindSymbol("showcase.Showcase"); err != nil {
 		t.Errorf("the first lookup after the restart: %v", err)
+	}
+}
+
+// -proto-out-dir writes files at the paths the schema names: a server's
+// "../x.proto" must not escape the directory.
+func TestWriteProtoFilesStaysUnderItsDirectory(t *testing.T) {
+	for _, name := range []string{"../escape.proto", "/abs/escape.proto", "a/../../escape.proto"} {
+		fd, err := protodesc.NewFile(&descriptorpb.FileDescriptorProto{Name: proto.String(name), Package: proto.String("x"), Syntax: proto.String("proto3")}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir := filepath.Join(t.TempDir(), "out")
+		if _, err := dynamic.WriteProtoFiles(dir, []protoreflect.FileDescriptor{fd}); err == nil || !strings.Contains(err.Error(), "outside") {
+			t.Errorf("%s: %v, want it refused", name, err)
+		}
+		if _, err := os.Stat(filepath.Join(filepath.Dir(dir), "escape.proto")); err == nil {
+			t.Errorf("%s was written outside the directory", name)
+		}
 	}
 }

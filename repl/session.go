@@ -78,6 +78,9 @@ func NewSession(ctx context.Context, opts Options) (*Session, error) {
 	if s.settings.Format == "" {
 		s.settings.Format = "json"
 	}
+	if err := dynamic.CheckDeadline(opts.Settings.Deadline); err != nil {
+		return nil, &UsageError{Msg: err.Error()}
+	}
 	if len(opts.Protos) > 0 && len(opts.Protosets) > 0 {
 		return nil, usageErrorf("use -proto or -protoset, not both")
 	}
@@ -315,7 +318,8 @@ func (s *Session) List(w io.Writer, service string) error {
 			return err
 		}
 		for _, n := range names {
-			fmt.Fprintln(w, n)
+			// A reflection reply's names are free text.
+			fmt.Fprintln(w, dynamic.SafeLine(string(n)))
 		}
 		return nil
 	}

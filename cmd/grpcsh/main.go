@@ -68,7 +68,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	err = execute(ctx, cfg, stdin, stdout, stderr)
 	var done *reported
 	if err != nil && !errors.As(err, &done) {
-		fmt.Fprintf(stderr, "grpcsh: %v\n", err)
+		// Errors may quote the server (a status message, a name):
+		// escaped, as all server text is.
+		fmt.Fprintf(stderr, "grpcsh: %s\n", dynamic.SafeText(err.Error()))
 	}
 	return repl.ExitCode(err)
 }
@@ -92,6 +94,15 @@ func execute(ctx context.Context, cfg *config, stdin io.Reader, stdout, stderr i
 	if cfg.verb == "call" && cfg.session.Conn.Target == "" {
 		return usageErrorf("call needs a TARGET (host:port), or --demo")
 	}
+	var sendTo *dynamic.ConnConfig
+	if cfg.verb == "explain" && cfg.send && cfg.session.Conn.Target != "" && (len(cfg.session.Protos) > 0 || len(cfg.session.Protosets) > 0) {
+		// The files hold the schema: the lesson prints without the
+		// server, and only -send connects, so that an unreachable server
+		// still gets its static sections, then the error.
+		c := cfg.session.Conn
+		sendTo = &c
+		cfg.session.Conn.Target = ""
+	}
 	if d := cfg.session.Settings.Deadline; d > 0 && cfg.verb != "" {
 		// A one-shot's -max-time bounds all of it, connecting and
 		// reflection included, as grpcurl's does; -connect-timeout still
@@ -102,15 +113,6 @@ func execute(ctx context.Context, cfg *config, stdin io.Reader, stdout, stderr i
 	}
 	// Ctrl-C (and that deadline) ends any reflection lookup too.
 	cfg.session.Context = ctx
-	var sendTo *dynamic.ConnConfig
-	if cfg.verb == "explain" && cfg.send && cfg.session.Conn.Target != "" && (len(cfg.session.Protos) > 0 || len(cfg.session.Protosets) > 0) {
-		// The files hold the schema: the lesson prints without the
-		// server, and only -send connects, so that an unreachable server
-		// still gets its static sections, then the error.
-		c := cfg.session.Conn
-		sendTo = &c
-		cfg.session.Conn.Target = ""
-	}
 	sess, err := repl.NewSession(ctx, cfg.session)
 	if err != nil {
 		return err
@@ -217,7 +219,7 @@ func export(sess *repl.Session, cfg *config, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stderr, "wrote %s under %s\n", strings.Join(names, ", "), cfg.protoOutDir)
+		fmt.Fprintf(stderr, "wrote %s under %s\n", dynamic.SafeLine(strings.Join(names, ", ")), cfg.protoOutDir)
 	}
 	return nil
 }

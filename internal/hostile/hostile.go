@@ -56,8 +56,14 @@ const Payload = "<" + OSC52 + OSC0 + OSC8 + CSI + C1 + ">"
 
 // MetadataPayload is what fits in a plain (non -bin) metadata value: HTTP/2
 // refuses C0 controls there but lets bytes over 0x7f through, so U+009B
-// (UTF-8 C2 9B) gets to the client. Binary (-bin) values carry Payload.
+// (UTF-8 C2 9B) gets to the client. grpc-go's server refuses it in headers
+// (SetHeader fails) but sends it in trailers, logging an error: so the
+// plain header carries HeaderValue and the plain trailer MetadataPayload.
+// Binary (-bin) headers and trailers carry Payload.
 const MetadataPayload = "<" + C1 + ">"
+
+// HeaderValue is the plain header's value.
+const HeaderValue = "hostile"
 
 // Names in the descriptors the server serves.
 const (
@@ -305,7 +311,9 @@ func (s *server) handle(_ any, stream grpc.ServerStream) error {
 	if err := stream.RecvMsg(req); err != nil {
 		return err
 	}
-	_ = stream.SetHeader(metadata.Pairs(HeaderKey, MetadataPayload, HeaderBinKey, Payload))
+	if err := stream.SetHeader(metadata.Pairs(HeaderKey, HeaderValue, HeaderBinKey, Payload)); err != nil {
+		return err
+	}
 	stream.SetTrailer(metadata.Pairs(TrailerKey, MetadataPayload, TrailerBinKey, Payload))
 	switch name {
 	case "Echo":
