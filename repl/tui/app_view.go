@@ -144,7 +144,7 @@ func (m *appModel) sessionInfo() string {
 	if n := len(m.s.Header()); n > 0 {
 		parts = append(parts, fmt.Sprintf("%d header", n))
 		if n > 1 {
-			parts[0] += "s"
+			parts[len(parts)-1] += "s"
 		}
 	}
 	if d := m.s.Settings().Deadline; d > 0 {
