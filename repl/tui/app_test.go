@@ -418,14 +418,14 @@ func TestAppExplainTheRequest(t *testing.T) {
 		}
 	}
 	h.press("esc")
-	if h.m.overlay != ovNone || !strings.Contains(h.screen(), "form ✓ valid") {
+	if h.m.topOverlay() != ovNone || !strings.Contains(h.screen(), "form ✓ valid") {
 		t.Fatalf("esc did not go back to the form:\n%s", h.screen())
 	}
 	// An invalid request is not explained: the reason is shown instead.
 	h.openMethod("showcase.Showcase.Count", "showcase count")
 	h.fillFirst("x")
 	h.press("L")
-	if h.m.overlay == ovLearn || !strings.Contains(h.screen(), "fix the request first") {
+	if h.m.topOverlay() == ovLearn || !strings.Contains(h.screen(), "fix the request first") {
 		t.Fatalf("L on an invalid request:\n%s", h.screen())
 	}
 }

@@ -74,9 +74,15 @@ type harness struct {
 func newHarness(t testing.TB, w, h int) *harness {
 	t.Helper()
 	s := newTestSession(t)
+	return newHarnessSession(t, s, Options{HistoryPath: filepath.Join(t.TempDir(), "history.jsonl"), Version: "test"}, w, h)
+}
+
+// newHarnessSession is newHarness on a session of the test's own.
+func newHarnessSession(t testing.TB, s *repl.Session, opts Options, w, h int) *harness {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	m := newApp(ctx, s, Options{HistoryPath: filepath.Join(t.TempDir(), "history.jsonl"), Version: "test"})
+	m := newApp(ctx, s, opts)
 	m.loc = time.UTC
 	hs := &harness{t: t, m: m, msgs: make(chan tea.Msg, 1024), ctx: ctx}
 	t.Cleanup(m.shutdown)
