@@ -314,11 +314,19 @@ func (m Model) KeyMap() help.KeyMap {
 	}
 	toggle := k.ToggleJSON
 	toggle.SetHelp("ctrl+j/J", "JSON")
+	// On a text row the letters type: name the keys that still work.
+	if m.StartsEditing(tea.KeyPressMsg{Code: 'J', Text: "J", Mod: tea.ModShift}) {
+		toggle.SetHelp("ctrl+j", "JSON")
+	}
+	xTypes := m.StartsEditing(tea.KeyPressMsg{Code: 'x', Text: "x"})
+	if xTypes {
+		clr.SetHelp("del", "unset")
+	}
 	move := key.NewBinding(key.WithKeys("up", "down", "k", "j"), key.WithHelp("↑↓", "move"))
 	act := k.Activate
 	act.SetHelp("enter", "edit")
 	shortClr := clr
-	if !movable {
+	if !movable && !xTypes {
 		shortClr.SetHelp("x", "unset")
 	}
 	editor := k.Editor

@@ -158,3 +158,27 @@ func TestFormTypingHintNamesDelete(t *testing.T) {
 		t.Fatalf("footer on age: %s", f)
 	}
 }
+
+// On a text row the short help names the keys that still work there:
+// delete to unset and ctrl+j for JSON (x and J type); on a number row, x
+// and J.
+func TestFormTypingShortHelp(t *testing.T) {
+	d := newFormDriver(t, Options{})
+	keysOf := func() string {
+		var out []string
+		for _, b := range d.m.KeyMap().ShortHelp() {
+			if b.Enabled() {
+				out = append(out, b.Help().Key+" "+b.Help().Desc)
+			}
+		}
+		return strings.Join(out, " · ")
+	}
+	d.goTo("f_string")
+	if got := keysOf(); !strings.Contains(got, "del unset") || !strings.Contains(got, "ctrl+j JSON") {
+		t.Errorf("short help on f_string: %s", got)
+	}
+	d.goTo("f_int32")
+	if got := keysOf(); !strings.Contains(got, "x unset") || !strings.Contains(got, "ctrl+j/J JSON") {
+		t.Errorf("short help on f_int32: %s", got)
+	}
+}
