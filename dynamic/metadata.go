@@ -2,6 +2,7 @@ package dynamic
 
 import (
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -25,10 +26,8 @@ func ParseHeader(s string) (key, value string, err error) {
 	if key == "" {
 		return "", "", fmt.Errorf("header %q has no name before the colon", s)
 	}
-	for _, r := range key {
-		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
-			return "", "", fmt.Errorf("header %q: %q cannot be in a header name (allowed: a-z 0-9 - _ .)", key, r)
-		}
+	if err := CheckHeaderKey(key); err != nil {
+		return "", "", fmt.Errorf("header %q: %w", key, err)
 	}
 	switch key {
 	case "content-type", "user-agent", "te", "grpc-encoding", "grpc-message", "grpc-message-type", "grpc-status", "grpc-timeout", "grpc-status-details-bin":
@@ -54,6 +53,20 @@ func ParseHeader(s string) (key, value string, err error) {
 		}
 	}
 	return key, value, nil
+}
+
+// CheckHeaderKey checks a (lower-cased) metadata key as gRPC allows
+// them: the one rule for every place a key is typed.
+func CheckHeaderKey(key string) error {
+	if key == "" {
+		return errors.New("the header name is empty")
+	}
+	for _, r := range key {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
+			return fmt.Errorf("%q cannot be in a header name (allowed: a-z 0-9 - _ .)", r)
+		}
+	}
+	return nil
 }
 
 // mdDecodeBase64 accepts the four base64 variants people paste.

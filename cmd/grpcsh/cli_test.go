@@ -267,7 +267,7 @@ func TestExplainShowsEveryStepOfTheSeedsWorkflow(t *testing.T) {
 	r.check(t, 0, "*")
 	for _, want := range []string{
 		"── 1. The contract: test.proto ──", "rpc GetRandom ( Request ) returns ( Response );",
-		"python -m grpc_tools.protoc -I . --python_out=. --grpc_python_out=. test.proto",
+		"python3 -m grpc_tools.protoc -I . --python_out=. --grpc_python_out=. test.proto",
 		"req = test_pb2.Request(id='123')",
 		"0a 03 31 32 33", `id (1) LEN: 3 bytes: "123"`,
 		"grpcurl -plaintext -H 'authorization: Bearer <redacted>' -d '{\"id\":\"123\"}' " + target + " TestServer/GetRandom",

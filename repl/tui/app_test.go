@@ -397,18 +397,23 @@ func TestAppExplainTheRequest(t *testing.T) {
 	h.fillFirst("123")
 	h.press("L")
 	scr := h.screen()
-	for _, want := range []string{"Explain · TestServer/GetRandom", "── 1. The contract: test.proto ──", "rpc GetRandom ( Request ) returns ( Response );"} {
+	for _, want := range []string{"Explain · TestServer/GetRandom", "1 contract │ 2 codegen │ 3 client │ 4 server │ 5 wire │ 6 grpcurl", "The contract: test.proto", "rpc GetRandom ( Request ) returns ( Response );"} {
 		if !strings.Contains(scr, want) {
 			t.Errorf("explain screen lacks %q:\n%s", want, scr)
 		}
 	}
-	for i := 0; i < 10 && !strings.Contains(h.screen(), "0a 03 31 32 33"); i++ {
-		h.press("pgdown")
-	}
+	h.press("5") // the wire tab
 	scr = h.screen()
-	for _, want := range []string{"0a 03 31 32 33", `id (1) LEN: 3 bytes: "123"`, "grpcurl -plaintext -d '{\"id\":\"123\"}'", "TestServer/GetRandom"} {
+	for _, want := range []string{"0a 03 31 32 33", `id (1) LEN: 3 bytes: "123"`} {
 		if !strings.Contains(scr, want) {
-			t.Errorf("the end of the lesson lacks %q:\n%s", want, scr)
+			t.Errorf("the wire tab lacks %q:\n%s", want, scr)
+		}
+	}
+	h.press("tab") // grpcurl
+	scr = h.screen()
+	for _, want := range []string{"grpcurl -plaintext -d '{\"id\":\"123\"}'", "TestServer/GetRandom"} {
+		if !strings.Contains(scr, want) {
+			t.Errorf("the grpcurl tab lacks %q:\n%s", want, scr)
 		}
 	}
 	h.press("esc")
