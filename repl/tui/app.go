@@ -53,33 +53,28 @@ type appModel struct {
 	// up the exit.
 	lookups    context.Context
 	endLookups context.CancelFunc
-	s          *repl.Session
+	*uiCtx     // st, s, now, loc, call, spinner: shared with the components
 	opts       Options
 	keys       keyMap
 
-	st      Styles
 	profile colorprofile.Profile
 	isDark  bool
-	now     func() time.Time
-	loc     *time.Location
 	keep    int // stream messages kept per call
 
 	w, h     int
 	focus    focus
-	overlays []overlay // the screens over the panes, the last on top
+	overlays []Component // the screens over the panes, the last on top
 
 	tree     treeModel
 	anyTypes []protoreflect.FullName
 
-	form       form.Model
+	form       formPane
 	hasForm    bool
 	method     protoreflect.MethodDescriptor // the form's method
 	savedForms map[protoreflect.FullName]form.Model
 
 	resp     responseModel
-	call     *call
 	nextID   int
-	spinner  spinner.Model
 	spinning bool
 
 	hist  historyModel
@@ -119,20 +114,18 @@ func newApp(ctx context.Context, s *repl.Session, opts Options) *appModel {
 	save := textinput.New()
 	save.Prompt = "save to: "
 	save.CharLimit = 4096
+	ui := &uiCtx{s: s, now: time.Now, loc: time.Local, spinner: sp}
 	m := &appModel{
 		ctx:        ctx,
-		s:          s,
+		uiCtx:      ui,
 		opts:       opts,
 		keys:       keys,
 		profile:    profile,
 		isDark:     true,
-		now:        time.Now,
-		loc:        time.Local,
 		keep:       defaultKeep,
 		tree:       newTree(keys.Tree),
 		savedForms: map[protoreflect.FullName]form.Model{},
 		resp:       newResponse(keys.Resp),
-		spinner:    sp,
 		hist:       historyModel{keys: keys.Hist},
 		store:      &historyStore{path: histPath},
 		meta:       newMetadata(keys.Meta),
@@ -140,6 +133,8 @@ func newApp(ctx context.Context, s *repl.Session, opts Options) *appModel {
 		helpm:      newHelp(),
 		save:       save,
 	}
+	m.tree.ui, m.resp.ui, m.hist.ui, m.meta.ui, m.cmd.ui, m.helpm.ui, m.learn.ui = ui, ui, ui, ui, ui, ui, ui
+	m.helpm.keys = keys.Over
 	m.lookups, m.endLookups = context.WithCancel(ctx)
 	m.st = newStyles(profile, m.isDark)
 	m.exec = newCmdExecutor(s, m.cmd.out, !opts.NoColor)
@@ -191,20 +186,19 @@ func (m *appModel) layout() {
 	mainH := m.mainHeight()
 	lw := m.leftWidth()
 	infoH := m.infoHeight(mainH)
-	m.tree.setSize(lw-2, mainH-infoH-2)
+	m.tree.SetSize(lw-2, mainH-infoH-2)
 	rw := m.w - lw
 	reqH, respH := m.rightHeights(mainH)
 	if m.hasForm {
 		m.form.SetSize(rw-2, reqH-2)
 	}
-	m.resp.setSize(rw-2, respH-2)
-	m.cmd.setSize(rw-2, respH-2)
+	m.resp.SetSize(rw-2, respH-2)
+	m.cmd.SetSize(rw-2, respH-2)
 	m.cmd.input.SetWidth(max(m.w-3, 1))
-	m.hist.w, m.hist.h = m.w-2, mainH-3
-	m.hist.clamp()
-	m.meta.w, m.meta.h = m.w-2, mainH-2
-	m.helpm.setSize(m.w-2, mainH-2)
-	m.learn.setSize(m.w-2, mainH-2)
+	m.hist.SetSize(m.w-2, mainH-3)
+	m.meta.SetSize(m.w-2, mainH-2)
+	m.helpm.SetSize(m.w-2, mainH-2)
+	m.learn.SetSize(m.w-2, mainH-2)
 	m.save.SetWidth(max(m.w-12, 10))
 }
 
@@ -287,12 +281,12 @@ func (m *appModel) openForm(md protoreflect.MethodDescriptor) {
 			return
 		}
 		m.form.Blur()
-		m.savedForms[m.method.FullName()] = m.form
+		m.savedForms[m.method.FullName()] = m.form.Model
 	}
 	if f, ok := m.savedForms[md.FullName()]; ok && f.Descriptor().FullName() == md.Input().FullName() {
-		m.form = f
+		m.form = formPane{f}
 	} else {
-		m.form = newRequestForm(m.s, md, m.anyTypes, m.profile, m.isDark, 40, 10)
+		m.form = formPane{newRequestForm(m.s, md, m.anyTypes, m.profile, m.isDark, 40, 10)}
 	}
 	m.method = md
 	m.hasForm = true
@@ -390,6 +384,10 @@ func (m *appModel) update(msg tea.Msg) tea.Cmd {
 	case overlayClosedMsg:
 		m.popOverlay()
 		return nil
+	case cmdLineMsg:
+		return m.runCommand(msg.line)
+	case explainCopyMsg:
+		return m.copyLesson()
 	case historyActMsg:
 		m.popOverlay()
 		return resolveHistoryCmd(m.s, msg.entry, msg.rerun)
@@ -429,9 +427,7 @@ type debugPanicMsg string
 func (m *appModel) forwardToForms(msg tea.Msg) tea.Cmd {
 	var cmds []tea.Cmd
 	if m.hasForm {
-		var cmd tea.Cmd
-		m.form, cmd = m.form.Update(msg)
-		cmds = append(cmds, cmd)
+		cmds = append(cmds, m.drive(&m.form, msg))
 	}
 	for k, f := range m.savedForms {
 		f, _ = f.Update(msg)
@@ -443,20 +439,13 @@ func (m *appModel) forwardToForms(msg tea.Msg) tea.Cmd {
 func (m *appModel) routeOther(msg tea.Msg) tea.Cmd {
 	var cmds []tea.Cmd
 	if m.hasForm {
-		var cmd tea.Cmd
-		m.form, cmd = m.form.Update(msg)
-		cmds = append(cmds, cmd)
+		cmds = append(cmds, m.drive(&m.form, msg))
 	}
 	if m.tree.filtering {
-		var cmd tea.Cmd
-		var reply tea.Msg
-		m.tree, cmd, reply = m.tree.Update(msg)
-		cmds = append(cmds, cmd, m.reply(reply))
+		cmds = append(cmds, m.drive(&m.tree, msg))
 	}
 	if m.cmd.active {
-		var cmd tea.Cmd
-		m.cmd, cmd, _ = m.cmd.update(msg)
-		cmds = append(cmds, cmd)
+		cmds = append(cmds, m.drive(&m.cmd, msg))
 	}
 	return tea.Batch(cmds...)
 }
@@ -467,30 +456,17 @@ func (m *appModel) routeToFocused(msg tea.Msg) tea.Cmd {
 	case m.saving:
 		m.save, cmd = m.save.Update(msg)
 	case m.cmd.active:
-		m.cmd, cmd, _ = m.cmd.update(msg)
+		// A paste is never enter: the bar sends no line here.
+		cmd = m.drive(&m.cmd, msg)
 	case m.topOverlay() == ovMetadata:
-		var reply tea.Msg
-		m.meta, cmd, reply = m.meta.update(msg, m.s)
-		cmd = tea.Batch(cmd, m.reply(reply))
+		cmd = m.drive(&m.meta, msg)
 	case m.topOverlay() != ovNone:
 	case m.focus == focusForm && m.hasForm:
-		m.form, cmd = m.form.Update(msg)
+		cmd = m.drive(&m.form, msg)
 	case m.focus == focusTree:
-		var reply tea.Msg
-		m.tree, cmd, reply = m.tree.Update(msg)
-		cmd = tea.Batch(cmd, m.reply(reply))
+		cmd = m.drive(&m.tree, msg)
 	}
 	return cmd
-}
-
-// reply handles, at once, a message a child's update returned for the
-// parent (treeOpenMsg, historyActMsg, overlayClosedMsg): children talk to
-// the app only through messages, and these must act before the next key.
-func (m *appModel) reply(msg tea.Msg) tea.Cmd {
-	if msg == nil {
-		return nil
-	}
-	return m.update(msg)
 }
 
 // overlayClosedMsg says the overlay on top closed itself.
@@ -524,35 +500,10 @@ func (m *appModel) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.onSaveKey(msg)
 	}
 	if m.cmd.active {
-		var cmd tea.Cmd
-		var line string
-		m.cmd, cmd, line = m.cmd.update(msg)
-		if line != "" {
-			return tea.Batch(cmd, m.runCommand(line))
-		}
-		return cmd
+		return m.drive(&m.cmd, msg)
 	}
-	switch m.topOverlay() {
-	case ovLearn:
-		return m.onLearnKey(msg)
-	case ovHelp:
-		if key.Matches(msg, m.keys.Over.CloseHelp) {
-			m.popOverlay()
-			return nil
-		}
-		var cmd tea.Cmd
-		m.helpm, cmd = m.helpm.update(msg)
-		return cmd
-	case ovHistory:
-		var cmd tea.Cmd
-		var reply tea.Msg
-		m.hist, cmd, reply = m.hist.update(msg)
-		return tea.Batch(cmd, m.reply(reply))
-	case ovMetadata:
-		var cmd tea.Cmd
-		var reply tea.Msg
-		m.meta, cmd, reply = m.meta.update(msg, m.s)
-		return tea.Batch(cmd, m.reply(reply))
+	if top := m.top(); top != nil {
+		return m.drive(top, msg)
 	}
 	if m.typing() {
 		return m.routeToFocused(msg)
@@ -600,15 +551,10 @@ func (m *appModel) onKey(msg tea.KeyPressMsg) tea.Cmd {
 			m.tree.loading = true
 			return loadServicesCmd(m.lookups, m.s)
 		}
-		var cmd tea.Cmd
-		var reply tea.Msg
-		m.tree, cmd, reply = m.tree.Update(msg)
-		return tea.Batch(cmd, m.reply(reply))
+		return m.drive(&m.tree, msg)
 	case focusForm:
 		if m.hasForm {
-			var cmd tea.Cmd
-			m.form, cmd = m.form.Update(msg)
-			return cmd
+			return m.drive(&m.form, msg)
 		}
 	case focusResp:
 		return m.onRespKey(msg)
@@ -639,6 +585,7 @@ func (m *appModel) openLesson() tea.Cmd {
 	m.learn = newExplainPane(lesson, func(ctx context.Context) (*dynamic.Lesson, error) {
 		return m.s.ExplainSend(ctx, method, []byte(data))
 	})
+	m.learn.ui = m.uiCtx
 	m.layout()
 	m.pushOverlay(ovLearn)
 	return nil
@@ -658,18 +605,51 @@ func (m *appModel) nextFocus(d int) focus {
 	return order[(i+d+len(order))%len(order)]
 }
 
-// topOverlay is the overlay drawn and given the keys, ovNone when none is.
-func (m *appModel) topOverlay() overlay {
+// top is the overlay drawn and given the keys, nil when none is.
+func (m *appModel) top() Component {
 	if len(m.overlays) == 0 {
-		return ovNone
+		return nil
 	}
 	return m.overlays[len(m.overlays)-1]
 }
 
+// topOverlay names the overlay on top, ovNone when none is.
+func (m *appModel) topOverlay() overlay {
+	switch m.top() {
+	case nil:
+		return ovNone
+	case Component(&m.helpm):
+		return ovHelp
+	case Component(&m.hist):
+		return ovHistory
+	case Component(&m.meta):
+		return ovMetadata
+	case Component(&m.learn):
+		return ovLearn
+	}
+	return ovNone
+}
+
+// overlay is the Component that draws overlay o.
+func (m *appModel) overlay(o overlay) Component {
+	switch o {
+	case ovHelp:
+		return &m.helpm
+	case ovHistory:
+		return &m.hist
+	case ovMetadata:
+		return &m.meta
+	case ovLearn:
+		return &m.learn
+	}
+	return nil
+}
+
 // pushOverlay puts o on top (moving it there if it is open below).
 func (m *appModel) pushOverlay(o overlay) {
-	m.overlays = slices.DeleteFunc(m.overlays, func(x overlay) bool { return x == o })
-	m.overlays = append(m.overlays, o)
+	c := m.overlay(o)
+	m.overlays = slices.DeleteFunc(m.overlays, func(x Component) bool { return x == c })
+	m.overlays = append(m.overlays, c)
 }
 
 // popOverlay closes the overlay on top: the one below, if any, shows again.

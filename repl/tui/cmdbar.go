@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	"charm.land/bubbles/v2/viewport"
@@ -19,6 +20,7 @@ import (
 // language, run against the session; its output (and errors) accumulate
 // in a pane above the bar, live while the command runs.
 type cmdbarModel struct {
+	ui      *uiCtx
 	keys    cmdKeys
 	input   textinput.Model
 	active  bool // the input has focus
@@ -203,3 +205,21 @@ func (c cmdbarModel) barView(st Styles, spin string, w int) string {
 	}
 	return fit(c.input.View(), w)
 }
+
+// Component: the command bar and its output pane. A line to run (enter)
+// is a cmdLineMsg sent to the app. View is the output pane; the bar
+// itself is drawn in the bar row (barView).
+
+func (c *cmdbarModel) Update(msg tea.Msg) (Component, tea.Cmd) {
+	var cmd tea.Cmd
+	var line string
+	*c, cmd, line = c.update(msg)
+	if line != "" {
+		c.ui.send(cmdLineMsg{line: line})
+	}
+	return c, cmd
+}
+
+func (c *cmdbarModel) View() string        { return c.outputView(c.ui.st) }
+func (c *cmdbarModel) SetSize(w, h int)    { c.setSize(w, h) }
+func (c *cmdbarModel) KeyMap() help.KeyMap { return c.keys }

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"google.golang.org/protobuf/proto"
@@ -210,6 +211,7 @@ func compactJSON(s string) json.RawMessage {
 // historyModel is the history pane: the calls of this and earlier
 // sessions, newest first.
 type historyModel struct {
+	ui      *uiCtx
 	keys    histKeys
 	entries []historyEntry // oldest first
 	cursor  int            // index into the newest-first view
@@ -395,3 +397,21 @@ func (m historyModel) detail() string {
 	}
 	return dynamic.SafeLine(s)
 }
+
+// Component: the history overlay. Choosing an entry is a historyActMsg,
+// closing an overlayClosedMsg, both sent to the app.
+
+func (m *historyModel) Update(msg tea.Msg) (Component, tea.Cmd) {
+	var cmd tea.Cmd
+	var reply tea.Msg
+	*m, cmd, reply = m.update(msg)
+	m.ui.send(reply)
+	return m, cmd
+}
+
+func (m *historyModel) View() string { return m.view(m.ui.st, m.ui.loc, m.ui.now()) }
+func (m *historyModel) SetSize(w, h int) {
+	m.w, m.h = w, h
+	m.clamp()
+}
+func (m *historyModel) KeyMap() help.KeyMap { return m.keys }

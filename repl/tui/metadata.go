@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
@@ -18,6 +19,7 @@ import (
 // (Settings.Deadline). Changes apply at once: they are session state, the
 // same the command bar's `header`/`set deadline` change.
 type metadataModel struct {
+	ui      *uiCtx
 	keys    metaKeys
 	rows    []metaRow
 	cursor  int
@@ -252,3 +254,18 @@ func maskSecret(v string) string {
 	}
 	return "••••••"
 }
+
+// Component: the request headers & deadline overlay, editing the
+// session's settings; closing is an overlayClosedMsg sent to the app.
+
+func (m *metadataModel) Update(msg tea.Msg) (Component, tea.Cmd) {
+	var cmd tea.Cmd
+	var reply tea.Msg
+	*m, cmd, reply = m.update(msg, m.ui.s)
+	m.ui.send(reply)
+	return m, cmd
+}
+
+func (m *metadataModel) View() string        { return m.view(m.ui.st) }
+func (m *metadataModel) SetSize(w, h int)    { m.w, m.h = w, h }
+func (m *metadataModel) KeyMap() help.KeyMap { return m.keys }
