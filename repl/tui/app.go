@@ -14,7 +14,6 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
-	"google.golang.org/grpc/connectivity"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/types/known/emptypb"
@@ -59,7 +58,6 @@ type appModel struct {
 
 	profile colorprofile.Profile
 	isDark  bool
-	keep    int // stream messages kept per call
 
 	w, h     int
 	focus    focus
@@ -73,9 +71,10 @@ type appModel struct {
 	method     protoreflect.MethodDescriptor // the form's method
 	savedForms map[protoreflect.FullName]form.Model
 
-	resp     responseModel
-	nextID   int
-	spinning bool
+	resp      responseModel
+	callModel // the call's lifecycle and the connection state; embedded: tests set keep, describe, connState
+	nextID    int
+	spinning  bool
 
 	hist  historyModel
 	store *historyStore
@@ -87,11 +86,6 @@ type appModel struct {
 
 	saving bool // the save prompt has focus
 	save   textinput.Model
-
-	conn       *dynamic.Conn
-	connState  connectivity.State
-	stateKnown bool
-	describe   string
 
 	flash    string
 	flashErr bool
@@ -122,7 +116,6 @@ func newApp(ctx context.Context, s *repl.Session, opts Options) *appModel {
 		keys:       keys,
 		profile:    profile,
 		isDark:     true,
-		keep:       defaultKeep,
 		tree:       newTree(keys.Tree),
 		savedForms: map[protoreflect.FullName]form.Model{},
 		resp:       newResponse(keys.Resp),
@@ -135,11 +128,12 @@ func newApp(ctx context.Context, s *repl.Session, opts Options) *appModel {
 	}
 	m.tree.ui, m.resp.ui, m.hist.ui, m.meta.ui, m.cmd.ui, m.helpm.ui, m.learn.ui = ui, ui, ui, ui, ui, ui, ui
 	m.helpm.keys = keys.Over
+	m.callModel = callModel{ctx: ctx, ui: ui, keep: defaultKeep}
 	m.lookups, m.endLookups = context.WithCancel(ctx)
 	m.st = newStyles(profile, m.isDark)
 	m.exec = newCmdExecutor(s, m.cmd.out, !opts.NoColor)
 	if conn := s.Conn(); conn != nil {
-		m.describe = conn.Describe()
+		m.callModel.describe = conn.Describe()
 	}
 	return m
 }
@@ -147,7 +141,7 @@ func newApp(ctx context.Context, s *repl.Session, opts Options) *appModel {
 func (m *appModel) Init() tea.Cmd {
 	cmds := []tea.Cmd{loadServicesCmd(m.lookups, m.s), loadHistoryCmd(m.store), tea.RequestBackgroundColor}
 	conn, watch := startWatch(m.ctx, m.s)
-	m.conn = conn
+	m.callModel.conn = conn
 	if watch != nil {
 		cmds = append(cmds, watch)
 	}
@@ -156,7 +150,7 @@ func (m *appModel) Init() tea.Cmd {
 
 // busy says something runs that the spinner shows.
 func (m *appModel) busy() bool {
-	return (m.call != nil && m.call.running()) || m.cmd.running != nil
+	return m.callModel.running() || m.cmd.running != nil
 }
 
 func (m *appModel) startSpinner() tea.Cmd {
@@ -330,21 +324,21 @@ func (m *appModel) update(msg tea.Msg) tea.Cmd {
 		m.openForm(msg.method)
 		return m.setFocus(focusForm)
 	case callStartedMsg:
-		return m.onStarted(msg)
+		return m.afterCalls(m.callModel.onStarted(msg))
 	case callEventsMsg:
-		return m.onEvents(msg)
+		return m.afterCalls(m.callModel.onEvents(msg))
 	case callSentMsg:
-		return m.onSent(msg)
+		return m.afterCalls(m.callModel.onSent(msg))
 	case callClosedMsg:
-		if c := m.call; c != nil && c.id == msg.id {
-			if msg.err != nil {
-				c.sendErr = msg.err
-			}
-			if c.phase == phaseOpen || c.phase == phaseStarting {
-				c.phase = phaseHalfClosed
-			}
-		}
+		m.callModel.onClosed(msg)
 		return nil
+	case callChangedMsg:
+		m.resp.dirty = true
+		return nil
+	case callFlashMsg:
+		return m.setFlash(msg.text, msg.isErr)
+	case callEndedMsg:
+		return m.finish(msg.c)
 	case spinner.TickMsg:
 		if !m.busy() {
 			m.spinning = false
@@ -357,14 +351,7 @@ func (m *appModel) update(msg tea.Msg) tea.Cmd {
 		}
 		return cmd
 	case connStateMsg:
-		if msg.conn != m.s.Conn() {
-			return nil // an old connection's watch
-		}
-		if !msg.ok {
-			return nil
-		}
-		m.connState, m.stateKnown = msg.state, true
-		return watchStateCmd(msg.conn, msg.ch)
+		return m.callModel.onConnState(msg)
 	case explainSentMsg:
 		return m.onLearnKey(msg)
 	case flashMsg:
@@ -846,14 +833,8 @@ func (m *appModel) onCmdDone(msg cmdDoneMsg) tea.Cmd {
 	if m.topOverlay() == ovMetadata {
 		m.meta.load(m.s)
 	}
-	if conn := m.s.Conn(); conn != m.conn {
-		m.conn = conn
-		m.describe = ""
-		m.stateKnown = false
-		if conn != nil {
-			m.describe = conn.Describe()
-			cmds = append(cmds, watchStateCmd(conn, conn.WatchState(m.ctx)))
-		}
+	if watch, changed := m.callModel.watchConn(); changed {
+		cmds = append(cmds, watch)
 		m.tree.loading = true
 		cmds = append(cmds, loadServicesCmd(m.lookups, m.s))
 	}

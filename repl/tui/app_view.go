@@ -68,9 +68,9 @@ func (m *appModel) render() string {
 		bar = shortHelp(m.st, m.shortKeys(), m.w)
 	}
 	info := statusInfo{
-		describe:  m.describe,
-		state:     m.connState,
-		known:     m.stateKnown,
+		describe:  m.callModel.describe,
+		state:     m.callModel.connState,
+		known:     m.callModel.stateKnown,
 		noServer:  m.s.Conn() == nil,
 		last:      m.call,
 		extra:     m.sessionInfo(),

@@ -54,6 +54,11 @@ func (u *uiCtx) send(msg tea.Msg) {
 // drive gives msg to c, then handles at once what c sent to the app.
 func (m *appModel) drive(c Component, msg tea.Msg) tea.Cmd {
 	_, cmd := c.Update(msg)
+	return m.drain(cmd)
+}
+
+// drain handles, in order, the messages sent to the app, after cmd.
+func (m *appModel) drain(cmd tea.Cmd) tea.Cmd {
 	cmds := []tea.Cmd{cmd}
 	for len(m.outbox) > 0 {
 		reply := m.outbox[0]
