@@ -600,9 +600,7 @@ func (m *appModel) onRespKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Edit):
 		return m.setFocus(focusForm)
 	}
-	var cmd tea.Cmd
-	m.resp, cmd = m.resp.update(msg, m.call)
-	return cmd
+	return m.drive(&m.resp, msg)
 }
 
 // copyText is what y copies: the section shown, as plain text.

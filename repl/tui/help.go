@@ -32,12 +32,6 @@ func (h *helpModel) setSize(w, hh int) {
 	h.vp.SetHeight(max(hh, 1))
 }
 
-func (h helpModel) update(msg tea.Msg) (helpModel, tea.Cmd) {
-	var cmd tea.Cmd
-	h.vp, cmd = h.vp.Update(msg)
-	return h, cmd
-}
-
 // render lays the sections out in columns and puts them in the viewport.
 func (h *helpModel) render(sections []helpSection, st Styles) {
 	const keyW = 14
@@ -115,7 +109,7 @@ func (h *helpModel) Update(msg tea.Msg) (Component, tea.Cmd) {
 		return h, nil
 	}
 	var cmd tea.Cmd
-	*h, cmd = h.update(msg)
+	h.vp, cmd = h.vp.Update(msg)
 	return h, cmd
 }
 

@@ -68,27 +68,29 @@ func fmtDeadline(d time.Duration) string {
 // typing says a text input takes the keys.
 func (m *metadataModel) typing() bool { return m.editing }
 
-// update handles a key; reply is overlayClosedMsg when the editor closes.
-func (m metadataModel) update(msg tea.Msg, s *repl.Session) (metadataModel, tea.Cmd, tea.Msg) {
+// Update handles a key (Component); it sends the app overlayClosedMsg
+// when the editor closes.
+func (m *metadataModel) Update(msg tea.Msg) (Component, tea.Cmd) {
+	s := m.ui.s
 	kmsg, ok := msg.(tea.KeyPressMsg)
 	if m.editing {
 		if ok {
 			switch {
 			case key.Matches(kmsg, m.keys.Save):
 				m.commit(s)
-				return m, nil, nil
+				return m, nil
 			case key.Matches(kmsg, m.keys.Abort):
 				m.editing, m.adding, m.err = false, false, ""
 				m.input.Blur()
-				return m, nil, nil
+				return m, nil
 			}
 		}
 		var cmd tea.Cmd
 		m.input, cmd = m.input.Update(msg)
-		return m, cmd, nil
+		return m, cmd
 	}
 	if !ok {
-		return m, nil, nil
+		return m, nil
 	}
 	k := m.keys
 	switch {
@@ -101,10 +103,10 @@ func (m metadataModel) update(msg tea.Msg, s *repl.Session) (metadataModel, tea.
 		m.input.Prompt = "header> "
 		m.input.Placeholder = "key: value"
 		m.input.SetValue("")
-		return m, m.input.Focus(), nil
+		return m, m.input.Focus()
 	case key.Matches(kmsg, k.Edit):
 		if m.cursor >= len(m.rows) {
-			return m, nil, nil
+			return m, nil
 		}
 		r := m.rows[m.cursor]
 		m.editing, m.adding, m.err = true, false, ""
@@ -122,7 +124,7 @@ func (m metadataModel) update(msg tea.Msg, s *repl.Session) (metadataModel, tea.
 			m.input.SetValue(r.key + ": " + shownValue(r.key, r.value))
 		}
 		m.input.CursorEnd()
-		return m, m.input.Focus(), nil
+		return m, m.input.Focus()
 	case key.Matches(kmsg, k.Delete):
 		if m.cursor <= 0 || m.cursor >= len(m.rows) {
 			if m.cursor == 0 {
@@ -131,15 +133,16 @@ func (m metadataModel) update(msg tea.Msg, s *repl.Session) (metadataModel, tea.
 				s.SetSettings(st)
 				m.load(s)
 			}
-			return m, nil, nil
+			return m, nil
 		}
 		r := m.rows[m.cursor]
 		m.deleteValue(s, r)
 		m.load(s)
 	case key.Matches(kmsg, k.Close):
-		return m, nil, overlayClosedMsg{}
+		m.ui.send(overlayClosedMsg{})
+		return m, nil
 	}
-	return m, nil, nil
+	return m, nil
 }
 
 // deleteValue removes one value of a header, keeping its others.
@@ -257,14 +260,6 @@ func maskSecret(v string) string {
 
 // Component: the request headers & deadline overlay, editing the
 // session's settings; closing is an overlayClosedMsg sent to the app.
-
-func (m *metadataModel) Update(msg tea.Msg) (Component, tea.Cmd) {
-	var cmd tea.Cmd
-	var reply tea.Msg
-	*m, cmd, reply = m.update(msg, m.ui.s)
-	m.ui.send(reply)
-	return m, cmd
-}
 
 func (m *metadataModel) View() string        { return m.view(m.ui.st) }
 func (m *metadataModel) SetSize(w, h int)    { m.w, m.h = w, h }

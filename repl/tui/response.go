@@ -84,7 +84,8 @@ func (r *responseModel) reset() {
 	r.vp.GotoTop()
 }
 
-func (r responseModel) update(msg tea.Msg, c *call) (responseModel, tea.Cmd) {
+// Update handles a key on the response of the current call (Component).
+func (r *responseModel) Update(msg tea.Msg) (Component, tea.Cmd) {
 	kmsg, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		var cmd tea.Cmd
@@ -463,12 +464,6 @@ func formatMessage(f dynamic.Formatter, msg proto.Message) (string, error) {
 }
 
 // Component: the response of the app's current call (uiCtx.call).
-
-func (r *responseModel) Update(msg tea.Msg) (Component, tea.Cmd) {
-	var cmd tea.Cmd
-	*r, cmd = r.update(msg, r.ui.call)
-	return r, cmd
-}
 
 func (r *responseModel) View() string {
 	return r.view(r.ui.call, r.ui.st, r.ui.spinner.View(), r.ui.now())
