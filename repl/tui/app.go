@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -14,7 +13,6 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
-	"google.golang.org/grpc/connectivity"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/types/known/emptypb"
@@ -33,17 +31,6 @@ const (
 	focusResp
 )
 
-// overlay is a screen drawn over the panes.
-type overlay int
-
-const (
-	ovNone overlay = iota
-	ovHelp
-	ovHistory
-	ovMetadata
-	ovLearn // explain: the seed's workflow for the request in the form
-)
-
 // appModel is the root model: it owns the panes, routes keys by focus,
 // and runs calls. Every network or disk step is a tea.Cmd.
 type appModel struct {
@@ -53,34 +40,29 @@ type appModel struct {
 	// up the exit.
 	lookups    context.Context
 	endLookups context.CancelFunc
-	s          *repl.Session
+	*uiCtx     // st, s, now, loc, call, spinner: shared with the components
 	opts       Options
 	keys       keyMap
 
-	st      Styles
 	profile colorprofile.Profile
 	isDark  bool
-	now     func() time.Time
-	loc     *time.Location
-	keep    int // stream messages kept per call
 
 	w, h     int
 	focus    focus
-	overlays []overlay // the screens over the panes, the last on top
+	overlays []Component // the screens over the panes, the last on top
 
 	tree     treeModel
 	anyTypes []protoreflect.FullName
 
-	form       form.Model
+	form       formPane
 	hasForm    bool
 	method     protoreflect.MethodDescriptor // the form's method
 	savedForms map[protoreflect.FullName]form.Model
 
-	resp     responseModel
-	call     *call
-	nextID   int
-	spinner  spinner.Model
-	spinning bool
+	resp      responseModel
+	callModel // the call's lifecycle and the connection state; embedded: tests set keep, describe, connState
+	nextID    int
+	spinning  bool
 
 	hist  historyModel
 	store *historyStore
@@ -92,11 +74,6 @@ type appModel struct {
 
 	saving bool // the save prompt has focus
 	save   textinput.Model
-
-	conn       *dynamic.Conn
-	connState  connectivity.State
-	stateKnown bool
-	describe   string
 
 	flash    string
 	flashErr bool
@@ -119,20 +96,17 @@ func newApp(ctx context.Context, s *repl.Session, opts Options) *appModel {
 	save := textinput.New()
 	save.Prompt = "save to: "
 	save.CharLimit = 4096
+	ui := &uiCtx{s: s, now: time.Now, loc: time.Local, spinner: sp}
 	m := &appModel{
 		ctx:        ctx,
-		s:          s,
+		uiCtx:      ui,
 		opts:       opts,
 		keys:       keys,
 		profile:    profile,
 		isDark:     true,
-		now:        time.Now,
-		loc:        time.Local,
-		keep:       defaultKeep,
 		tree:       newTree(keys.Tree),
 		savedForms: map[protoreflect.FullName]form.Model{},
 		resp:       newResponse(keys.Resp),
-		spinner:    sp,
 		hist:       historyModel{keys: keys.Hist},
 		store:      &historyStore{path: histPath},
 		meta:       newMetadata(keys.Meta),
@@ -140,11 +114,14 @@ func newApp(ctx context.Context, s *repl.Session, opts Options) *appModel {
 		helpm:      newHelp(),
 		save:       save,
 	}
+	m.tree.ui, m.resp.ui, m.hist.ui, m.meta.ui, m.cmd.ui, m.helpm.ui, m.learn.ui = ui, ui, ui, ui, ui, ui, ui
+	m.helpm.keys = keys.Over
+	m.callModel = callModel{ctx: ctx, ui: ui, keep: defaultKeep}
 	m.lookups, m.endLookups = context.WithCancel(ctx)
 	m.st = newStyles(profile, m.isDark)
 	m.exec = newCmdExecutor(s, m.cmd.out, !opts.NoColor)
 	if conn := s.Conn(); conn != nil {
-		m.describe = conn.Describe()
+		m.callModel.describe = conn.Describe()
 	}
 	return m
 }
@@ -152,7 +129,7 @@ func newApp(ctx context.Context, s *repl.Session, opts Options) *appModel {
 func (m *appModel) Init() tea.Cmd {
 	cmds := []tea.Cmd{loadServicesCmd(m.lookups, m.s), loadHistoryCmd(m.store), tea.RequestBackgroundColor}
 	conn, watch := startWatch(m.ctx, m.s)
-	m.conn = conn
+	m.callModel.conn = conn
 	if watch != nil {
 		cmds = append(cmds, watch)
 	}
@@ -161,7 +138,7 @@ func (m *appModel) Init() tea.Cmd {
 
 // busy says something runs that the spinner shows.
 func (m *appModel) busy() bool {
-	return (m.call != nil && m.call.running()) || m.cmd.running != nil
+	return m.callModel.running() || m.cmd.running != nil
 }
 
 func (m *appModel) startSpinner() tea.Cmd {
@@ -191,20 +168,19 @@ func (m *appModel) layout() {
 	mainH := m.mainHeight()
 	lw := m.leftWidth()
 	infoH := m.infoHeight(mainH)
-	m.tree.setSize(lw-2, mainH-infoH-2)
+	m.tree.SetSize(lw-2, mainH-infoH-2)
 	rw := m.w - lw
 	reqH, respH := m.rightHeights(mainH)
 	if m.hasForm {
 		m.form.SetSize(rw-2, reqH-2)
 	}
-	m.resp.setSize(rw-2, respH-2)
-	m.cmd.setSize(rw-2, respH-2)
+	m.resp.SetSize(rw-2, respH-2)
+	m.cmd.SetSize(rw-2, respH-2)
 	m.cmd.input.SetWidth(max(m.w-3, 1))
-	m.hist.w, m.hist.h = m.w-2, mainH-3
-	m.hist.clamp()
-	m.meta.w, m.meta.h = m.w-2, mainH-2
-	m.helpm.setSize(m.w-2, mainH-2)
-	m.learn.setSize(m.w-2, mainH-2)
+	m.hist.SetSize(m.w-2, mainH-3)
+	m.meta.SetSize(m.w-2, mainH-2)
+	m.helpm.SetSize(m.w-2, mainH-2)
+	m.learn.SetSize(m.w-2, mainH-2)
 	m.save.SetWidth(max(m.w-12, 10))
 }
 
@@ -287,12 +263,12 @@ func (m *appModel) openForm(md protoreflect.MethodDescriptor) {
 			return
 		}
 		m.form.Blur()
-		m.savedForms[m.method.FullName()] = m.form
+		m.savedForms[m.method.FullName()] = m.form.Model
 	}
 	if f, ok := m.savedForms[md.FullName()]; ok && f.Descriptor().FullName() == md.Input().FullName() {
-		m.form = f
+		m.form = formPane{f}
 	} else {
-		m.form = newRequestForm(m.s, md, m.anyTypes, m.profile, m.isDark, 40, 10)
+		m.form = formPane{newRequestForm(m.s, md, m.anyTypes, m.profile, m.isDark, 40, 10)}
 	}
 	m.method = md
 	m.hasForm = true
@@ -336,21 +312,21 @@ func (m *appModel) update(msg tea.Msg) tea.Cmd {
 		m.openForm(msg.method)
 		return m.setFocus(focusForm)
 	case callStartedMsg:
-		return m.onStarted(msg)
+		return m.afterCalls(m.callModel.onStarted(msg))
 	case callEventsMsg:
-		return m.onEvents(msg)
+		return m.afterCalls(m.callModel.onEvents(msg))
 	case callSentMsg:
-		return m.onSent(msg)
+		return m.afterCalls(m.callModel.onSent(msg))
 	case callClosedMsg:
-		if c := m.call; c != nil && c.id == msg.id {
-			if msg.err != nil {
-				c.sendErr = msg.err
-			}
-			if c.phase == phaseOpen || c.phase == phaseStarting {
-				c.phase = phaseHalfClosed
-			}
-		}
+		m.callModel.onClosed(msg)
 		return nil
+	case callChangedMsg:
+		m.resp.dirty = true
+		return nil
+	case callFlashMsg:
+		return m.setFlash(msg.text, msg.isErr)
+	case callEndedMsg:
+		return m.finish(msg.c)
 	case spinner.TickMsg:
 		if !m.busy() {
 			m.spinning = false
@@ -363,14 +339,7 @@ func (m *appModel) update(msg tea.Msg) tea.Cmd {
 		}
 		return cmd
 	case connStateMsg:
-		if msg.conn != m.s.Conn() {
-			return nil // an old connection's watch
-		}
-		if !msg.ok {
-			return nil
-		}
-		m.connState, m.stateKnown = msg.state, true
-		return watchStateCmd(msg.conn, msg.ch)
+		return m.callModel.onConnState(msg)
 	case explainSentMsg:
 		return m.onLearnKey(msg)
 	case flashMsg:
@@ -390,6 +359,10 @@ func (m *appModel) update(msg tea.Msg) tea.Cmd {
 	case overlayClosedMsg:
 		m.popOverlay()
 		return nil
+	case cmdLineMsg:
+		return m.runCommand(msg.line)
+	case explainCopyMsg:
+		return m.copyLesson()
 	case historyActMsg:
 		m.popOverlay()
 		return resolveHistoryCmd(m.s, msg.entry, msg.rerun)
@@ -429,9 +402,7 @@ type debugPanicMsg string
 func (m *appModel) forwardToForms(msg tea.Msg) tea.Cmd {
 	var cmds []tea.Cmd
 	if m.hasForm {
-		var cmd tea.Cmd
-		m.form, cmd = m.form.Update(msg)
-		cmds = append(cmds, cmd)
+		cmds = append(cmds, m.drive(&m.form, msg))
 	}
 	for k, f := range m.savedForms {
 		f, _ = f.Update(msg)
@@ -443,20 +414,13 @@ func (m *appModel) forwardToForms(msg tea.Msg) tea.Cmd {
 func (m *appModel) routeOther(msg tea.Msg) tea.Cmd {
 	var cmds []tea.Cmd
 	if m.hasForm {
-		var cmd tea.Cmd
-		m.form, cmd = m.form.Update(msg)
-		cmds = append(cmds, cmd)
+		cmds = append(cmds, m.drive(&m.form, msg))
 	}
 	if m.tree.filtering {
-		var cmd tea.Cmd
-		var reply tea.Msg
-		m.tree, cmd, reply = m.tree.Update(msg)
-		cmds = append(cmds, cmd, m.reply(reply))
+		cmds = append(cmds, m.drive(&m.tree, msg))
 	}
 	if m.cmd.active {
-		var cmd tea.Cmd
-		m.cmd, cmd, _ = m.cmd.update(msg)
-		cmds = append(cmds, cmd)
+		cmds = append(cmds, m.drive(&m.cmd, msg))
 	}
 	return tea.Batch(cmds...)
 }
@@ -467,30 +431,17 @@ func (m *appModel) routeToFocused(msg tea.Msg) tea.Cmd {
 	case m.saving:
 		m.save, cmd = m.save.Update(msg)
 	case m.cmd.active:
-		m.cmd, cmd, _ = m.cmd.update(msg)
+		// A paste is never enter: the bar sends no line here.
+		cmd = m.drive(&m.cmd, msg)
 	case m.topOverlay() == ovMetadata:
-		var reply tea.Msg
-		m.meta, cmd, reply = m.meta.update(msg, m.s)
-		cmd = tea.Batch(cmd, m.reply(reply))
+		cmd = m.drive(&m.meta, msg)
 	case m.topOverlay() != ovNone:
 	case m.focus == focusForm && m.hasForm:
-		m.form, cmd = m.form.Update(msg)
+		cmd = m.drive(&m.form, msg)
 	case m.focus == focusTree:
-		var reply tea.Msg
-		m.tree, cmd, reply = m.tree.Update(msg)
-		cmd = tea.Batch(cmd, m.reply(reply))
+		cmd = m.drive(&m.tree, msg)
 	}
 	return cmd
-}
-
-// reply handles, at once, a message a child's update returned for the
-// parent (treeOpenMsg, historyActMsg, overlayClosedMsg): children talk to
-// the app only through messages, and these must act before the next key.
-func (m *appModel) reply(msg tea.Msg) tea.Cmd {
-	if msg == nil {
-		return nil
-	}
-	return m.update(msg)
 }
 
 // overlayClosedMsg says the overlay on top closed itself.
@@ -524,35 +475,10 @@ func (m *appModel) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.onSaveKey(msg)
 	}
 	if m.cmd.active {
-		var cmd tea.Cmd
-		var line string
-		m.cmd, cmd, line = m.cmd.update(msg)
-		if line != "" {
-			return tea.Batch(cmd, m.runCommand(line))
-		}
-		return cmd
+		return m.drive(&m.cmd, msg)
 	}
-	switch m.topOverlay() {
-	case ovLearn:
-		return m.onLearnKey(msg)
-	case ovHelp:
-		if key.Matches(msg, m.keys.Over.CloseHelp) {
-			m.popOverlay()
-			return nil
-		}
-		var cmd tea.Cmd
-		m.helpm, cmd = m.helpm.update(msg)
-		return cmd
-	case ovHistory:
-		var cmd tea.Cmd
-		var reply tea.Msg
-		m.hist, cmd, reply = m.hist.update(msg)
-		return tea.Batch(cmd, m.reply(reply))
-	case ovMetadata:
-		var cmd tea.Cmd
-		var reply tea.Msg
-		m.meta, cmd, reply = m.meta.update(msg, m.s)
-		return tea.Batch(cmd, m.reply(reply))
+	if top := m.top(); top != nil {
+		return m.drive(top, msg)
 	}
 	if m.typing() {
 		return m.routeToFocused(msg)
@@ -600,15 +526,10 @@ func (m *appModel) onKey(msg tea.KeyPressMsg) tea.Cmd {
 			m.tree.loading = true
 			return loadServicesCmd(m.lookups, m.s)
 		}
-		var cmd tea.Cmd
-		var reply tea.Msg
-		m.tree, cmd, reply = m.tree.Update(msg)
-		return tea.Batch(cmd, m.reply(reply))
+		return m.drive(&m.tree, msg)
 	case focusForm:
 		if m.hasForm {
-			var cmd tea.Cmd
-			m.form, cmd = m.form.Update(msg)
-			return cmd
+			return m.drive(&m.form, msg)
 		}
 	case focusResp:
 		return m.onRespKey(msg)
@@ -639,6 +560,7 @@ func (m *appModel) openLesson() tea.Cmd {
 	m.learn = newExplainPane(lesson, func(ctx context.Context) (*dynamic.Lesson, error) {
 		return m.s.ExplainSend(ctx, method, []byte(data))
 	})
+	m.learn.ui = m.uiCtx
 	m.layout()
 	m.pushOverlay(ovLearn)
 	return nil
@@ -656,44 +578,6 @@ func (m *appModel) nextFocus(d int) focus {
 		}
 	}
 	return order[(i+d+len(order))%len(order)]
-}
-
-// topOverlay is the overlay drawn and given the keys, ovNone when none is.
-func (m *appModel) topOverlay() overlay {
-	if len(m.overlays) == 0 {
-		return ovNone
-	}
-	return m.overlays[len(m.overlays)-1]
-}
-
-// pushOverlay puts o on top (moving it there if it is open below).
-func (m *appModel) pushOverlay(o overlay) {
-	m.overlays = slices.DeleteFunc(m.overlays, func(x overlay) bool { return x == o })
-	m.overlays = append(m.overlays, o)
-}
-
-// popOverlay closes the overlay on top: the one below, if any, shows again.
-func (m *appModel) popOverlay() {
-	if n := len(m.overlays); n > 0 {
-		m.overlays = m.overlays[:n-1]
-	}
-}
-
-func (m *appModel) toggleOverlay(o overlay) tea.Cmd {
-	if m.topOverlay() == o {
-		m.popOverlay()
-		return nil
-	}
-	m.pushOverlay(o)
-	switch o {
-	case ovMetadata:
-		m.meta.load(m.s)
-	case ovHistory:
-		m.hist.cursor = 0
-		m.hist.offset = 0
-		m.hist.clamp()
-	}
-	return nil
 }
 
 func (m *appModel) onRespKey(msg tea.KeyPressMsg) tea.Cmd {
@@ -716,9 +600,7 @@ func (m *appModel) onRespKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Edit):
 		return m.setFocus(focusForm)
 	}
-	var cmd tea.Cmd
-	m.resp, cmd = m.resp.update(msg, m.call)
-	return cmd
+	return m.drive(&m.resp, msg)
 }
 
 // copyText is what y copies: the section shown, as plain text.
@@ -866,14 +748,8 @@ func (m *appModel) onCmdDone(msg cmdDoneMsg) tea.Cmd {
 	if m.topOverlay() == ovMetadata {
 		m.meta.load(m.s)
 	}
-	if conn := m.s.Conn(); conn != m.conn {
-		m.conn = conn
-		m.describe = ""
-		m.stateKnown = false
-		if conn != nil {
-			m.describe = conn.Describe()
-			cmds = append(cmds, watchStateCmd(conn, conn.WatchState(m.ctx)))
-		}
+	if watch, changed := m.callModel.watchConn(); changed {
+		cmds = append(cmds, watch)
 		m.tree.loading = true
 		cmds = append(cmds, loadServicesCmd(m.lookups, m.s))
 	}

@@ -40,13 +40,13 @@ func (m *appModel) render() string {
 		if m.opts.Version != "" {
 			title += " · grpcsh " + m.opts.Version
 		}
-		main = box(m.st, title, hints(m.keys.Over.CloseHelp, m.keys.Over.Scroll), m.helpm.view(), m.w, mainH, true)
+		main = box(m.st, title, hints(m.keys.Over.CloseHelp, m.keys.Over.Scroll), m.helpm.View(), m.w, mainH, true)
 	case ovHistory:
-		main = box(m.st, fmt.Sprintf("History · %d calls", len(m.hist.entries)), hints(m.keys.Hist.Rerun, m.keys.Hist.Edit, m.keys.Hist.Close), m.hist.view(m.st, m.loc, m.now())+"\n"+m.st.Dim.Render(fit(m.hist.detail(), m.w-2)), m.w, mainH, true)
+		main = box(m.st, fmt.Sprintf("History · %d calls", len(m.hist.entries)), hints(m.keys.Hist.Rerun, m.keys.Hist.Edit, m.keys.Hist.Close), m.hist.View()+"\n"+m.st.Dim.Render(fit(m.hist.detail(), m.w-2)), m.w, mainH, true)
 	case ovMetadata:
-		main = box(m.st, "Request headers & deadline", "", m.meta.view(m.st), m.w, mainH, true)
+		main = box(m.st, "Request headers & deadline", "", m.meta.View(), m.w, mainH, true)
 	case ovLearn:
-		main = box(m.st, "Explain · "+dynamic.MethodPath(m.learn.lesson.Method), "tab section · l language · / search · y copy · s send", m.learn.view(m.st), m.w, mainH, true)
+		main = box(m.st, "Explain · "+dynamic.MethodPath(m.learn.lesson.Method), "tab section · l language · / search · y copy · s send", m.learn.View(), m.w, mainH, true)
 	default:
 		main = m.panes(mainH)
 	}
@@ -68,9 +68,9 @@ func (m *appModel) render() string {
 		bar = shortHelp(m.st, m.shortKeys(), m.w)
 	}
 	info := statusInfo{
-		describe:  m.describe,
-		state:     m.connState,
-		known:     m.stateKnown,
+		describe:  m.callModel.describe,
+		state:     m.callModel.connState,
+		known:     m.callModel.stateKnown,
 		noServer:  m.s.Conn() == nil,
 		last:      m.call,
 		extra:     m.sessionInfo(),
@@ -93,7 +93,8 @@ func (m *appModel) panes(mainH int) string {
 	if n := len(m.tree.rows); n > 0 {
 		treeInfo = fmt.Sprintf("%d/%d", m.tree.cursor+1, n)
 	}
-	left := box(m.st, "Methods", treeInfo, m.tree.view(m.st, m.focus == focusTree && m.topOverlay() == ovNone), lw, mainH-infoH, m.focus == focusTree)
+	m.tree.focused = m.focus == focusTree && m.topOverlay() == ovNone
+	left := box(m.st, "Methods", treeInfo, m.tree.View(), lw, mainH-infoH, m.focus == focusTree)
 	if infoH > 0 {
 		sel := m.tree.selected()
 		if sel == nil && m.method != nil && m.focus != focusTree {
@@ -123,13 +124,13 @@ func (m *appModel) panes(mainH int) string {
 		if m.cmd.running != nil {
 			title += " · running"
 		}
-		resp = box(m.st, title, hints(m.keys.Cmd.Close, m.keys.Cmd.Scroll, m.keys.Cmd.Scroll2), m.cmd.outputView(m.st), rw, respH, m.cmd.active)
+		resp = box(m.st, title, hints(m.keys.Cmd.Close, m.keys.Cmd.Scroll, m.keys.Cmd.Scroll2), m.cmd.View(), rw, respH, m.cmd.active)
 	} else {
 		title := "Response"
 		if c := m.call; c != nil {
 			title += " · " + dynamic.SafeLine(string(c.method.FullName()))
 		}
-		resp = box(m.st, title, m.resp.scrollInfo(), m.resp.view(m.call, m.st, m.spinner.View(), m.now()), rw, respH, m.focus == focusResp)
+		resp = box(m.st, title, m.resp.scrollInfo(), m.resp.View(), rw, respH, m.focus == focusResp)
 	}
 	return hjoin(left, vjoin(req, resp))
 }
@@ -164,15 +165,8 @@ func (m *appModel) shortKeys() []key.Binding {
 		cancel.SetHelp("ctrl+c", "quit")
 	}
 	var ks []key.Binding
-	switch m.topOverlay() {
-	case ovHistory:
-		return m.keys.Hist.ShortHelp()
-	case ovMetadata:
-		return m.keys.Meta.ShortHelp()
-	case ovHelp:
-		return []key.Binding{m.keys.Over.Scroll, m.keys.Over.CloseHelp}
-	case ovLearn:
-		return m.learn.helpKeys()
+	if top := m.top(); top != nil {
+		return top.KeyMap().ShortHelp()
 	}
 	streamOpen := running && m.call.canSend()
 	switch m.focus {
@@ -181,7 +175,7 @@ func (m *appModel) shortKeys() []key.Binding {
 			fk := m.keys.Tree.Filtering
 			return []key.Binding{fk.Done, fk.Clear, fk.Prev, cancel}
 		}
-		ks = append(m.keys.Tree.ShortHelp(), g.Send, g.NextPane)
+		ks = append(m.tree.KeyMap().ShortHelp(), g.Send, g.NextPane)
 	case focusForm:
 		ks = append(ks, g.Send)
 		if streamOpen {
@@ -194,7 +188,7 @@ func (m *appModel) shortKeys() []key.Binding {
 			ks = append(ks, m.keys.Tree.Methods)
 		}
 	case focusResp:
-		ks = m.keys.Resp.ShortHelp()
+		ks = m.resp.KeyMap().ShortHelp()
 		if t := m.resp.tab; t == tabHeaders || t == tabTrailers {
 			reveal := m.keys.Resp.Reveal
 			if m.resp.reveal {

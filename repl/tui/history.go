@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"google.golang.org/protobuf/proto"
@@ -210,6 +211,7 @@ func compactJSON(s string) json.RawMessage {
 // historyModel is the history pane: the calls of this and earlier
 // sessions, newest first.
 type historyModel struct {
+	ui      *uiCtx
 	keys    histKeys
 	entries []historyEntry // oldest first
 	cursor  int            // index into the newest-first view
@@ -298,12 +300,12 @@ func resolveHistoryCmd(s *repl.Session, e historyEntry, rerun bool) tea.Cmd {
 	})
 }
 
-// update handles a key; reply is a message for the parent to handle at
-// once: historyActMsg (re-run or edit an entry) or overlayClosedMsg.
-func (m historyModel) update(msg tea.Msg) (historyModel, tea.Cmd, tea.Msg) {
+// Update handles a key (Component); it sends the app historyActMsg
+// (re-run or edit an entry) or overlayClosedMsg.
+func (m *historyModel) Update(msg tea.Msg) (Component, tea.Cmd) {
 	kmsg, ok := msg.(tea.KeyPressMsg)
 	if !ok {
-		return m, nil, nil
+		return m, nil
 	}
 	k := m.keys
 	switch {
@@ -318,14 +320,16 @@ func (m historyModel) update(msg tea.Msg) (historyModel, tea.Cmd, tea.Msg) {
 	case key.Matches(kmsg, k.Rerun), key.Matches(kmsg, k.Edit):
 		e, ok := m.selected()
 		if !ok {
-			return m, nil, nil
+			return m, nil
 		}
-		return m, nil, historyActMsg{entry: e, rerun: key.Matches(kmsg, k.Rerun)}
+		m.ui.send(historyActMsg{entry: e, rerun: key.Matches(kmsg, k.Rerun)})
+		return m, nil
 	case key.Matches(kmsg, k.Close):
-		return m, nil, overlayClosedMsg{}
+		m.ui.send(overlayClosedMsg{})
+		return m, nil
 	}
 	m.clamp()
-	return m, nil, nil
+	return m, nil
 }
 
 func (m historyModel) view(st Styles, loc *time.Location, now time.Time) string {
@@ -395,3 +399,13 @@ func (m historyModel) detail() string {
 	}
 	return dynamic.SafeLine(s)
 }
+
+// Component: the history overlay. Choosing an entry is a historyActMsg,
+// closing an overlayClosedMsg, both sent to the app.
+
+func (m *historyModel) View() string { return m.view(m.ui.st, m.ui.loc, m.ui.now()) }
+func (m *historyModel) SetSize(w, h int) {
+	m.w, m.h = w, h
+	m.clamp()
+}
+func (m *historyModel) KeyMap() help.KeyMap { return m.keys }

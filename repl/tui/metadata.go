@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
@@ -18,6 +19,7 @@ import (
 // (Settings.Deadline). Changes apply at once: they are session state, the
 // same the command bar's `header`/`set deadline` change.
 type metadataModel struct {
+	ui      *uiCtx
 	keys    metaKeys
 	rows    []metaRow
 	cursor  int
@@ -66,27 +68,29 @@ func fmtDeadline(d time.Duration) string {
 // typing says a text input takes the keys.
 func (m *metadataModel) typing() bool { return m.editing }
 
-// update handles a key; reply is overlayClosedMsg when the editor closes.
-func (m metadataModel) update(msg tea.Msg, s *repl.Session) (metadataModel, tea.Cmd, tea.Msg) {
+// Update handles a key (Component); it sends the app overlayClosedMsg
+// when the editor closes.
+func (m *metadataModel) Update(msg tea.Msg) (Component, tea.Cmd) {
+	s := m.ui.s
 	kmsg, ok := msg.(tea.KeyPressMsg)
 	if m.editing {
 		if ok {
 			switch {
 			case key.Matches(kmsg, m.keys.Save):
 				m.commit(s)
-				return m, nil, nil
+				return m, nil
 			case key.Matches(kmsg, m.keys.Abort):
 				m.editing, m.adding, m.err = false, false, ""
 				m.input.Blur()
-				return m, nil, nil
+				return m, nil
 			}
 		}
 		var cmd tea.Cmd
 		m.input, cmd = m.input.Update(msg)
-		return m, cmd, nil
+		return m, cmd
 	}
 	if !ok {
-		return m, nil, nil
+		return m, nil
 	}
 	k := m.keys
 	switch {
@@ -99,10 +103,10 @@ func (m metadataModel) update(msg tea.Msg, s *repl.Session) (metadataModel, tea.
 		m.input.Prompt = "header> "
 		m.input.Placeholder = "key: value"
 		m.input.SetValue("")
-		return m, m.input.Focus(), nil
+		return m, m.input.Focus()
 	case key.Matches(kmsg, k.Edit):
 		if m.cursor >= len(m.rows) {
-			return m, nil, nil
+			return m, nil
 		}
 		r := m.rows[m.cursor]
 		m.editing, m.adding, m.err = true, false, ""
@@ -120,7 +124,7 @@ func (m metadataModel) update(msg tea.Msg, s *repl.Session) (metadataModel, tea.
 			m.input.SetValue(r.key + ": " + shownValue(r.key, r.value))
 		}
 		m.input.CursorEnd()
-		return m, m.input.Focus(), nil
+		return m, m.input.Focus()
 	case key.Matches(kmsg, k.Delete):
 		if m.cursor <= 0 || m.cursor >= len(m.rows) {
 			if m.cursor == 0 {
@@ -129,15 +133,16 @@ func (m metadataModel) update(msg tea.Msg, s *repl.Session) (metadataModel, tea.
 				s.SetSettings(st)
 				m.load(s)
 			}
-			return m, nil, nil
+			return m, nil
 		}
 		r := m.rows[m.cursor]
 		m.deleteValue(s, r)
 		m.load(s)
 	case key.Matches(kmsg, k.Close):
-		return m, nil, overlayClosedMsg{}
+		m.ui.send(overlayClosedMsg{})
+		return m, nil
 	}
-	return m, nil, nil
+	return m, nil
 }
 
 // deleteValue removes one value of a header, keeping its others.
@@ -252,3 +257,10 @@ func maskSecret(v string) string {
 	}
 	return "••••••"
 }
+
+// Component: the request headers & deadline overlay, editing the
+// session's settings; closing is an overlayClosedMsg sent to the app.
+
+func (m *metadataModel) View() string        { return m.view(m.ui.st) }
+func (m *metadataModel) SetSize(w, h int)    { m.w, m.h = w, h }
+func (m *metadataModel) KeyMap() help.KeyMap { return m.keys }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
@@ -39,6 +40,7 @@ var tabNames = [numTabs]string{"Body", "Headers", "Trailers", "Status", "Timing"
 // (spinner and elapsed time while running; count and rate of a stream;
 // final status and latency) and the selected section in a viewport.
 type responseModel struct {
+	ui     *uiCtx
 	keys   respKeys
 	vp     viewport.Model
 	tab    respTab
@@ -82,7 +84,8 @@ func (r *responseModel) reset() {
 	r.vp.GotoTop()
 }
 
-func (r responseModel) update(msg tea.Msg, c *call) (responseModel, tea.Cmd) {
+// Update handles a key on the response of the current call (Component).
+func (r *responseModel) Update(msg tea.Msg) (Component, tea.Cmd) {
 	kmsg, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		var cmd tea.Cmd
@@ -459,3 +462,11 @@ func formatMessage(f dynamic.Formatter, msg proto.Message) (string, error) {
 	// protojson escapes C0 controls but not C1 ones (U+009B is a CSI).
 	return dynamic.SafeText(b.String()), nil
 }
+
+// Component: the response of the app's current call (uiCtx.call).
+
+func (r *responseModel) View() string {
+	return r.view(r.ui.call, r.ui.st, r.ui.spinner.View(), r.ui.now())
+}
+func (r *responseModel) SetSize(w, h int)    { r.setSize(w, h) }
+func (r *responseModel) KeyMap() help.KeyMap { return r.keys }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
@@ -18,6 +19,8 @@ import (
 // treeModel is the services → methods tree: services expand to their
 // methods, each with its RPC kind badge; "/" filters by typing.
 type treeModel struct {
+	ui        *uiCtx
+	focused   bool // drawn with the cursor: the tree has the keys
 	keys      treeKeys
 	services  []protoreflect.ServiceDescriptor
 	broken    []brokenService // listed, but their descriptors could not be loaded
@@ -251,17 +254,22 @@ type treeOpenMsg struct{ method protoreflect.MethodDescriptor }
 // typing says the filter input takes the keys.
 func (t *treeModel) typing() bool { return t.filtering }
 
-// Update handles msg. reply, when not nil, is a message for the parent
-// to handle at once, in the same Update (treeOpenMsg: keys typed right
-// after enter must reach the form, not the tree).
-func (t treeModel) Update(msg tea.Msg) (treeModel, tea.Cmd, tea.Msg) {
-	t, cmd := t.update(msg)
+// Update handles msg (Component). Opening a method is a treeOpenMsg sent
+// to the app, which handles it before the next key: keys typed right
+// after enter must reach the form, not the tree.
+func (t *treeModel) Update(msg tea.Msg) (Component, tea.Cmd) {
+	var cmd tea.Cmd
+	*t, cmd = t.update(msg)
 	if md := t.open; md != nil {
 		t.open = nil
-		return t, cmd, treeOpenMsg{method: md}
+		t.ui.send(treeOpenMsg{method: md})
 	}
-	return t, cmd, nil
+	return t, cmd
 }
+
+func (t *treeModel) View() string        { return t.view(t.ui.st, t.focused) }
+func (t *treeModel) SetSize(w, h int)    { t.setSize(w, h) }
+func (t *treeModel) KeyMap() help.KeyMap { return t.keys }
 
 func (t treeModel) update(msg tea.Msg) (treeModel, tea.Cmd) {
 	kmsg, ok := msg.(tea.KeyPressMsg)
