@@ -333,7 +333,9 @@ func TestDeadlineWhileStdinStaysOpen(t *testing.T) {
 	defer stdinW.Close()
 	var out, errOut safeBuffer
 	done := make(chan int, 1)
-	go func() { done <- run([]string{target, "call", "Chat", "-d", "@-", "-max-time", "0.5"}, stdinR, &out, &errOut) }()
+	go func() {
+		done <- run([]string{target, "call", "Chat", "-d", "@-", "-max-time", "0.5"}, stdinR, &out, &errOut)
+	}()
 	io.WriteString(stdinW, `{"text":"hi"}`+"\n")
 	select {
 	case code := <-done:
