@@ -230,7 +230,7 @@ func TestAppDeadlineAndHeaders(t *testing.T) {
 		t.Fatalf("status %v, want DEADLINE_EXCEEDED", c)
 	}
 	// The history file has the header, redacted.
-	h.pump(200 * time.Millisecond)
+	h.m.store.wait(10 * time.Second) // the appends of the calls are written
 	data, err := os.ReadFile(h.m.store.path)
 	if err != nil {
 		t.Fatal(err)
@@ -315,7 +315,7 @@ func TestHistRerunAndEdit(t *testing.T) {
 		t.Fatalf("form JSON %q, want the request from history", js)
 	}
 	// The file is there, 0600, one JSON object per line.
-	h.pump(200 * time.Millisecond)
+	h.m.store.wait(10 * time.Second) // the appends of the calls are written
 	fi, err := os.Stat(h.m.store.path)
 	if err != nil {
 		t.Fatal(err)

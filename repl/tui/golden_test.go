@@ -271,7 +271,7 @@ func TestHistGolden(t *testing.T) {
 			h := newHarness(t, sz.w, sz.h)
 			h.waitServices()
 			h.m.now = (&fixedClock{t0.Add(time.Hour)}).now
-			h.pump(50 * time.Millisecond) // the (empty) history file is read
+			waitHandled[historyLoadedMsg](h, 1) // the (empty) history file is read
 			h.m.hist.entries = nil
 			entries := []historyEntry{
 				{Time: t0.Add(-48 * time.Hour), Method: "helloworld.Greeter.SayHello", Kind: "unary", Requests: rawJSON(`{"name":"yesterday"}`), Code: "OK", LatencyMS: 1.25, Sent: 1, Received: 1},

@@ -2,8 +2,10 @@ package tui
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -69,6 +71,8 @@ type harness struct {
 	msgs chan tea.Msg
 	quit bool
 	ctx  context.Context
+	// handled counts the messages Update was given, by type.
+	handled map[reflect.Type]int
 }
 
 func newHarness(t testing.TB, w, h int) *harness {
@@ -112,8 +116,20 @@ func (h *harness) handle(msg tea.Msg) {
 		h.quit = true
 		return
 	}
+	if h.handled == nil {
+		h.handled = make(map[reflect.Type]int)
+	}
+	h.handled[reflect.TypeOf(msg)]++
 	_, cmd := h.m.Update(msg)
 	h.run(cmd)
+}
+
+// waitHandled handles messages until Update has been given n messages of
+// type T.
+func waitHandled[T tea.Msg](h *harness, n int) {
+	h.t.Helper()
+	typ := reflect.TypeFor[T]()
+	h.waitFor(fmt.Sprintf("%d %v", n, typ), func() bool { return h.handled[typ] >= n }, 10*time.Second)
 }
 
 func (h *harness) send(msgs ...tea.Msg) {
@@ -174,19 +190,6 @@ func keyMsg(s string) tea.KeyPressMsg {
 // screen is the current screen as plain text.
 func (h *harness) screen() string {
 	return ansi.Strip(h.m.View().Content)
-}
-
-// pump handles the messages that arrive within d.
-func (h *harness) pump(d time.Duration) {
-	deadline := time.After(d)
-	for {
-		select {
-		case msg := <-h.msgs:
-			h.handle(msg)
-		case <-deadline:
-			return
-		}
-	}
 }
 
 // waitFor handles messages until cond holds, failing after timeout.
