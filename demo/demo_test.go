@@ -453,18 +453,29 @@ func TestHealthReportsServing(t *testing.T) {
 	}
 }
 
+// sleepArrives is a demo.Options.OnCall that says when a Sleep call has
+// reached the server's handler.
+func sleepArrives() (func(string, metadata.MD), <-chan struct{}) {
+	arrived := make(chan struct{}, 1)
+	return func(method string, _ metadata.MD) {
+		if method == "/showcase.Showcase/Sleep" {
+			select {
+			case arrived <- struct{}{}:
+			default:
+			}
+		}
+	}, arrived
+}
+
 func TestGracefulStopLetsAnInFlightCallFinish(t *testing.T) {
-	srv, cc := start(t, demo.Options{})
+	onCall, arrived := sleepArrives()
+	srv, cc := start(t, demo.Options{OnCall: onCall})
 	done := make(chan error, 1)
 	go func() {
 		_, err := showcasepb.NewShowcaseClient(cc).Sleep(context.Background(), &showcasepb.SleepRequest{Duration: durationpb.New(300 * time.Millisecond)})
 		done <- err
 	}()
-	// Wait until the call is on the server before stopping it.
-	for srv.Connections() == 0 {
-		time.Sleep(5 * time.Millisecond)
-	}
-	time.Sleep(50 * time.Millisecond)
+	<-arrived // the call is on the server: stop it now
 	srv.Stop(5 * time.Second)
 	if err := <-done; err != nil {
 		t.Fatalf("in-flight call during graceful stop: %v", err)
@@ -472,16 +483,14 @@ func TestGracefulStopLetsAnInFlightCallFinish(t *testing.T) {
 }
 
 func TestStopIsBoundedByTheGraceTime(t *testing.T) {
-	srv, cc := start(t, demo.Options{})
+	onCall, arrived := sleepArrives()
+	srv, cc := start(t, demo.Options{OnCall: onCall})
 	done := make(chan error, 1)
 	go func() {
 		_, err := showcasepb.NewShowcaseClient(cc).Sleep(context.Background(), &showcasepb.SleepRequest{Duration: durationpb.New(time.Minute)})
 		done <- err
 	}()
-	for srv.Connections() == 0 {
-		time.Sleep(5 * time.Millisecond)
-	}
-	time.Sleep(50 * time.Millisecond)
+	<-arrived
 	startAt := time.Now()
 	srv.Stop(100 * time.Millisecond)
 	if el := time.Since(startAt); el > 5*time.Second {
