@@ -187,12 +187,7 @@ func TestScriptInterrupted(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- RunScript(ctx, s, pr, &Output{Out: &stdout, Err: &stderr}, ScriptOptions{}) }()
 	io.WriteString(pw, "ls\n")
-	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(stdout.String(), "helloworld.Greeter"); {
-		if time.Now().After(deadline) {
-			t.Fatalf("ls printed nothing: %q", stderr.String())
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	stdout.waitFor(t, "helloworld.Greeter") // ls ran
 	// RunScript now waits for line 2, which never comes.
 	cancel()
 	select {
