@@ -218,7 +218,7 @@ func TestConnUnix(t *testing.T) {
 func TestConnIPv6Loopback(t *testing.T) {
 	lis, err := net.Listen("tcp", "[::1]:0")
 	if err != nil {
-		t.Skipf("no IPv6 loopback: %v", err)
+		t.Skipf("this machine has no IPv6 loopback (%v): the [::1] target is not tested here", err)
 	}
 	srv := demo.Start(lis, demo.Options{})
 	t.Cleanup(func() { srv.Stop(time.Second) })

@@ -257,11 +257,6 @@ func TestScriptBinary(t *testing.T) {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	srv := startDemo(t, demo.Options{})
-	probe := exec.Command(bin, srv.Target())
-	probe.Stdin = strings.NewReader("status\n")
-	if out, _ := probe.CombinedOutput(); strings.Contains(string(out), "script mode is not wired yet") {
-		t.Skip("cmd/grpcsh does not call repl.RunScript yet")
-	}
 	n := 0
 	for _, c := range loadScripts(t) {
 		if !c.binary {
