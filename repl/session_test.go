@@ -14,8 +14,8 @@ import (
 	"google.golang.org/grpc/metadata"
 
 	"github.com/grpcsh/grpcsh/demo"
-	"github.com/grpcsh/grpcsh/internal/testnet"
 	"github.com/grpcsh/grpcsh/dynamic"
+	"github.com/grpcsh/grpcsh/internal/testnet"
 	"github.com/grpcsh/grpcsh/repl"
 )
 

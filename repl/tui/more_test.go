@@ -18,8 +18,8 @@ import (
 	"google.golang.org/grpc/connectivity"
 
 	"github.com/grpcsh/grpcsh/demo"
-	"github.com/grpcsh/grpcsh/internal/testnet"
 	"github.com/grpcsh/grpcsh/dynamic"
+	"github.com/grpcsh/grpcsh/internal/testnet"
 	"github.com/grpcsh/grpcsh/repl"
 )
 
