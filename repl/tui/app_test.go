@@ -152,12 +152,9 @@ func TestAppCancelSlowCall(t *testing.T) {
 	h.waitFor("the call to be in flight", func() bool { return h.m.call != nil && h.m.call.phase == phaseHalfClosed }, 10*time.Second)
 	h.waitScreen("esc cancel call")
 	h.waitScreen("Sleep calling")
-	start := time.Now()
+	// The Sleep takes 10s: CANCELLED (not OK) says ctrl+c ended it.
 	h.press("ctrl+c")
 	h.waitCallDone()
-	if d := time.Since(start); d > 3*time.Second {
-		t.Fatalf("cancelling took %s", d)
-	}
 	if c := h.m.call.code(); c != codes.Canceled {
 		t.Fatalf("status %v, want CANCELLED", c)
 	}
