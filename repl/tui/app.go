@@ -20,6 +20,7 @@ import (
 
 	"github.com/grpcsh/grpcsh/dynamic"
 	"github.com/grpcsh/grpcsh/repl"
+	"github.com/grpcsh/grpcsh/repl/tui/form"
 )
 
 // focus is the pane that gets the keys.
@@ -64,10 +65,10 @@ type appModel struct {
 	tree     treeModel
 	anyTypes []protoreflect.FullName
 
-	form       FormModel
+	form       form.Model
 	hasForm    bool
 	method     protoreflect.MethodDescriptor // the form's method
-	savedForms map[protoreflect.FullName]FormModel
+	savedForms map[protoreflect.FullName]form.Model
 
 	resp     responseModel
 	call     *call
@@ -121,7 +122,7 @@ func newApp(ctx context.Context, s *repl.Session, opts Options) *appModel {
 		loc:        time.Local,
 		keep:       defaultKeep,
 		tree:       newTree(keys.Tree),
-		savedForms: map[protoreflect.FullName]FormModel{},
+		savedForms: map[protoreflect.FullName]form.Model{},
 		resp:       newResponse(keys.Resp),
 		spinner:    sp,
 		hist:       historyModel{keys: keys.Hist},
@@ -721,8 +722,8 @@ func (m *appModel) formHelp() help.KeyMap {
 }
 
 // newForm0 is a form of an empty message, for its key bindings.
-func newForm0() FormModel {
-	return NewForm((&emptypb.Empty{}).ProtoReflect().Descriptor(), FormOptions{})
+func newForm0() form.Model {
+	return form.New((&emptypb.Empty{}).ProtoReflect().Descriptor(), form.Options{})
 }
 
 func (m *appModel) quit() tea.Cmd {

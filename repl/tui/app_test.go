@@ -11,6 +11,8 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	"google.golang.org/grpc/codes"
+
+	"github.com/grpcsh/grpcsh/repl/tui/form"
 )
 
 // fillFirst edits the form's first field: enter, text, enter.
@@ -360,13 +362,8 @@ func TestCmdBar(t *testing.T) {
 
 func TestAppKeysDoNotClashWithForm(t *testing.T) {
 	// The global keys must not be keys the form uses.
-	f := newForm0()
 	used := map[string]bool{}
-	fk := f.keys
-	for _, b := range []key.Binding{fk.Up, fk.Down, fk.PageUp, fk.PageDown, fk.Top, fk.Bottom, fk.Expand, fk.Collapse,
-		fk.Activate, fk.Clear, fk.Add, fk.MoveUp, fk.MoveDown, fk.ToggleJSON, fk.Editor, fk.Done, fk.Leave, fk.Next,
-		fk.Prev, fk.PickUp, fk.PickDown, fk.JSONEdit, fk.JSONLeave, fk.JSONEditor, fk.JSONScrollUp, fk.JSONScrollDn,
-		fk.JSONPageUp, fk.JSONPageDown, fk.JSONToggleAlt} {
+	for _, b := range form.AllBindings() {
 		for _, k := range b.Keys() {
 			used[k] = true
 		}

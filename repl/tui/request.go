@@ -7,16 +7,17 @@ import (
 	"google.golang.org/protobuf/reflect/protoreflect"
 
 	"github.com/grpcsh/grpcsh/repl"
+	"github.com/grpcsh/grpcsh/repl/tui/form"
 )
 
-// The request pane is the request form (form*.go, another component of this
-// package); this file only builds forms for methods: the resolver of Any
+// The request pane is the request form (package form, a component of its own);
+// this file only builds forms for methods: the resolver of Any
 // types is the session's, and the Any type picker offers the messages of
 // the files the server's services come from (dynamic.Types cannot range).
 
 // newRequestForm builds the form of a method's request.
-func newRequestForm(s *repl.Session, m protoreflect.MethodDescriptor, anyTypes []protoreflect.FullName, profile colorprofile.Profile, isDark bool, w, h int) FormModel {
-	return NewForm(m.Input(), FormOptions{
+func newRequestForm(s *repl.Session, m protoreflect.MethodDescriptor, anyTypes []protoreflect.FullName, profile colorprofile.Profile, isDark bool, w, h int) form.Model {
+	return form.New(m.Input(), form.Options{
 		Resolver:        s.Types(),
 		AnyTypes:        anyTypes,
 		Width:           w,
