@@ -246,12 +246,25 @@ func (s *Stream) receive(types *Types) {
 // it noticed first.
 func (s *Stream) ownEnd(st *status.Status) *status.Status {
 	switch {
-	case st.Code() == codes.DeadlineExceeded && errors.Is(s.ctx.Err(), context.DeadlineExceeded) && s.timeout > 0:
+	case st.Code() == codes.DeadlineExceeded && s.deadlinePassed() && s.timeout > 0:
 		return status.Newf(codes.DeadlineExceeded, "the call's deadline of %s passed before it ended", s.timeout)
 	case st.Code() == codes.Canceled && errors.Is(s.ctx.Err(), context.Canceled):
 		return status.New(codes.Canceled, "cancelled by grpcsh")
 	}
 	return st
+}
+
+// deadlinePassed says the call's own deadline has passed. The context's
+// error says so once its timer has fired; but the server, told the deadline
+// in grpc-timeout (rounded up), can end the call with DEADLINE_EXCEEDED
+// first, and on a loaded machine that status can arrive before the timer
+// goroutine has run. The clock decides then.
+func (s *Stream) deadlinePassed() bool {
+	if errors.Is(s.ctx.Err(), context.DeadlineExceeded) {
+		return true
+	}
+	dl, ok := s.ctx.Deadline()
+	return ok && !time.Now().Before(dl)
 }
 
 // Invoke runs a whole call: it sends every request that next yields (next
