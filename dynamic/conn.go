@@ -91,6 +91,9 @@ type ConnConfig struct {
 	RoundRobin bool
 	// UserAgent prefixes gRPC's own user agent; default "grpcsh/"+Version.
 	UserAgent string
+	// Capture, when set, records the connection's bytes after TLS (see
+	// WireCapture): explain -send shows a call's frames with it.
+	Capture *WireCapture
 }
 
 const connDefaultTimeout = 10 * time.Second
@@ -173,6 +176,20 @@ func connUseTLS(cfg ConnConfig, t connTarget) bool {
 	return !t.loopback || cfg.Insecure || cfg.CACert != "" || cfg.Cert != ""
 }
 
+// WouldUseTLS says whether a connection made with cfg would use TLS,
+// without connecting; false for a cfg that cannot work.
+func WouldUseTLS(cfg ConnConfig) bool {
+	cfg, err := connValidate(cfg)
+	if err != nil {
+		return false
+	}
+	t, err := connParseTarget(cfg.Target, cfg.Unix)
+	if err != nil {
+		return false
+	}
+	return connUseTLS(cfg, t)
+}
+
 // ConfigError is a connection configuration that cannot work (a flag
 // missing its partner, a malformed target, an unreadable certificate):
 // the user's to fix, found before any connection is tried.
@@ -212,7 +229,7 @@ func connNew(cfg ConnConfig) (*Conn, error) {
 		callOpts = append(callOpts, grpc.UseCompressor(gzip.Name))
 	}
 	opts := []grpc.DialOption{
-		grpc.WithTransportCredentials(&connCreds{TransportCredentials: creds, track: track, plaintext: !s.useTLS}),
+		grpc.WithTransportCredentials(&connCreds{TransportCredentials: creds, track: track, plaintext: !s.useTLS, capture: cfg.Capture}),
 		// The dialer records why each attempt failed: grpc keeps that to
 		// itself until a call fails, and Ready must explain before then.
 		// (A custom dialer turns off grpc's HTTPS_PROXY support.)
@@ -754,6 +771,7 @@ type connCreds struct {
 	credentials.TransportCredentials
 	track     *connTracker
 	plaintext bool
+	capture   *WireCapture // nil: not captured
 }
 
 func (c *connCreds) ClientHandshake(ctx context.Context, authority string, raw net.Conn) (net.Conn, credentials.AuthInfo, error) {
@@ -764,11 +782,14 @@ func (c *connCreds) ClientHandshake(ctx context.Context, authority string, raw n
 		return nil, nil, err
 	}
 	c.track.set(a, connAwaitingServer, nil)
+	if c.capture != nil {
+		conn = &captureConn{Conn: conn, capture: c.capture}
+	}
 	return &connWatch{Conn: conn, track: c.track, attempt: a, plaintext: c.plaintext}, info, nil
 }
 
 func (c *connCreds) Clone() credentials.TransportCredentials {
-	return &connCreds{TransportCredentials: c.TransportCredentials.Clone(), track: c.track, plaintext: c.plaintext}
+	return &connCreds{TransportCredentials: c.TransportCredentials.Clone(), track: c.track, plaintext: c.plaintext, capture: c.capture}
 }
 
 // connWatch records how the server first answers on a connection: the

@@ -47,7 +47,7 @@ func TestLessonOfTheSeedsGetRandom(t *testing.T) {
 			t.Errorf("Python client lacks %q:\n%s", want, py)
 		}
 	}
-	if l.Codegen[0].Text[:strings.IndexByte(l.Codegen[0].Text, '\n')] != "python -m grpc_tools.protoc -I . --python_out=. --grpc_python_out=. test.proto" {
+	if l.Codegen[0].Text[:strings.IndexByte(l.Codegen[0].Text, '\n')] != "python3 -m grpc_tools.protoc -I . --python_out=. --grpc_python_out=. test.proto" {
 		t.Errorf("python codegen: %s", l.Codegen[0].Text)
 	}
 	if !strings.Contains(l.Codegen[1].Text, "protoc --grpc_out=. --plugin=protoc-gen-grpc=`which grpc_cpp_plugin` test.proto") {
@@ -60,7 +60,7 @@ func TestLessonOfTheSeedsGetRandom(t *testing.T) {
 		t.Errorf("proto source:\n%s", l.ProtoSource)
 	}
 	goSrc := l.Clients[1].Text
-	for _, want := range []string{`testserverpb "github.com/grpcsh/grpcsh/protos/testserverpb"`, "client := testserverpb.NewTestServerClient(conn)", "req := &testserverpb.Request{}", "resp, err := client.GetRandom(context.Background(), req)"} {
+	for _, want := range []string{`testserverpb "github.com/grpcsh/grpcsh/protos/testserverpb"`, "client := testserverpb.NewTestServerClient(conn)", "req := &testserverpb.Request{}", "resp, err := client.GetRandom(ctx, req)"} {
 		if !strings.Contains(goSrc, want) {
 			t.Errorf("Go client lacks %q:\n%s", want, goSrc)
 		}

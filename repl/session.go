@@ -33,6 +33,11 @@ type Options struct {
 	// calls only (-rpc-header), ReflectHeader with reflection only.
 	Header, RPCHeader, ReflectHeader metadata.MD
 	Settings                         Settings
+	// Env is the active environment (-env), nil without; Collection the
+	// folder of saved files whose env/ holds NAME.env ("" means
+	// DefaultCollection).
+	Env        *Env
+	Collection string
 }
 
 // Settings change how calls are made and printed; the command language's
@@ -60,11 +65,12 @@ type Session struct {
 	header   metadata.MD
 	settings Settings
 	methods  map[string]protoreflect.MethodDescriptor
+	env      *Env
 }
 
 // NewSession loads the files, if any, and connects, if a target is given.
 func NewSession(ctx context.Context, opts Options) (*Session, error) {
-	s := &Session{opts: opts, settings: opts.Settings, header: metadata.Join(opts.Header, opts.RPCHeader)}
+	s := &Session{opts: opts, settings: opts.Settings, header: metadata.Join(opts.Header, opts.RPCHeader), env: opts.Env}
 	if s.settings.Format == "" {
 		s.settings.Format = "json"
 	}
@@ -209,6 +215,28 @@ func (s *Session) SetSettings(st Settings) {
 	s.settings = st
 }
 
+// Env is the active environment, nil when there is none.
+func (s *Session) Env() *Env {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.env
+}
+
+// SetEnv makes e the active environment (nil: none).
+func (s *Session) SetEnv(e *Env) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.env = e
+}
+
+// Collection is the folder of saved .grpcsh files.
+func (s *Session) Collection() string {
+	if s.opts.Collection != "" {
+		return s.opts.Collection
+	}
+	return DefaultCollection
+}
+
 // Header returns a copy of the request metadata sent with calls.
 func (s *Session) Header() metadata.MD {
 	s.mu.Lock()
@@ -345,17 +373,30 @@ func (s *Session) ParseRequest(m protoreflect.MethodDescriptor, data []byte) (pr
 // Start begins a call of m with the session's headers and deadline, after
 // making sure the connection is up (reconnecting if the server came back).
 func (s *Session) Start(ctx context.Context, m protoreflect.MethodDescriptor) (*dynamic.Stream, error) {
-	conn := s.Conn()
-	if conn == nil {
-		return nil, errors.New("not connected: give a target (or `connect TARGET`) to call methods")
-	}
-	if err := conn.Ready(ctx); err != nil {
+	client, call, err := s.prepare(ctx, m)
+	if err != nil {
 		return nil, err
 	}
+	return client.Start(ctx, call)
+}
+
+// prepare makes sure the connection is up and describes a call of m with
+// the session's metadata and deadline.
+func (s *Session) prepare(ctx context.Context, m protoreflect.MethodDescriptor) (*dynamic.Client, dynamic.Call, error) {
+	conn := s.Conn()
+	if conn == nil {
+		return nil, dynamic.Call{}, errors.New("not connected: give a target (or `connect TARGET`) to call methods")
+	}
+	if err := conn.Ready(ctx); err != nil {
+		return nil, dynamic.Call{}, err
+	}
 	s.mu.Lock()
-	client, header, deadline := s.client, s.header.Copy(), s.settings.Deadline
+	client, header, deadline := s.client, s.header, s.settings.Deadline
+	if len(header) > 0 {
+		header = header.Copy() // header may change while the call runs
+	}
 	s.mu.Unlock()
-	return client.Start(ctx, dynamic.Call{Method: m, Header: header, Timeout: deadline})
+	return client, dynamic.Call{Method: m, Header: header, Timeout: deadline}, nil
 }
 
 // Call runs a whole call of m, sending what next yields (io.EOF after the
@@ -376,14 +417,7 @@ func (s *Session) Call(ctx context.Context, m protoreflect.MethodDescriptor, nex
 			}
 			return err
 		}
-		sent := false
-		next = func() (proto.Message, error) {
-			if sent {
-				return nil, io.EOF
-			}
-			sent = true
-			return first, nil
-		}
+		return s.callOne(ctx, m, first, out)
 	}
 	stream, err := s.Start(ctx, m)
 	if err != nil {
@@ -445,17 +479,44 @@ func (s *Session) Call(ctx context.Context, m protoreflect.MethodDescriptor, nex
 	return nil
 }
 
+// callOne runs a call that takes one request on this goroutine, printing
+// its events as they come (see dynamic.Client.InvokeOne).
+func (s *Session) callOne(ctx context.Context, m protoreflect.MethodDescriptor, req proto.Message, out *Output) error {
+	client, call, err := s.prepare(ctx, m)
+	if err != nil {
+		return err
+	}
+	var end dynamic.EndEvent
+	err = client.InvokeOne(ctx, call, req, func(ev dynamic.Event) error {
+		if e, ok := ev.(dynamic.EndEvent); ok {
+			end = e
+		}
+		return out.Event(s, ev)
+	})
+	if err != nil {
+		return err
+	}
+	if !end.Status.OK() {
+		return &RPCError{Status: end.Status, Method: m}
+	}
+	return nil
+}
+
 // Explain builds the learner's lesson for calling m with the JSON request
 // data: .proto source, codegen commands, client snippets, wire bytes and
 // the equivalent grpcurl command (headers included, secrets redacted).
 func (s *Session) Explain(m protoreflect.MethodDescriptor, data []byte) (*dynamic.Lesson, error) {
-	req, err := s.ParseRequest(m, data)
-	if err != nil {
-		return nil, err
-	}
 	target := dynamic.CallTarget{Address: "127.0.0.1:8888", Plaintext: true}
 	if conn := s.Conn(); conn != nil {
 		target = dynamic.CallTarget{Address: s.Target(), Plaintext: !conn.TLS()}
+	}
+	return s.explainFor(m, data, target)
+}
+
+func (s *Session) explainFor(m protoreflect.MethodDescriptor, data []byte, target dynamic.CallTarget) (*dynamic.Lesson, error) {
+	req, err := s.ParseRequest(m, data)
+	if err != nil {
+		return nil, err
 	}
 	md := dynamic.Redact(s.Header())
 	keys := make([]string, 0, len(md))
@@ -468,11 +529,52 @@ func (s *Session) Explain(m protoreflect.MethodDescriptor, data []byte) (*dynami
 			target.Flags = append(target.Flags, "-H", shellWord(k+": "+v))
 		}
 	}
+	target.Header = s.Header()
 	reqJSON := strings.TrimSpace(string(data))
 	if reqJSON == "" {
 		reqJSON = "{}"
 	}
 	return dynamic.Explain(m, req, reqJSON, target)
+}
+
+// ExplainSend builds the lesson and makes the call on a connection of its
+// own, configured as the session's, whose HTTP/2 frames are captured (see
+// dynamic.SendCaptured).
+func (s *Session) ExplainSend(ctx context.Context, m protoreflect.MethodDescriptor, data []byte) (*dynamic.Lesson, error) {
+	if s.Conn() == nil {
+		lesson, err := s.Explain(m, data)
+		if err != nil {
+			return nil, err
+		}
+		lesson.SendErr = errors.New("not connected: give a target (or `connect TARGET`) to send the call")
+		return lesson, nil
+	}
+	return s.ExplainSendTo(ctx, s.ConnConfig(), m, data)
+}
+
+// ExplainSendTo is ExplainSend to the server cfg names, which need not be
+// the session's (a session on -proto files has none). The lesson comes
+// back even when sending fails: its SendErr says why, and the static
+// sections still stand.
+func (s *Session) ExplainSendTo(ctx context.Context, cfg dynamic.ConnConfig, m protoreflect.MethodDescriptor, data []byte) (*dynamic.Lesson, error) {
+	lesson, err := s.explainFor(m, data, dynamic.CallTarget{Address: cfg.Target, Plaintext: !dynamic.WouldUseTLS(cfg)})
+	if err != nil {
+		return nil, err
+	}
+	req, err := s.ParseRequest(m, data)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	header, deadline := s.header.Copy(), s.settings.Deadline
+	s.mu.Unlock()
+	call, err := dynamic.SendCaptured(ctx, cfg, s.Types(), dynamic.Call{Method: m, Header: header, Timeout: deadline}, []proto.Message{req})
+	if err != nil {
+		lesson.SendErr = err
+		return lesson, nil
+	}
+	lesson.Call = call
+	return lesson, nil
 }
 
 // shellWord quotes s for a POSIX shell.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -101,7 +102,7 @@ func TestParseArgsErrors(t *testing.T) {
 		"-protoset-out x api:1 list":              "-protoset-out and -proto-out-dir go with describe",
 		"-d {} api:1 list":                        "-d goes with call or explain",
 		"-f s.txt api:1 list":                     "-f runs a script: it does not go with list",
-		"-max-time soon api:1 list":               `want seconds (0.5) or a duration (500ms), got "soon"`,
+		"-max-time soon api:1 list":               `invalid value "soon" for flag -max-time`,
 		"-nosuchflag api:1":                       "flag provided but not defined: -nosuchflag",
 		"-H nocolon api:1 list":                   `-H "nocolon": header "nocolon" has no colon`,
 		"-rpc-header te:trailers api:1 list":      `-rpc-header "te:trailers": header "te" is reserved`,
@@ -123,7 +124,7 @@ func TestParseArgsErrors(t *testing.T) {
 // append, ${VAR} expands from the environment, and errors name the flag.
 func TestParseHeaders(t *testing.T) {
 	t.Setenv("H15_SECRET", "s3cr3t")
-	md, err := parseHeaders("-H", []string{"X-Team:  blue ", "x-team: red", "authorization: Bearer ${H15_SECRET}", "x-lit: $${H15_SECRET}", "x-empty:"})
+	md, err := parseHeaders("-H", []string{"X-Team:  blue ", "x-team: red", "authorization: Bearer ${H15_SECRET}", "x-lit: $${H15_SECRET}", "x-empty:"}, os.LookupEnv)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +132,7 @@ func TestParseHeaders(t *testing.T) {
 	if diff := cmp.Diff(want, md); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
-	if md, err := parseHeaders("-H", nil); err != nil || len(md) != 0 {
+	if md, err := parseHeaders("-H", nil, os.LookupEnv); err != nil || len(md) != 0 {
 		t.Errorf("no headers: %v, %v", md, err)
 	}
 	for h, want := range map[string]string{
@@ -142,7 +143,7 @@ func TestParseHeaders(t *testing.T) {
 		"x: ${1A}":      "${1A} is not a variable name",
 		"x: ${OPEN":     "${ without a closing }",
 	} {
-		_, err := parseHeaders("-rpc-header", []string{h})
+		_, err := parseHeaders("-rpc-header", []string{h}, os.LookupEnv)
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%q:\n got %v\nwant %s", h, err, want)
 		}

@@ -19,6 +19,7 @@ import (
 	"github.com/grpcsh/grpcsh/demo"
 	"github.com/grpcsh/grpcsh/dynamic"
 	"github.com/grpcsh/grpcsh/repl"
+	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
 func main() {
@@ -88,14 +89,27 @@ func execute(ctx context.Context, cfg *config, stdin io.Reader, stdout, stderr i
 		defer srv.Stop(0)
 		cfg.session.Conn.Target = srv.Target()
 	}
-	if cfg.verb == "call" && cfg.session.Conn.Target == "" {
-		return usageErrorf("call needs a TARGET (host:port), or --demo")
+	if (cfg.verb == "call" || cfg.verb == "test") && cfg.session.Conn.Target == "" {
+		return usageErrorf("%s needs a TARGET (host:port), or --demo", cfg.verb)
+	}
+	if cfg.verb == "test" {
+		return runTests(ctx, cfg, stdout, stderr)
+	}
+	var sendTo *dynamic.ConnConfig
+	if cfg.verb == "explain" && cfg.send && cfg.session.Conn.Target != "" && (len(cfg.session.Protos) > 0 || len(cfg.session.Protosets) > 0) {
+		// The files hold the schema: the lesson prints without the
+		// server, and only -send connects, so that an unreachable server
+		// still gets its static sections, then the error.
+		c := cfg.session.Conn
+		sendTo = &c
+		cfg.session.Conn.Target = ""
 	}
 	sess, err := repl.NewSession(ctx, cfg.session)
 	if err != nil {
 		return err
 	}
 	defer sess.Close()
+	cfg.sendTo = sendTo
 
 	out := &repl.Output{Out: stdout, Err: stderr}
 	if f, ok := stdout.(*os.File); ok && term.IsTerminal(f.Fd()) {
@@ -133,12 +147,7 @@ func execute(ctx context.Context, cfg *config, stdin io.Reader, stdout, stderr i
 				return err
 			}
 		}
-		lesson, err := sess.Explain(m, data)
-		if err != nil {
-			return err
-		}
-		_, err = io.WriteString(stdout, lesson.Text())
-		return err
+		return explain(ctx, sess, cfg, m, data, stdout, stderr)
 	case "call":
 		in, closeIn, err := requestInput(cfg.data, stdin)
 		if err != nil {
@@ -241,4 +250,39 @@ func isTerminal(stdin io.Reader, stdout io.Writer) bool {
 
 func usageErrorf(format string, args ...any) error {
 	return &repl.UsageError{Msg: fmt.Sprintf(format, args...)}
+}
+
+// explain prints the lesson of a call; with -send it makes the call first
+// and shows its frames (the static sections print even when that fails,
+// then the error); with -write it also writes the project.
+func explain(ctx context.Context, sess *repl.Session, cfg *config, m protoreflect.MethodDescriptor, data []byte, stdout, stderr io.Writer) error {
+	explainer := sess.Explain
+	switch {
+	case cfg.send && cfg.sendTo != nil:
+		explainer = func(m protoreflect.MethodDescriptor, data []byte) (*dynamic.Lesson, error) {
+			return sess.ExplainSendTo(ctx, *cfg.sendTo, m, data)
+		}
+	case cfg.send:
+		explainer = func(m protoreflect.MethodDescriptor, data []byte) (*dynamic.Lesson, error) {
+			return sess.ExplainSend(ctx, m, data)
+		}
+	}
+	lesson, err := explainer(m, data)
+	if err != nil {
+		return err
+	}
+	if _, err := io.WriteString(stdout, lesson.Text()); err != nil {
+		return err
+	}
+	if cfg.writeDir != "" {
+		written, err := lesson.WriteProject(cfg.writeDir, cfg.force)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "wrote %s into %s\n", strings.Join(written, ", "), cfg.writeDir)
+	}
+	if lesson.SendErr != nil {
+		return fmt.Errorf("explain -send: %w", lesson.SendErr)
+	}
+	return nil
 }

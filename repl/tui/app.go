@@ -82,6 +82,7 @@ type appModel struct {
 	cmd   cmdbarModel
 	exec  *cmdExecutor
 	helpm helpModel
+	learn explainPane // L (explain.go)
 
 	saving bool // the save prompt has focus
 	save   textinput.Model
@@ -194,6 +195,7 @@ func (m *appModel) layout() {
 	m.hist.clamp()
 	m.meta.w, m.meta.h = m.w-2, mainH-2
 	m.helpm.setSize(m.w-2, mainH-2)
+	m.learn.setSize(m.w-2, mainH-2)
 	m.save.SetWidth(max(m.w-12, 10))
 }
 
@@ -360,6 +362,8 @@ func (m *appModel) update(msg tea.Msg) tea.Cmd {
 		}
 		m.connState, m.stateKnown = msg.state, true
 		return watchStateCmd(msg.conn, msg.ch)
+	case explainSentMsg:
+		return m.onLearnKey(msg)
 	case flashMsg:
 		if msg.id == m.flashID {
 			m.flash = ""
@@ -497,7 +501,9 @@ func (m *appModel) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return cmd
 	}
 	switch m.overlay {
-	case ovHelp, ovLearn:
+	case ovLearn:
+		return m.onLearnKey(msg)
+	case ovHelp:
 		if key.Matches(msg, g.Help, g.Back, g.Quit, g.LearnL) {
 			m.overlay = ovNone
 			return nil
@@ -611,8 +617,11 @@ func (m *appModel) openLesson() tea.Cmd {
 	if err != nil {
 		return m.setFlash(err.Error(), true)
 	}
-	m.helpm.vp.SetContent(lesson.Text())
-	m.helpm.vp.GotoTop()
+	method := m.method
+	m.learn = newExplainPane(lesson, func(ctx context.Context) (*dynamic.Lesson, error) {
+		return m.s.ExplainSend(ctx, method, []byte(data))
+	})
+	m.layout()
 	m.overlay = ovLearn
 	return nil
 }
@@ -864,7 +873,7 @@ func (m *appModel) render() string {
 	case ovMetadata:
 		main = box(m.st, "Request headers & deadline", "", m.meta.view(m.st), m.w, mainH, true)
 	case ovLearn:
-		main = box(m.st, "Explain · "+dynamic.MethodPath(m.method), "esc closes · ↑/↓ scroll", m.helpm.view(), m.w, mainH, true)
+		main = box(m.st, "Explain · "+dynamic.MethodPath(m.learn.lesson.Method), "tab section · l language · / search · y copy · s send", m.learn.view(m.st), m.w, mainH, true)
 	default:
 		main = m.panes(mainH)
 	}
@@ -948,9 +957,13 @@ func (m *appModel) panes(mainH int) string {
 	return hjoin(left, vjoin(req, resp))
 }
 
-// sessionInfo sums up the request headers and deadline for the status bar.
+// sessionInfo sums up the environment (-env, :env NAME), the request
+// headers and the deadline for the status bar.
 func (m *appModel) sessionInfo() string {
 	var parts []string
+	if name := m.s.EnvName(); name != "" {
+		parts = append(parts, "env "+dynamic.SafeLine(name))
+	}
 	if n := len(m.s.Header()); n > 0 {
 		parts = append(parts, fmt.Sprintf("%d header", n))
 		if n > 1 {
@@ -982,7 +995,7 @@ func (m *appModel) shortKeys() []key.Binding {
 	case ovHelp:
 		return []key.Binding{kb([]string{"up"}, "↑/↓", "scroll"), kb([]string{"esc"}, "esc/?", "close")}
 	case ovLearn:
-		return []key.Binding{kb([]string{"up"}, "↑/↓ pgup/pgdn", "scroll"), kb([]string{"esc"}, "esc/L", "close")}
+		return m.learn.helpKeys()
 	}
 	streamOpen := running && m.call.canSend()
 	switch m.focus {

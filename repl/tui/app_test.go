@@ -3,6 +3,7 @@ package tui
 import (
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -394,18 +395,23 @@ func TestAppExplainTheRequest(t *testing.T) {
 	h.fillFirst("123")
 	h.press("L")
 	scr := h.screen()
-	for _, want := range []string{"Explain · TestServer/GetRandom", "── 1. The contract: test.proto ──", "rpc GetRandom ( Request ) returns ( Response );"} {
+	for _, want := range []string{"Explain · TestServer/GetRandom", "1 contract │ 2 codegen │ 3 client │ 4 server │ 5 wire │ 6 grpcurl", "The contract: test.proto", "rpc GetRandom ( Request ) returns ( Response );"} {
 		if !strings.Contains(scr, want) {
 			t.Errorf("explain screen lacks %q:\n%s", want, scr)
 		}
 	}
-	for i := 0; i < 10 && !strings.Contains(h.screen(), "0a 03 31 32 33"); i++ {
-		h.press("pgdown")
-	}
+	h.press("5") // the wire tab
 	scr = h.screen()
-	for _, want := range []string{"0a 03 31 32 33", `id (1) LEN: 3 bytes: "123"`, "grpcurl -plaintext -d '{\"id\":\"123\"}'", "TestServer/GetRandom"} {
+	for _, want := range []string{"0a 03 31 32 33", `id (1) LEN: 3 bytes: "123"`} {
 		if !strings.Contains(scr, want) {
-			t.Errorf("the end of the lesson lacks %q:\n%s", want, scr)
+			t.Errorf("the wire tab lacks %q:\n%s", want, scr)
+		}
+	}
+	h.press("tab") // grpcurl
+	scr = h.screen()
+	for _, want := range []string{"grpcurl -plaintext -d '{\"id\":\"123\"}'", "TestServer/GetRandom"} {
+		if !strings.Contains(scr, want) {
+			t.Errorf("the grpcurl tab lacks %q:\n%s", want, scr)
 		}
 	}
 	h.press("esc")
@@ -418,5 +424,32 @@ func TestAppExplainTheRequest(t *testing.T) {
 	h.press("L")
 	if h.m.overlay == ovLearn || !strings.Contains(h.screen(), "fix the request first") {
 		t.Fatalf("L on an invalid request:\n%s", h.screen())
+	}
+}
+
+// TestCmdBarEnv: :env FILE switches the environment, the status bar
+// names it, and ${VAR} in the next command reads it; :env -none drops it.
+func TestCmdBarEnv(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "staging.env")
+	if err := os.WriteFile(file, []byte("WHO=staging\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, 120, 40)
+	h.waitServices()
+	h.press(":")
+	h.typeText("env " + file)
+	h.press("enter")
+	h.waitFor("the env command", func() bool { return h.m.cmd.running == nil && h.m.s.EnvName() == file }, 10*time.Second)
+	statusBar := func() string { lines := strings.Split(h.screen(), "\n"); return lines[len(lines)-1] }
+	h.waitFor("the status bar to name the environment", func() bool { return strings.Contains(statusBar(), "env "+file) }, 10*time.Second)
+	h.typeText(`call helloworld.Greeter/SayHello {"name":"${WHO}"}`)
+	h.press("enter")
+	h.waitFor("the call", func() bool { return h.m.cmd.running == nil && strings.Contains(h.m.cmd.out.String(), "Hello staging") }, 10*time.Second)
+	h.typeText("env -none")
+	h.press("enter")
+	h.waitFor("env -none", func() bool { return h.m.cmd.running == nil && h.m.s.EnvName() == "" }, 10*time.Second)
+	if strings.Contains(statusBar(), "env "+file) {
+		t.Errorf("the status bar still names the environment:\n%s", statusBar())
 	}
 }
