@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -22,13 +23,43 @@ import (
 )
 
 // The CLI runs in-process through run, the function main calls, so the
-// tests need no binary and coverage counts the code they drive. (The built
-// binary is exercised by repl's TestScriptBinary and repl/tui's TestE2ETmux.)
+// tests need no binary and coverage counts the code they drive. The few
+// that need a process of their own (a signal sent to it) build one, once,
+// with builtBinary.
 func TestMain(m *testing.M) {
 	// Output goes to buffers, which are never terminals, so colour is off
 	// anyway; NO_COLOR keeps it off should that change.
 	os.Setenv("NO_COLOR", "1")
-	os.Exit(m.Run())
+	code := m.Run()
+	if binaryDir != "" {
+		os.RemoveAll(binaryDir)
+	}
+	os.Exit(code)
+}
+
+var (
+	binaryOnce sync.Once
+	binaryDir  string
+	binaryPath string
+	binaryErr  error
+)
+
+// builtBinary builds grpcsh the first time a test asks for it.
+func builtBinary(t *testing.T) string {
+	t.Helper()
+	binaryOnce.Do(func() {
+		if binaryDir, binaryErr = os.MkdirTemp("", "grpcsh-cli"); binaryErr != nil {
+			return
+		}
+		binaryPath = filepath.Join(binaryDir, "grpcsh")
+		if out, err := exec.Command("go", "build", "-o", binaryPath, ".").CombinedOutput(); err != nil {
+			binaryErr = fmt.Errorf("building grpcsh: %v\n%s", err, out)
+		}
+	})
+	if binaryErr != nil {
+		t.Fatal(binaryErr)
+	}
+	return binaryPath
 }
 
 func startTestDemo(t *testing.T, opts demo.Options) string {
