@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -46,10 +47,15 @@ const (
 // appModel is the root model: it owns the panes, routes keys by focus,
 // and runs calls. Every network or disk step is a tea.Cmd.
 type appModel struct {
-	ctx  context.Context
-	s    *repl.Session
-	opts Options
-	keys keyMap
+	ctx context.Context
+	// lookups is the context of the reflection lookups the tree makes:
+	// quitting ends it, so that a server that never answers does not hold
+	// up the exit.
+	lookups    context.Context
+	endLookups context.CancelFunc
+	s          *repl.Session
+	opts       Options
+	keys       keyMap
 
 	st      Styles
 	profile colorprofile.Profile
@@ -58,9 +64,9 @@ type appModel struct {
 	loc     *time.Location
 	keep    int // stream messages kept per call
 
-	w, h    int
-	focus   focus
-	overlay overlay
+	w, h     int
+	focus    focus
+	overlays []overlay // the screens over the panes, the last on top
 
 	tree     treeModel
 	anyTypes []protoreflect.FullName
@@ -96,6 +102,7 @@ type appModel struct {
 	flashErr bool
 	flashID  int
 	quitting bool
+	signal   *SignalError // the signal that ended the TUI
 }
 
 func newApp(ctx context.Context, s *repl.Session, opts Options) *appModel {
@@ -133,6 +140,7 @@ func newApp(ctx context.Context, s *repl.Session, opts Options) *appModel {
 		helpm:      newHelp(),
 		save:       save,
 	}
+	m.lookups, m.endLookups = context.WithCancel(ctx)
 	m.st = newStyles(profile, m.isDark)
 	m.exec = newCmdExecutor(s, m.cmd.out, !opts.NoColor)
 	if conn := s.Conn(); conn != nil {
@@ -142,7 +150,7 @@ func newApp(ctx context.Context, s *repl.Session, opts Options) *appModel {
 }
 
 func (m *appModel) Init() tea.Cmd {
-	cmds := []tea.Cmd{loadServicesCmd(m.s), loadHistoryCmd(m.store), tea.RequestBackgroundColor}
+	cmds := []tea.Cmd{loadServicesCmd(m.lookups, m.s), loadHistoryCmd(m.store), tea.RequestBackgroundColor}
 	conn, watch := startWatch(m.ctx, m.s)
 	m.conn = conn
 	if watch != nil {
@@ -166,7 +174,8 @@ func (m *appModel) startSpinner() tea.Cmd {
 
 func (m *appModel) setFlash(text string, isErr bool) tea.Cmd {
 	m.flashID++
-	m.flash, m.flashErr = text, isErr
+	// Flashes quote errors, and errors quote the server.
+	m.flash, m.flashErr = dynamic.SafeLine(text), isErr
 	d := 4 * time.Second
 	if isErr {
 		d = 8 * time.Second
@@ -258,9 +267,9 @@ func (m *appModel) typing() bool {
 	switch {
 	case m.saving, m.cmd.active:
 		return true
-	case m.overlay == ovMetadata:
+	case m.topOverlay() == ovMetadata:
 		return m.meta.typing()
-	case m.overlay != ovNone:
+	case m.topOverlay() != ovNone:
 		return false
 	case m.focus == focusTree:
 		return m.tree.typing()
@@ -318,7 +327,7 @@ func (m *appModel) update(msg tea.Msg) tea.Cmd {
 		m.resp.dirty = true
 		return m.forwardToForms(msg)
 	case servicesMsg:
-		m.tree.setServices(msg.services, msg.err)
+		m.tree.setServices(msg.services, msg.broken, msg.err)
 		if msg.err == nil {
 			m.anyTypes = messageNames(msg.services)
 		}
@@ -378,8 +387,11 @@ func (m *appModel) update(msg tea.Msg) tea.Cmd {
 			return m.setFlash("history not saved: "+msg.err.Error(), true)
 		}
 		return nil
+	case overlayClosedMsg:
+		m.popOverlay()
+		return nil
 	case historyActMsg:
-		m.overlay = ovNone
+		m.popOverlay()
 		return resolveHistoryCmd(m.s, msg.entry, msg.rerun)
 	case historyResolvedMsg:
 		return m.onHistoryResolved(msg)
@@ -390,6 +402,12 @@ func (m *appModel) update(msg tea.Msg) tea.Cmd {
 		return m.setFlash(fmt.Sprintf("saved %d bytes to %s", msg.n, msg.path), false)
 	case cmdDoneMsg:
 		return m.onCmdDone(msg)
+	case signalMsg:
+		m.signal = &SignalError{Signal: msg.sig, Cancelled: m.busy()}
+		if m.call != nil && m.call.running() {
+			m.call.cancel()
+		}
+		return m.quit()
 	case debugPanicMsg:
 		panic(string(msg))
 	case interface{ ack() }:
@@ -431,8 +449,9 @@ func (m *appModel) routeOther(msg tea.Msg) tea.Cmd {
 	}
 	if m.tree.filtering {
 		var cmd tea.Cmd
-		m.tree, cmd = m.tree.update(msg)
-		cmds = append(cmds, cmd)
+		var reply tea.Msg
+		m.tree, cmd, reply = m.tree.Update(msg)
+		cmds = append(cmds, cmd, m.reply(reply))
 	}
 	if m.cmd.active {
 		var cmd tea.Cmd
@@ -449,20 +468,33 @@ func (m *appModel) routeToFocused(msg tea.Msg) tea.Cmd {
 		m.save, cmd = m.save.Update(msg)
 	case m.cmd.active:
 		m.cmd, cmd, _ = m.cmd.update(msg)
-	case m.overlay == ovMetadata:
-		var done bool
-		m.meta, cmd, done = m.meta.update(msg, m.s)
-		if done {
-			m.overlay = ovNone
-		}
-	case m.overlay != ovNone:
+	case m.topOverlay() == ovMetadata:
+		var reply tea.Msg
+		m.meta, cmd, reply = m.meta.update(msg, m.s)
+		cmd = tea.Batch(cmd, m.reply(reply))
+	case m.topOverlay() != ovNone:
 	case m.focus == focusForm && m.hasForm:
 		m.form, cmd = m.form.Update(msg)
 	case m.focus == focusTree:
-		m.tree, cmd = m.tree.update(msg)
+		var reply tea.Msg
+		m.tree, cmd, reply = m.tree.Update(msg)
+		cmd = tea.Batch(cmd, m.reply(reply))
 	}
 	return cmd
 }
+
+// reply handles, at once, a message a child's update returned for the
+// parent (treeOpenMsg, historyActMsg, overlayClosedMsg): children talk to
+// the app only through messages, and these must act before the next key.
+func (m *appModel) reply(msg tea.Msg) tea.Cmd {
+	if msg == nil {
+		return nil
+	}
+	return m.update(msg)
+}
+
+// overlayClosedMsg says the overlay on top closed itself.
+type overlayClosedMsg struct{}
 
 func (m *appModel) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	g := m.keys.Global
@@ -479,13 +511,13 @@ func (m *appModel) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, g.Metadata) && !m.saving && !m.cmd.active:
 		return m.toggleOverlay(ovMetadata)
 	case key.Matches(msg, g.FocusTree):
-		m.overlay = ovNone
+		m.overlays = nil
 		return m.setFocus(focusTree)
 	case key.Matches(msg, g.FocusForm):
-		m.overlay = ovNone
+		m.overlays = nil
 		return m.setFocus(focusForm)
 	case key.Matches(msg, g.FocusResp):
-		m.overlay = ovNone
+		m.overlays = nil
 		return m.setFocus(focusResp)
 	}
 	if m.saving {
@@ -500,12 +532,12 @@ func (m *appModel) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return cmd
 	}
-	switch m.overlay {
+	switch m.topOverlay() {
 	case ovLearn:
 		return m.onLearnKey(msg)
 	case ovHelp:
-		if key.Matches(msg, g.Help, g.Back, g.Quit, g.LearnL) {
-			m.overlay = ovNone
+		if key.Matches(msg, m.keys.Over.CloseHelp) {
+			m.popOverlay()
 			return nil
 		}
 		var cmd tea.Cmd
@@ -513,24 +545,14 @@ func (m *appModel) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return cmd
 	case ovHistory:
 		var cmd tea.Cmd
-		var done bool
-		m.hist, cmd, done = m.hist.update(msg)
-		if done {
-			m.overlay = ovNone
-		}
-		if act := m.hist.act; act != nil {
-			m.hist.act = nil
-			return tea.Batch(cmd, resolveHistoryCmd(m.s, act.entry, act.rerun))
-		}
-		return cmd
+		var reply tea.Msg
+		m.hist, cmd, reply = m.hist.update(msg)
+		return tea.Batch(cmd, m.reply(reply))
 	case ovMetadata:
 		var cmd tea.Cmd
-		var done bool
-		m.meta, cmd, done = m.meta.update(msg, m.s)
-		if done {
-			m.overlay = ovNone
-		}
-		return cmd
+		var reply tea.Msg
+		m.meta, cmd, reply = m.meta.update(msg, m.s)
+		return tea.Batch(cmd, m.reply(reply))
 	}
 	if m.typing() {
 		return m.routeToFocused(msg)
@@ -545,7 +567,7 @@ func (m *appModel) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, g.Help):
 		m.helpm.render(m.keys.sections(m.formHelp()), m.st)
 		m.helpm.vp.GotoTop()
-		m.overlay = ovHelp
+		m.pushOverlay(ovHelp)
 		return nil
 	case key.Matches(msg, g.Colon):
 		return m.cmd.open()
@@ -576,16 +598,12 @@ func (m *appModel) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	case focusTree:
 		if key.Matches(msg, m.keys.Tree.Reload) {
 			m.tree.loading = true
-			return loadServicesCmd(m.s)
+			return loadServicesCmd(m.lookups, m.s)
 		}
 		var cmd tea.Cmd
-		m.tree, cmd = m.tree.update(msg)
-		if md := m.tree.open; md != nil {
-			m.tree.open = nil
-			m.openForm(md)
-			return tea.Batch(cmd, m.setFocus(focusForm))
-		}
-		return cmd
+		var reply tea.Msg
+		m.tree, cmd, reply = m.tree.Update(msg)
+		return tea.Batch(cmd, m.reply(reply))
 	case focusForm:
 		if m.hasForm {
 			var cmd tea.Cmd
@@ -622,7 +640,7 @@ func (m *appModel) openLesson() tea.Cmd {
 		return m.s.ExplainSend(ctx, method, []byte(data))
 	})
 	m.layout()
-	m.overlay = ovLearn
+	m.pushOverlay(ovLearn)
 	return nil
 }
 
@@ -640,12 +658,33 @@ func (m *appModel) nextFocus(d int) focus {
 	return order[(i+d+len(order))%len(order)]
 }
 
+// topOverlay is the overlay drawn and given the keys, ovNone when none is.
+func (m *appModel) topOverlay() overlay {
+	if len(m.overlays) == 0 {
+		return ovNone
+	}
+	return m.overlays[len(m.overlays)-1]
+}
+
+// pushOverlay puts o on top (moving it there if it is open below).
+func (m *appModel) pushOverlay(o overlay) {
+	m.overlays = slices.DeleteFunc(m.overlays, func(x overlay) bool { return x == o })
+	m.overlays = append(m.overlays, o)
+}
+
+// popOverlay closes the overlay on top: the one below, if any, shows again.
+func (m *appModel) popOverlay() {
+	if n := len(m.overlays); n > 0 {
+		m.overlays = m.overlays[:n-1]
+	}
+}
+
 func (m *appModel) toggleOverlay(o overlay) tea.Cmd {
-	if m.overlay == o {
-		m.overlay = ovNone
+	if m.topOverlay() == o {
+		m.popOverlay()
 		return nil
 	}
-	m.overlay = o
+	m.pushOverlay(o)
 	switch o {
 	case ovMetadata:
 		m.meta.load(m.s)
@@ -689,9 +728,9 @@ func (m *appModel) copyText() string {
 	case tabBody:
 		return plainBody(c)
 	case tabHeaders:
-		return ansiStrip(mdText(c.respHeader, true, "", m.st)) + "\n"
+		return ansiStrip(mdText(c.respHeader, true, "", m.resp.reveal, m.st)) + "\n"
 	case tabTrailers:
-		return ansiStrip(mdText(c.trailer, true, "", m.st)) + "\n"
+		return ansiStrip(mdText(c.trailer, true, "", m.resp.reveal, m.st)) + "\n"
 	case tabStatus:
 		return ansiStrip(statusText(c, m.s, m.st)) + "\n"
 	}
@@ -737,6 +776,7 @@ func newForm0() form.Model {
 
 func (m *appModel) quit() tea.Cmd {
 	m.quitting = true
+	m.endLookups()
 	if m.cmd.running != nil {
 		m.cmd.running.cancel()
 	}
@@ -823,7 +863,7 @@ func (m *appModel) onCmdDone(msg cmdDoneMsg) tea.Cmd {
 	// A command may have changed the session: headers, settings, the
 	// connection and so the services.
 	var cmds []tea.Cmd
-	if m.overlay == ovMetadata {
+	if m.topOverlay() == ovMetadata {
 		m.meta.load(m.s)
 	}
 	if conn := m.s.Conn(); conn != m.conn {
@@ -835,206 +875,14 @@ func (m *appModel) onCmdDone(msg cmdDoneMsg) tea.Cmd {
 			cmds = append(cmds, watchStateCmd(conn, conn.WatchState(m.ctx)))
 		}
 		m.tree.loading = true
-		cmds = append(cmds, loadServicesCmd(m.s))
+		cmds = append(cmds, loadServicesCmd(m.lookups, m.s))
 	}
 	return tea.Batch(cmds...)
 }
 
-// View renders the whole screen: panes (or an overlay), the help or
-// command bar, and the status bar.
-func (m *appModel) View() tea.View {
-	v := tea.NewView(m.render())
-	v.AltScreen = true
-	v.WindowTitle = "grpcsh"
-	if t := m.s.Target(); t != "" {
-		v.WindowTitle = "grpcsh · " + t
-	}
-	return v
-}
-
-func (m *appModel) render() string {
-	if m.w == 0 || m.h == 0 {
-		return "starting grpcsh…"
-	}
-	if m.quitting {
-		return ""
-	}
-	mainH := m.mainHeight()
-	var main string
-	switch m.overlay {
-	case ovHelp:
-		title := "Keys"
-		if m.opts.Version != "" {
-			title += " · grpcsh " + m.opts.Version
-		}
-		main = box(m.st, title, "esc closes · ↑/↓ scroll", m.helpm.view(), m.w, mainH, true)
-	case ovHistory:
-		main = box(m.st, fmt.Sprintf("History · %d calls", len(m.hist.entries)), "enter re-run · e edit · esc close", m.hist.view(m.st, m.loc, m.now())+"\n"+m.st.Dim.Render(fit(m.hist.detail(), m.w-2)), m.w, mainH, true)
-	case ovMetadata:
-		main = box(m.st, "Request headers & deadline", "", m.meta.view(m.st), m.w, mainH, true)
-	case ovLearn:
-		main = box(m.st, "Explain · "+dynamic.MethodPath(m.learn.lesson.Method), "tab section · l language · / search · y copy · s send", m.learn.view(m.st), m.w, mainH, true)
-	default:
-		main = m.panes(mainH)
-	}
-	var bar string
-	switch {
-	case m.saving:
-		bar = fit(m.save.View(), m.w)
-	case m.cmd.active || m.cmd.running != nil:
-		bar = m.cmd.barView(m.st, m.spinner.View(), m.w)
-	case m.flash != "":
-		// A message (saved, copied, why a request was not sent) takes the
-		// help bar's place for a few seconds: the whole width is its.
-		fs, mark := m.st.OK, "● "
-		if m.flashErr {
-			fs, mark = m.st.Err, "✗ "
-		}
-		bar = fit(fs.Render(mark+m.flash), m.w)
-	default:
-		bar = shortHelp(m.st, m.shortKeys(), m.w)
-	}
-	info := statusInfo{
-		describe:  m.describe,
-		state:     m.connState,
-		known:     m.stateKnown,
-		noServer:  m.s.Conn() == nil,
-		last:      m.call,
-		extra:     m.sessionInfo(),
-		version:   m.opts.Version,
-		hint:      "? keys",
-		now:       m.now(),
-		spin:      m.spinner.View(),
-		cmdActive: m.cmd.active,
-	}
-	if m.opts.Demo {
-		info.describe = "demo · " + info.describe
-	}
-	return strings.Join([]string{main, bar, statusBarView(m.st, info, m.w)}, "\n")
-}
-
-func (m *appModel) panes(mainH int) string {
-	lw := m.leftWidth()
-	infoH := m.infoHeight(mainH)
-	treeInfo := ""
-	if n := len(m.tree.rows); n > 0 {
-		treeInfo = fmt.Sprintf("%d/%d", m.tree.cursor+1, n)
-	}
-	left := box(m.st, "Methods", treeInfo, m.tree.view(m.st, m.focus == focusTree && m.overlay == ovNone), lw, mainH-infoH, m.focus == focusTree)
-	if infoH > 0 {
-		sel := m.tree.selected()
-		if sel == nil && m.method != nil && m.focus != focusTree {
-			sel = m.method
-		}
-		left = vjoin(left, box(m.st, "Details", "", methodInfo(sel, m.st, lw-2), lw, infoH, false))
-	}
-	rw := m.w - lw
-	reqH, respH := m.rightHeights(mainH)
-	var req string
-	if m.hasForm {
-		req = box(m.st, "Request · "+string(m.method.FullName()), "ctrl+s send", m.form.View(), rw, reqH, m.focus == focusForm)
-	} else {
-		hint := "Pick a method on the left (↑/↓, enter) to fill in its request."
-		if m.opts.Demo {
-			hint = "Demo server: try helloworld.Greeter/SayHello — select it, enter, type a name, ctrl+s."
-		}
-		req = box(m.st, "Request", "", m.st.Dim.Render(wrap(hint, rw-2)), rw, reqH, false)
-	}
-	var resp string
-	if m.cmd.showOut {
-		title := "Command output"
-		if m.cmd.running != nil {
-			title += " · running"
-		}
-		resp = box(m.st, title, "esc closes · pgup/pgdn", m.cmd.outputView(m.st), rw, respH, m.cmd.active)
-	} else {
-		title := "Response"
-		if c := m.call; c != nil {
-			title += " · " + string(c.method.FullName())
-		}
-		resp = box(m.st, title, m.resp.scrollInfo(), m.resp.view(m.call, m.st, m.spinner.View(), m.now()), rw, respH, m.focus == focusResp)
-	}
-	return hjoin(left, vjoin(req, resp))
-}
-
-// sessionInfo sums up the environment (-env, :env NAME), the request
-// headers and the deadline for the status bar.
-func (m *appModel) sessionInfo() string {
-	var parts []string
-	if name := m.s.EnvName(); name != "" {
-		parts = append(parts, "env "+dynamic.SafeLine(name))
-	}
-	if n := len(m.s.Header()); n > 0 {
-		parts = append(parts, fmt.Sprintf("%d header", n))
-		if n > 1 {
-			parts[0] += "s"
-		}
-	}
-	if d := m.s.Settings().Deadline; d > 0 {
-		parts = append(parts, "deadline "+d.String())
-	}
-	return strings.Join(parts, " · ")
-}
-
-// shortKeys are the help bar's bindings for the focused place.
-func (m *appModel) shortKeys() []key.Binding {
-	g := m.keys.Global
-	running := m.call != nil && m.call.running()
-	cancel := g.Cancel
-	if running {
-		cancel.SetHelp("ctrl+c", "cancel call")
-	} else {
-		cancel.SetHelp("ctrl+c", "quit")
-	}
-	var ks []key.Binding
-	switch m.overlay {
-	case ovHistory:
-		return []key.Binding{m.keys.Hist.Up, m.keys.Hist.Down, m.keys.Hist.Rerun, m.keys.Hist.Edit, m.keys.Hist.Close}
-	case ovMetadata:
-		return []key.Binding{m.keys.Meta.Add, m.keys.Meta.Edit, m.keys.Meta.Delete, m.keys.Meta.Close}
-	case ovHelp:
-		return []key.Binding{kb([]string{"up"}, "↑/↓", "scroll"), kb([]string{"esc"}, "esc/?", "close")}
-	case ovLearn:
-		return m.learn.helpKeys()
-	}
-	streamOpen := running && m.call.canSend()
-	switch m.focus {
-	case focusTree:
-		if m.tree.filtering {
-			return []key.Binding{
-				kb([]string{"enter"}, "enter", "done"), kb([]string{"esc"}, "esc", "clear"),
-				kb([]string{"up"}, "↑/↓", "move"), cancel,
-			}
-		}
-		ks = []key.Binding{m.keys.Tree.Open, m.keys.Tree.Filter, g.Send, g.NextPane}
-	case focusForm:
-		ks = append(ks, g.Send)
-		if streamOpen {
-			ks = append(ks, g.CloseSend)
-		}
-		if m.hasForm {
-			ks = append(ks, m.form.KeyMap().ShortHelp()...)
-		}
-		if !m.typing() {
-			ks = append(ks, kb([]string{"esc"}, "esc", "methods"))
-		}
-	case focusResp:
-		ks = []key.Binding{m.keys.Resp.NextTab, m.keys.Resp.Save, m.keys.Resp.Copy, m.keys.Resp.Edit}
-		if running && m.call.method.IsStreamingServer() {
-			ks = append(ks, m.keys.Resp.Follow)
-		}
-	}
-	if running && m.focus != focusForm {
-		back := g.Back
-		back.SetHelp("esc", "cancel call")
-		ks = append([]key.Binding{back}, ks...)
-	}
-	ks = append(ks, cancel, g.History, g.Metadata, g.Colon, g.Help)
-	return ks
-}
-
 // shutdown cancels whatever still runs when the program ends.
 func (m *appModel) shutdown() {
+	m.endLookups()
 	if m.call != nil && m.call.running() {
 		m.call.cancel()
 	}

@@ -234,9 +234,7 @@ func (m *appModel) cancelCall() tea.Cmd {
 // send is ctrl+s: start a call with the form's request, or send the form's
 // message on the client stream that is open.
 func (m *appModel) send() tea.Cmd {
-	if m.overlay != ovNone {
-		m.overlay = ovNone
-	}
+	m.overlays = nil
 	if !m.hasForm {
 		md := m.tree.selected()
 		if md == nil {
@@ -436,7 +434,7 @@ func (m *appModel) onEvents(msg callEventsMsg) tea.Cmd {
 			}
 			text, err := formatMessage(f, e.Message)
 			if err != nil {
-				text = fmt.Sprintf("<response %d: %v>", e.Index, err)
+				text = dynamic.SafeLine(fmt.Sprintf("<response %d: %v>", e.Index, err))
 			}
 			colored := text
 			if colorJSON {

@@ -183,7 +183,9 @@ func (c cmdbarModel) update(msg tea.Msg) (cmdbarModel, tea.Cmd, string) {
 
 // outputView is the output pane's content, newest at the bottom.
 func (c *cmdbarModel) outputView(st Styles) string {
-	text := strings.TrimRight(c.out.String(), "\n")
+	// Commands print server text (describe, call errors); our own
+	// colour codes are kept, control characters of the server's escaped.
+	text := strings.TrimRight(safeKeepSGR(c.out.String()), "\n")
 	if text == "" {
 		text = st.Dim.Render("Output of commands appears here. help lists the commands; esc closes.")
 	}

@@ -298,7 +298,7 @@ func (m *appModel) onLearnKey(msg tea.Msg) tea.Cmd {
 	m.learn, cmd, act = m.learn.update(msg)
 	switch act {
 	case explainClose:
-		m.overlay = ovNone
+		m.popOverlay()
 	case explainCopy:
 		text := m.learn.copyText()
 		return tea.Batch(tea.SetClipboard(text), m.setFlash(fmt.Sprintf("copied the %s section (%d bytes) to the clipboard (OSC 52)", m.learn.section().Key, len(text)), false))

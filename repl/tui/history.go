@@ -18,6 +18,7 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 
+	"github.com/grpcsh/grpcsh/dynamic"
 	"github.com/grpcsh/grpcsh/repl"
 )
 
@@ -179,7 +180,7 @@ func entryOf(c *call, target string) historyEntry {
 		Time:      c.startedAt,
 		Target:    target,
 		Method:    string(c.method.FullName()),
-		Kind:      kindBadge(c.method),
+		Kind:      dynamic.MethodKind(c.method).Short(),
 		Code:      repl.CodeName(c.code()),
 		LatencyMS: float64(c.elapsed.Microseconds()) / 1000,
 		Sent:      c.sent,
@@ -210,7 +211,6 @@ func compactJSON(s string) json.RawMessage {
 // sessions, newest first.
 type historyModel struct {
 	keys    histKeys
-	act     *historyActMsg // set by update: re-run or edit this entry
 	entries []historyEntry // oldest first
 	cursor  int            // index into the newest-first view
 	offset  int
@@ -298,10 +298,12 @@ func resolveHistoryCmd(s *repl.Session, e historyEntry, rerun bool) tea.Cmd {
 	})
 }
 
-func (m historyModel) update(msg tea.Msg) (historyModel, tea.Cmd, bool) {
+// update handles a key; reply is a message for the parent to handle at
+// once: historyActMsg (re-run or edit an entry) or overlayClosedMsg.
+func (m historyModel) update(msg tea.Msg) (historyModel, tea.Cmd, tea.Msg) {
 	kmsg, ok := msg.(tea.KeyPressMsg)
 	if !ok {
-		return m, nil, false
+		return m, nil, nil
 	}
 	k := m.keys
 	switch {
@@ -316,16 +318,14 @@ func (m historyModel) update(msg tea.Msg) (historyModel, tea.Cmd, bool) {
 	case key.Matches(kmsg, k.Rerun), key.Matches(kmsg, k.Edit):
 		e, ok := m.selected()
 		if !ok {
-			return m, nil, false
+			return m, nil, nil
 		}
-		rerun := key.Matches(kmsg, k.Rerun)
-		m.act = &historyActMsg{entry: e, rerun: rerun}
-		return m, nil, true
+		return m, nil, historyActMsg{entry: e, rerun: key.Matches(kmsg, k.Rerun)}
 	case key.Matches(kmsg, k.Close):
-		return m, nil, true
+		return m, nil, overlayClosedMsg{}
 	}
 	m.clamp()
-	return m, nil, false
+	return m, nil, nil
 }
 
 func (m historyModel) view(st Styles, loc *time.Location, now time.Time) string {
@@ -360,7 +360,7 @@ func (m historyModel) view(st Styles, loc *time.Location, now time.Time) string 
 		} else {
 			code = "✓ OK"
 		}
-		method := e.Method
+		method := dynamic.SafeLine(e.Method)
 		if len(method) > methodW {
 			method = "…" + method[len(method)-methodW+1:]
 		}
@@ -393,5 +393,5 @@ func (m historyModel) detail() string {
 	if e.Message != "" {
 		s += "  — " + e.Message
 	}
-	return s
+	return dynamic.SafeLine(s)
 }

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -10,6 +9,7 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/grpcsh/grpcsh/dynamic"
 	"github.com/grpcsh/grpcsh/repl"
 )
 
@@ -66,27 +66,27 @@ func fmtDeadline(d time.Duration) string {
 // typing says a text input takes the keys.
 func (m *metadataModel) typing() bool { return m.editing }
 
-// update handles a key; done says the editor closes.
-func (m metadataModel) update(msg tea.Msg, s *repl.Session) (metadataModel, tea.Cmd, bool) {
+// update handles a key; reply is overlayClosedMsg when the editor closes.
+func (m metadataModel) update(msg tea.Msg, s *repl.Session) (metadataModel, tea.Cmd, tea.Msg) {
 	kmsg, ok := msg.(tea.KeyPressMsg)
 	if m.editing {
 		if ok {
 			switch {
 			case key.Matches(kmsg, m.keys.Save):
 				m.commit(s)
-				return m, nil, false
+				return m, nil, nil
 			case key.Matches(kmsg, m.keys.Abort):
 				m.editing, m.adding, m.err = false, false, ""
 				m.input.Blur()
-				return m, nil, false
+				return m, nil, nil
 			}
 		}
 		var cmd tea.Cmd
 		m.input, cmd = m.input.Update(msg)
-		return m, cmd, false
+		return m, cmd, nil
 	}
 	if !ok {
-		return m, nil, false
+		return m, nil, nil
 	}
 	k := m.keys
 	switch {
@@ -99,10 +99,10 @@ func (m metadataModel) update(msg tea.Msg, s *repl.Session) (metadataModel, tea.
 		m.input.Prompt = "header> "
 		m.input.Placeholder = "key: value"
 		m.input.SetValue("")
-		return m, m.input.Focus(), false
+		return m, m.input.Focus(), nil
 	case key.Matches(kmsg, k.Edit):
 		if m.cursor >= len(m.rows) {
-			return m, nil, false
+			return m, nil, nil
 		}
 		r := m.rows[m.cursor]
 		m.editing, m.adding, m.err = true, false, ""
@@ -117,10 +117,10 @@ func (m metadataModel) update(msg tea.Msg, s *repl.Session) (metadataModel, tea.
 		} else {
 			m.input.Prompt = "header> "
 			m.input.Placeholder = "key: value"
-			m.input.SetValue(r.key + ": " + r.value)
+			m.input.SetValue(r.key + ": " + shownValue(r.key, r.value))
 		}
 		m.input.CursorEnd()
-		return m, m.input.Focus(), false
+		return m, m.input.Focus(), nil
 	case key.Matches(kmsg, k.Delete):
 		if m.cursor <= 0 || m.cursor >= len(m.rows) {
 			if m.cursor == 0 {
@@ -129,15 +129,15 @@ func (m metadataModel) update(msg tea.Msg, s *repl.Session) (metadataModel, tea.
 				s.SetSettings(st)
 				m.load(s)
 			}
-			return m, nil, false
+			return m, nil, nil
 		}
 		r := m.rows[m.cursor]
 		m.deleteValue(s, r)
 		m.load(s)
 	case key.Matches(kmsg, k.Close):
-		return m, nil, true
+		return m, nil, overlayClosedMsg{}
 	}
-	return m, nil, false
+	return m, nil, nil
 }
 
 // deleteValue removes one value of a header, keeping its others.
@@ -177,15 +177,12 @@ func (m *metadataModel) commit(s *repl.Session) {
 		st.Deadline = d
 		s.SetSettings(st)
 	} else {
-		k, v, ok := strings.Cut(text, ":")
-		k = strings.ToLower(strings.TrimSpace(k))
-		v = strings.TrimSpace(v)
-		if !ok || k == "" {
-			m.err = "write the header as key: value"
-			return
-		}
-		if err := checkHeaderKey(k); err != "" {
-			m.err = err
+		// The engine's header rule, the one -H and the script `header`
+		// command use: a value gRPC would refuse at call time (non-ASCII
+		// text, a control character) is refused here, where it is typed.
+		k, v, err := dynamic.ParseHeader(text)
+		if err != nil {
+			m.err = err.Error()
 			return
 		}
 		if !m.adding && m.cursor < len(m.rows) {
@@ -198,17 +195,13 @@ func (m *metadataModel) commit(s *repl.Session) {
 	m.load(s)
 }
 
-// checkHeaderKey explains a key gRPC would reject.
-func checkHeaderKey(k string) string {
-	if strings.HasPrefix(k, "grpc-") {
-		return "keys starting with grpc- are reserved by gRPC"
+// shownValue is a header value as it is typed: base64 for a -bin key
+// (the session holds the decoded bytes, as dynamic.ParseHeader returns).
+func shownValue(k, v string) string {
+	if strings.HasSuffix(k, "-bin") {
+		return base64Text([]byte(v))
 	}
-	for _, r := range k {
-		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
-			return fmt.Sprintf("%q: header keys are lower-case letters, digits, - _ and .", k)
-		}
-	}
-	return ""
+	return v
 }
 
 func (m metadataModel) view(st Styles) string {
@@ -224,7 +217,7 @@ func (m metadataModel) view(st Styles) string {
 		if r.key == "" {
 			line = marker + fit(st.Key.Render("deadline"), 24) + r.value + st.Dim.Render("  (per call)")
 		} else {
-			v := r.value
+			v := dynamic.SafeLine(shownValue(r.key, r.value))
 			if isSecretKey(r.key) {
 				v = maskSecret(v)
 			}
@@ -245,9 +238,9 @@ func (m metadataModel) view(st Styles) string {
 		if m.err != "" {
 			lines = append(lines, st.Err.Render("✗ "+m.err))
 		}
-		lines = append(lines, st.Dim.Render("enter saves · esc cancels"))
+		lines = append(lines, st.Dim.Render(hints(m.keys.Save, m.keys.Abort)))
 	} else {
-		lines = append(lines, st.Dim.Render("a add · enter edit · d delete · esc close"))
+		lines = append(lines, st.Dim.Render(hints(m.keys.ShortHelp()...)))
 	}
 	return strings.Join(lines, "\n")
 }
