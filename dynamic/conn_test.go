@@ -22,6 +22,7 @@ import (
 
 	"github.com/grpcsh/grpcsh/demo"
 	"github.com/grpcsh/grpcsh/internal/testcerts"
+	"github.com/grpcsh/grpcsh/internal/testnet"
 	"github.com/grpcsh/grpcsh/protos/helloworldpb"
 	"github.com/grpcsh/grpcsh/protos/showcasepb"
 )
@@ -92,19 +93,24 @@ func connWantErr(t *testing.T, err error, wants ...string) {
 	t.Logf("error: %v", err)
 }
 
-func connFreePort(t *testing.T) string {
+// connWaitLeaveReady waits until c has seen its server go: a server's Stop
+// returns once it closed its side, and the client notices the closed
+// connection a moment later. Until then c is still READY, Ready returns at
+// once, and the call that follows fails with grpc's own words ("transport:
+// Error while dialing ...") rather than Ready's explanation.
+func connWaitLeaveReady(t *testing.T, c *Conn) {
 	t.Helper()
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for c.State() == connectivity.Ready {
+		if !c.ClientConn().WaitForStateChange(ctx, connectivity.Ready) {
+			t.Fatalf("the connection stayed READY after its server stopped")
+		}
 	}
-	addr := lis.Addr().String()
-	lis.Close()
-	return addr
 }
 
 func TestConnRefused(t *testing.T) {
-	addr := connFreePort(t)
+	addr := testnet.HoldPort(t).Addr // held, never listening: refused
 	_, err := connDial(t, ConnConfig{Target: addr})
 	connWantErr(t, err, "nothing listens on "+addr+" (connection refused)")
 	if status.Code(err) != codes.Unavailable {
@@ -212,7 +218,7 @@ func TestConnUnix(t *testing.T) {
 func TestConnIPv6Loopback(t *testing.T) {
 	lis, err := net.Listen("tcp", "[::1]:0")
 	if err != nil {
-		t.Skipf("no IPv6 loopback: %v", err)
+		t.Skipf("this machine has no IPv6 loopback (%v): the [::1] target is not tested here", err)
 	}
 	srv := demo.Start(lis, demo.Options{})
 	t.Cleanup(func() { srv.Stop(time.Second) })
@@ -252,17 +258,11 @@ func (c *connLogCounter) count() int {
 
 func TestConnFailover(t *testing.T) {
 	var logA, logB connLogCounter
-	lisA, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	lisB, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := demo.Start(lisA, demo.Options{Log: &logA})
-	b := demo.Start(lisB, demo.Options{Log: &logB})
-	addrA, addrB := a.Addr().String(), b.Addr().String()
+	// B stops and comes back on the same address: its port stays held.
+	portA, portB := testnet.HoldPort(t), testnet.HoldPort(t)
+	a := demo.Start(portA.Listen(t), demo.Options{Log: &logA})
+	b := demo.Start(portB.Listen(t), demo.Options{Log: &logB})
+	addrA, addrB := portA.Addr, portB.Addr
 	stopped := map[*demo.Server]bool{}
 	stop := func(s *demo.Server) { s.Stop(time.Second); stopped[s] = true }
 	t.Cleanup(func() {
@@ -287,6 +287,7 @@ func TestConnFailover(t *testing.T) {
 	}
 
 	stop(a)
+	connWaitLeaveReady(t, c)
 	for i := range 3 {
 		if err := connHello(t, c); err != nil {
 			t.Fatalf("call %d after stopping %s: %v", i, addrA, err)
@@ -297,7 +298,8 @@ func TestConnFailover(t *testing.T) {
 	}
 
 	stop(b)
-	err = connHello(t, c)
+	connWaitLeaveReady(t, c)
+	err := connHello(t, c)
 	connWantErr(t, err, "nothing listens on "+addrA+" (connection refused); nothing listens on "+addrB+" (connection refused): check the address, and that the server is running")
 	if status.Code(err) != codes.Unavailable {
 		t.Fatalf("code %s, want Unavailable", status.Code(err))
@@ -307,8 +309,8 @@ func TestConnFailover(t *testing.T) {
 	connWantErr(t, err, "nothing listens on "+addrA+" (connection refused); nothing listens on "+addrB+" (connection refused)")
 
 	// B comes back on the same port: the same Conn works on the next call.
-	b2 := connStartDemo(t, addrB, demo.Options{Log: &logB})
-	_ = b2
+	b2 := demo.Start(portB.Listen(t), demo.Options{Log: &logB})
+	t.Cleanup(func() { b2.Stop(time.Second) })
 	if err := connHello(t, c); err != nil {
 		t.Fatalf("after %s came back: %v", addrB, err)
 	}
@@ -322,23 +324,28 @@ func TestConnFailoverRoundRobin(t *testing.T) {
 	a := connStartDemo(t, "127.0.0.1:0", demo.Options{Log: &logA})
 	b := connStartDemo(t, "127.0.0.1:0", demo.Options{Log: &logB})
 	c := connMustDial(t, ConnConfig{Target: "ipv4:" + a.Addr().String() + "," + b.Addr().String(), RoundRobin: true})
-	// Round robin starts once every address has had its chance to connect.
-	deadline := time.Now().Add(10 * time.Second)
-	for a.Connections() == 0 || b.Connections() == 0 {
-		if time.Now().After(deadline) {
-			t.Fatalf("connections A=%d B=%d, want both", a.Connections(), b.Connections())
+	// Round robin picks among the addresses whose connection is up; the
+	// second may come up a little after the first. Call until both have
+	// served, which they do once both are up.
+	for i := 0; logA.count() == 0 || logB.count() == 0; i++ {
+		if i == 1000 {
+			t.Fatalf("1000 calls: A served %d, B %d; want both to serve", logA.count(), logB.count())
 		}
-		time.Sleep(10 * time.Millisecond)
+		if err := connHello(t, c); err != nil {
+			t.Fatal(err)
+		}
 	}
-	// Wait for the picker to include both.
+	// With both up, calls alternate.
+	a0, b0 := logA.count(), logB.count()
 	for range 20 {
 		if err := connHello(t, c); err != nil {
 			t.Fatal(err)
 		}
 	}
-	t.Logf("20 calls: A=%d B=%d; connections A=%d B=%d", logA.count(), logB.count(), a.Connections(), b.Connections())
-	if logA.count() < 5 || logB.count() < 5 {
-		t.Errorf("round robin: calls A=%d B=%d, want both to serve a share", logA.count(), logB.count())
+	gotA, gotB := logA.count()-a0, logB.count()-b0
+	t.Logf("20 calls with both up: A=%d B=%d; connections A=%d B=%d", gotA, gotB, a.Connections(), b.Connections())
+	if gotA < 5 || gotB < 5 {
+		t.Errorf("round robin: of 20 calls A served %d, B %d; want both to serve a share", gotA, gotB)
 	}
 	if a.Connections() != 1 || b.Connections() != 1 {
 		t.Errorf("connections A=%d B=%d, want one each", a.Connections(), b.Connections())
@@ -349,30 +356,55 @@ func TestConnFailoverRoundRobin(t *testing.T) {
 }
 
 // TestConnDeadline: a 200ms deadline on a 5s Sleep ends the call with
-// DeadlineExceeded after 200ms, give or take 10% (median of 5 tries).
+// DeadlineExceeded. How close to 200ms it ends is a timing figure, which a
+// loaded machine can spoil: BenchmarkConnDeadline measures it, and bench/run
+// prints it beside its limit.
 func TestConnDeadline(t *testing.T) {
 	srv := connStartDemo(t, "127.0.0.1:0", demo.Options{})
 	c := connMustDial(t, ConnConfig{Target: srv.Addr().String()})
 	client := showcasepb.NewShowcaseClient(c.ClientConn())
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	_, err := client.Sleep(ctx, &showcasepb.SleepRequest{Duration: durationpb.New(5 * time.Second)})
+	if status.Code(err) != codes.DeadlineExceeded {
+		t.Fatalf("Sleep(5s) with a 200ms deadline: %v, want DeadlineExceeded", err)
+	}
+	if ctx.Err() == nil {
+		t.Fatalf("the call ended with DeadlineExceeded before its deadline passed")
+	}
+}
+
+// BenchmarkConnDeadline runs a 5s Sleep under a 200ms deadline b.N times and
+// reports the median time the call took (median-ms), which should be within
+// 10% of 200ms; bench/run checks it.
+func BenchmarkConnDeadline(b *testing.B) {
+	lis, err := demo.Listen("127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := demo.Start(lis, demo.Options{})
+	defer srv.Stop(time.Second)
+	c, err := Dial(context.Background(), ConnConfig{Target: srv.Addr().String()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	client := showcasepb.NewShowcaseClient(c.ClientConn())
 	const deadline = 200 * time.Millisecond
 	var took []time.Duration
-	for range 5 {
+	for b.Loop() {
 		ctx, cancel := context.WithTimeout(context.Background(), deadline)
 		start := time.Now()
 		_, err := client.Sleep(ctx, &showcasepb.SleepRequest{Duration: durationpb.New(5 * time.Second)})
 		took = append(took, time.Since(start))
 		cancel()
 		if status.Code(err) != codes.DeadlineExceeded {
-			t.Fatalf("Sleep(5s) with a %s deadline: %v, want DeadlineExceeded", deadline, err)
+			b.Fatalf("Sleep(5s) with a %s deadline: %v, want DeadlineExceeded", deadline, err)
 		}
 	}
-	sorted := slices.Clone(took)
-	slices.Sort(sorted)
-	median := sorted[len(sorted)/2]
-	t.Logf("deadline %s: took %v, median %s", deadline, took, median)
-	if median < deadline*9/10 || median > deadline*11/10 {
-		t.Errorf("median %s, want %s ±10%%", median, deadline)
-	}
+	slices.Sort(took)
+	b.ReportMetric(float64(took[len(took)/2])/float64(time.Millisecond), "median-ms")
+	b.ReportMetric(float64(deadline)/float64(time.Millisecond), "deadline-ms")
 }
 
 func TestConnWatchState(t *testing.T) {

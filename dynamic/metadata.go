@@ -238,7 +238,15 @@ func mdRedactCookie(v string) string {
 	for i, p := range parts {
 		name, _, hasValue := strings.Cut(p, "=")
 		if !hasValue {
-			continue // an attribute like Secure or HttpOnly
+			if i > 0 && mdIsCookieFlag(strings.TrimSpace(p)) {
+				continue // an attribute like Secure or HttpOnly
+			}
+			// A bare value ("cookie: s3cret") is all credential.
+			lead := p[:len(p)-len(strings.TrimLeft(p, " "))]
+			if strings.TrimSpace(p) != "" {
+				parts[i] = lead + mdRedacted
+			}
+			continue
 		}
 		if i > 0 && mdIsCookieAttr(strings.TrimSpace(name)) {
 			continue
@@ -246,6 +254,15 @@ func mdRedactCookie(v string) string {
 		parts[i] = name + "=" + mdRedacted
 	}
 	return strings.Join(parts, ";")
+}
+
+// mdIsCookieFlag says a Set-Cookie attribute without a value is one.
+func mdIsCookieFlag(name string) bool {
+	switch strings.ToLower(name) {
+	case "secure", "httponly", "partitioned":
+		return true
+	}
+	return false
 }
 
 func mdIsCookieAttr(name string) bool {

@@ -96,14 +96,14 @@ func TestExecDeadlineApplies(t *testing.T) {
 	srv := startDemo(t, demo.Options{})
 	s := newTestSession(t, srv.Target())
 	x := NewExecutor(s, nil)
-	start := time.Now()
 	_, err := execText(t, x, "set deadline 100ms\ncall showcase.Showcase/Sleep {\"duration\": \"5s\"}")
 	var rpc *RPCError
 	if !errors.As(err, &rpc) || rpc.Status.Code() != codes.DeadlineExceeded || ExitCode(err) != 64+int(codes.DeadlineExceeded) {
 		t.Fatalf("err = %v, want DeadlineExceeded", err)
 	}
-	if d := time.Since(start); d > 3*time.Second {
-		t.Errorf("the call took %s with a 100ms deadline", d)
+	// The deadline that ended it is the one set, not some other.
+	if !strings.Contains(rpc.Status.Message(), "100ms") {
+		t.Errorf("status message %q does not name the 100ms deadline", rpc.Status.Message())
 	}
 }
 
@@ -187,12 +187,7 @@ func TestScriptInterrupted(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- RunScript(ctx, s, pr, &Output{Out: &stdout, Err: &stderr}, ScriptOptions{}) }()
 	io.WriteString(pw, "ls\n")
-	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(stdout.String(), "helloworld.Greeter"); {
-		if time.Now().After(deadline) {
-			t.Fatalf("ls printed nothing: %q", stderr.String())
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	stdout.waitFor(t, "helloworld.Greeter") // ls ran
 	// RunScript now waits for line 2, which never comes.
 	cancel()
 	select {

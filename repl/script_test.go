@@ -52,13 +52,18 @@ func newTestSession(t testing.TB, target string) *Session {
 // syncBuffer is a bytes.Buffer that a call's goroutines may write while
 // the test reads it.
 type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
+	mu      sync.Mutex
+	b       bytes.Buffer
+	changed chan struct{} // closed, and replaced, on every write
 }
 
 func (b *syncBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if b.changed != nil {
+		close(b.changed)
+		b.changed = nil
+	}
 	return b.b.Write(p)
 }
 
@@ -66,6 +71,30 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.b.String()
+}
+
+// waitFor returns once the buffer holds text, waking on every write; it
+// fails the test after 10s.
+func (b *syncBuffer) waitFor(t *testing.T, text string) {
+	t.Helper()
+	timeout := time.After(10 * time.Second)
+	for {
+		b.mu.Lock()
+		if strings.Contains(b.b.String(), text) {
+			b.mu.Unlock()
+			return
+		}
+		if b.changed == nil {
+			b.changed = make(chan struct{})
+		}
+		changed := b.changed
+		b.mu.Unlock()
+		select {
+		case <-changed:
+		case <-timeout:
+			t.Fatalf("no %q after 10s in:\n%s", text, b.String())
+		}
+	}
 }
 
 // scriptCase is a script of testdata/script with its directives: lines
@@ -228,11 +257,6 @@ func TestScriptBinary(t *testing.T) {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	srv := startDemo(t, demo.Options{})
-	probe := exec.Command(bin, srv.Target())
-	probe.Stdin = strings.NewReader("status\n")
-	if out, _ := probe.CombinedOutput(); strings.Contains(string(out), "script mode is not wired yet") {
-		t.Skip("cmd/grpcsh does not call repl.RunScript yet")
-	}
 	n := 0
 	for _, c := range loadScripts(t) {
 		if !c.binary {
@@ -314,12 +338,9 @@ func TestScriptThousandCallsOneConnection(t *testing.T) {
 		t.Errorf("the server accepted %d connections, want 1", c)
 	}
 	s.Close()
-	// The demo logs a stream when it ends: give the reflection stream the
-	// moment it takes to end after Close.
-	deadline := time.Now().Add(2 * time.Second)
-	for !strings.Contains(log.String(), "ServerReflection") && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
+	// The demo logs a stream when it ends: the reflection stream ends
+	// after Close.
+	log.waitFor(t, "ServerReflection")
 	calls := map[string]int{}
 	for _, l := range strings.Split(log.String(), "\n") {
 		for _, f := range strings.Fields(l) {
@@ -351,13 +372,7 @@ func TestScriptLiveBidi(t *testing.T) {
 	}()
 	waitFor := func(want string) {
 		t.Helper()
-		deadline := time.Now().Add(10 * time.Second)
-		for !strings.Contains(stdout.String(), want) {
-			if time.Now().After(deadline) {
-				t.Fatalf("no %s in stdout after 10s:\n%s\nstderr:\n%s", want, stdout.String(), stderr.String())
-			}
-			time.Sleep(5 * time.Millisecond)
-		}
+		stdout.waitFor(t, want)
 	}
 	io.WriteString(pw, "call showcase.Showcase/Chat <<END\n")
 	for i, text := range []string{"one", "two", "three"} {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/grpcsh/grpcsh/demo"
 	"github.com/grpcsh/grpcsh/dynamic"
+	"github.com/grpcsh/grpcsh/internal/testnet"
 	"github.com/grpcsh/grpcsh/repl"
 )
 
@@ -83,12 +84,10 @@ func TestHeadersGoWhereTheirFlagSays(t *testing.T) {
 }
 
 func TestNextCallWorksAfterTheServerComesBack(t *testing.T) {
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := lis.Addr().String()
-	srv := demo.Start(lis, demo.Options{})
+	// The server comes back on the same address: the port stays held.
+	port := testnet.HoldPort(t)
+	addr := port.Addr
+	srv := demo.Start(port.Listen(t), demo.Options{})
 	ctx := context.Background()
 	s, err := repl.NewSession(ctx, repl.Options{Conn: dynamic.ConnConfig{Target: addr, ConnectTimeout: 2 * time.Second}})
 	if err != nil {
@@ -109,11 +108,7 @@ func TestNextCallWorksAfterTheServerComesBack(t *testing.T) {
 		t.Fatalf("with the server down: %v, want an Unavailable or connection error", err)
 	}
 	t.Logf("server down: %v", err)
-	lis2, err := net.Listen("tcp", addr)
-	if err != nil {
-		t.Skipf("port %s not free again: %v", addr, err)
-	}
-	srv2 := demo.Start(lis2, demo.Options{})
+	srv2 := demo.Start(port.Listen(t), demo.Options{})
 	defer srv2.Stop(time.Second)
 	if err := call(); err != nil {
 		t.Fatalf("after the server came back: %v", err)

@@ -1,4 +1,4 @@
-package main_test
+package main
 
 import (
 	"bytes"
@@ -20,33 +20,49 @@ import (
 	"github.com/grpcsh/grpcsh/demo"
 	"github.com/grpcsh/grpcsh/internal/demotest"
 	"github.com/grpcsh/grpcsh/internal/testcerts"
-
-	// The binary under test is built in TestMain, which go test's cache
-	// cannot see: importing what it is made of keys the cache to them.
-	_ "github.com/grpcsh/grpcsh/dynamic"
-	_ "github.com/grpcsh/grpcsh/repl"
-	_ "github.com/grpcsh/grpcsh/repl/tui"
 )
 
-var binary string
-
+// The CLI runs in-process through run, the function main calls, so the
+// tests need no binary and coverage counts the code they drive. The few
+// that need a process of their own (a signal sent to it) build one, once,
+// with builtBinary.
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "grpcsh-cli")
-	if err != nil {
-		panic(err)
-	}
-	binary = filepath.Join(dir, "grpcsh")
-	build := exec.Command("go", "build", "-race", "-o", binary, ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "building grpcsh: %v\n%s", err, out)
-		os.Exit(1)
-	}
+	// Output goes to buffers, which are never terminals, so colour is off
+	// anyway; NO_COLOR keeps it off should that change.
+	os.Setenv("NO_COLOR", "1")
 	code := m.Run()
-	os.RemoveAll(dir)
+	if binaryDir != "" {
+		os.RemoveAll(binaryDir)
+	}
 	os.Exit(code)
 }
 
-func startDemo(t *testing.T, opts demo.Options) string {
+var (
+	binaryOnce sync.Once
+	binaryDir  string
+	binaryPath string
+	binaryErr  error
+)
+
+// builtBinary builds grpcsh the first time a test asks for it.
+func builtBinary(t *testing.T) string {
+	t.Helper()
+	binaryOnce.Do(func() {
+		if binaryDir, binaryErr = os.MkdirTemp("", "grpcsh-cli"); binaryErr != nil {
+			return
+		}
+		binaryPath = filepath.Join(binaryDir, "grpcsh")
+		if out, err := exec.Command("go", "build", "-o", binaryPath, ".").CombinedOutput(); err != nil {
+			binaryErr = fmt.Errorf("building grpcsh: %v\n%s", err, out)
+		}
+	})
+	if binaryErr != nil {
+		t.Fatal(binaryErr)
+	}
+	return binaryPath
+}
+
+func startTestDemo(t *testing.T, opts demo.Options) string {
 	return demotest.Start(t, opts).Target()
 }
 
@@ -57,18 +73,8 @@ type result struct {
 
 func grpcsh(t *testing.T, stdin string, args ...string) result {
 	t.Helper()
-	cmd := exec.Command(binary, args...)
-	cmd.Stdin = strings.NewReader(stdin)
 	var out, errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	cmd.Env = append(os.Environ(), "NO_COLOR=1")
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
+	code := run(args, strings.NewReader(stdin), &out, &errOut)
 	return result{out.String(), errOut.String(), code}
 }
 
@@ -88,7 +94,7 @@ func (r result) check(t *testing.T, code int, stdout string, stderrHas ...string
 }
 
 func TestList(t *testing.T) {
-	target := startDemo(t, demo.Options{})
+	target := startTestDemo(t, demo.Options{})
 	grpcsh(t, "", target, "list").check(t, 0, "TestServer\ngrpc.health.v1.Health\ngrpc.reflection.v1.ServerReflection\ngrpc.reflection.v1alpha.ServerReflection\nhelloworld.Greeter\nshowcase.Showcase\n")
 	grpcsh(t, "", target, "list", "Greeter").check(t, 0, "helloworld.Greeter.SayHello\n")
 	// Flags after the verb, as people type them.
@@ -96,7 +102,7 @@ func TestList(t *testing.T) {
 }
 
 func TestDescribe(t *testing.T) {
-	target := startDemo(t, demo.Options{})
+	target := startTestDemo(t, demo.Options{})
 	r := grpcsh(t, "", target, "describe", "helloworld.Greeter")
 	r.check(t, 0, "*")
 	for _, want := range []string{"helloworld.Greeter is a service in hello.proto:", "// The greeter service definition.", "rpc SayHello ( HelloRequest ) returns ( HelloReply );"} {
@@ -113,12 +119,12 @@ func TestDescribe(t *testing.T) {
 }
 
 func TestTemplate(t *testing.T) {
-	target := startDemo(t, demo.Options{})
+	target := startTestDemo(t, demo.Options{})
 	grpcsh(t, "", target, "template", "SayHello").check(t, 0, "{\n  \"name\": \"\"\n}\n")
 }
 
 func TestCallAllFourKinds(t *testing.T) {
-	target := startDemo(t, demo.Options{})
+	target := startTestDemo(t, demo.Options{})
 	grpcsh(t, "", target, "call", "helloworld.Greeter/SayHello", "-d", `{"name":"grpcsh"}`).check(t, 0, "{\"message\":\"Hello grpcsh\"}\n")
 	r := grpcsh(t, "", target, "call", "TestServer/GetRandom", "-d", `{"id":"123"}`)
 	r.check(t, 0, "*")
@@ -143,7 +149,7 @@ func TestCallAllFourKinds(t *testing.T) {
 }
 
 func TestFailedCallExits64PlusCodeWithDetails(t *testing.T) {
-	target := startDemo(t, demo.Options{})
+	target := startTestDemo(t, demo.Options{})
 	grpcsh(t, "", target, "call", "Fail", "-d", `{"code":5,"message":"no such thing"}`).check(t, 64+5, "",
 		"Code: NotFound", "Message: no such thing",
 		`1) google.rpc.BadRequest {"fieldViolations":[{"field":"code","description":"the caller asked for NotFound"}]}`,
@@ -153,7 +159,7 @@ func TestFailedCallExits64PlusCodeWithDetails(t *testing.T) {
 }
 
 func TestVerboseShowsHeadersAndTrailers(t *testing.T) {
-	target := startDemo(t, demo.Options{})
+	target := startTestDemo(t, demo.Options{})
 	r := grpcsh(t, "", "-v", "-H", "x-user: ada", "-H", "authorization: Bearer s3cret", target, "call", "showcase.Showcase/Metadata")
 	r.check(t, 0, "*", "Response headers received", "x-user: ada", "trailer-x-user: ada", "Sent 1 request(s), received 1 response(s)")
 	if strings.Contains(r.stderr, "s3cret") {
@@ -165,7 +171,7 @@ func TestVerboseShowsHeadersAndTrailers(t *testing.T) {
 }
 
 func TestErrorsPointAtTheCause(t *testing.T) {
-	target := startDemo(t, demo.Options{})
+	target := startTestDemo(t, demo.Options{})
 	dir := t.TempDir()
 	write := func(t *testing.T, name, content string) string {
 		path := filepath.Join(dir, name)
@@ -232,7 +238,7 @@ func TestServerWithoutReflectionSuggestsProtoFiles(t *testing.T) {
 }
 
 func TestV1AlphaOnlyServer(t *testing.T) {
-	target := startDemo(t, demo.Options{NoReflectionV1: true})
+	target := startTestDemo(t, demo.Options{NoReflectionV1: true})
 	grpcsh(t, "", target, "call", "SayHello", "-d", `{"name":"old"}`).check(t, 0, "{\"message\":\"Hello old\"}\n")
 }
 
@@ -250,7 +256,7 @@ func TestHelpAndVersion(t *testing.T) {
 }
 
 func TestExportThenUseTheExport(t *testing.T) {
-	target := startDemo(t, demo.Options{})
+	target := startTestDemo(t, demo.Options{})
 	dir := t.TempDir()
 	set := filepath.Join(dir, "demo.protoset")
 	protoDir := filepath.Join(dir, "protos")
@@ -263,7 +269,7 @@ func TestExportThenUseTheExport(t *testing.T) {
 }
 
 func TestExplainShowsEveryStepOfTheSeedsWorkflow(t *testing.T) {
-	target := startDemo(t, demo.Options{})
+	target := startTestDemo(t, demo.Options{})
 	r := grpcsh(t, "", target, "explain", "TestServer/GetRandom", "-d", `{"id":"123"}`, "-H", "authorization: Bearer s3cret")
 	r.check(t, 0, "*")
 	for _, want := range []string{
@@ -307,8 +313,8 @@ func TestTLSFlags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tlsTarget := startDemo(t, demo.Options{TLS: testcerts.ServerConfig(server, nil)})
-	mtlsTarget := startDemo(t, demo.Options{TLS: testcerts.ServerConfig(server, ca)})
+	tlsTarget := startTestDemo(t, demo.Options{TLS: testcerts.ServerConfig(server, nil)})
+	mtlsTarget := startTestDemo(t, demo.Options{TLS: testcerts.ServerConfig(server, ca)})
 	hello := `{"name":"tls"}`
 	want := "{\"message\":\"Hello tls\"}\n"
 
@@ -322,7 +328,7 @@ func TestTLSFlags(t *testing.T) {
 }
 
 func TestLargeResponsesNeedMaxMsgSz(t *testing.T) {
-	target := startDemo(t, demo.Options{})
+	target := startTestDemo(t, demo.Options{})
 	grpcsh(t, "", target, "call", "Big", "-d", `{"size": 5000000}`).check(t, 64+8, "", "received message larger than max", "raise grpcsh's limit with -max-msg-sz BYTES")
 	r := grpcsh(t, "", "-max-msg-sz", "6000000", target, "call", "Big", "-d", `{"size": 5000000}`)
 	r.check(t, 0, "*")
@@ -336,7 +342,7 @@ func TestLargeResponsesNeedMaxMsgSz(t *testing.T) {
 func TestBadInputRunsNothingOnTheServer(t *testing.T) {
 	var mu sync.Mutex
 	calls := 0
-	target := startDemo(t, demo.Options{OnCall: func(method string, _ metadata.MD) {
+	target := startTestDemo(t, demo.Options{OnCall: func(method string, _ metadata.MD) {
 		if method == "/TestServer/GetRandom" {
 			mu.Lock()
 			calls++
@@ -354,41 +360,52 @@ func TestBadInputRunsNothingOnTheServer(t *testing.T) {
 
 // A stream fed from a stdin that stays open still ends at its deadline.
 func TestDeadlineWhileStdinStaysOpen(t *testing.T) {
-	target := startDemo(t, demo.Options{})
-	cmd := exec.Command(binary, target, "call", "Chat", "-d", "@-", "-max-time", "0.5")
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out, errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer stdin.Close()
-	io.WriteString(stdin, `{"text":"hi"}`+"\n")
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
+	target := startTestDemo(t, demo.Options{})
+	stdinR, stdinW := io.Pipe()
+	defer stdinW.Close()
+	var out, errOut safeBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run([]string{target, "call", "Chat", "-d", "@-", "-max-time", "0.5"}, stdinR, &out, &errOut)
+	}()
+	io.WriteString(stdinW, `{"text":"hi"}`+"\n")
 	select {
-	case err := <-done:
-		ee, ok := err.(*exec.ExitError)
-		if !ok || ee.ExitCode() != 64+4 {
-			t.Fatalf("exit: %v, want 68 (DeadlineExceeded)\nstdout: %s\nstderr: %s", err, out.String(), errOut.String())
+	case code := <-done:
+		if code != 64+4 {
+			t.Fatalf("exit %d, want 68 (DeadlineExceeded)\nstdout: %s\nstderr: %s", code, out.String(), errOut.String())
 		}
 		if out.String() != "{\"text\":\"you said: hi\",\"seq\":1}\n" {
 			t.Errorf("stdout: %q", out.String())
 		}
 	case <-time.After(10 * time.Second):
-		cmd.Process.Kill()
 		t.Fatal("grpcsh waited for stdin past its 0.5s deadline")
 	}
+}
+
+// safeBuffer is a bytes.Buffer that run's goroutines may write while the
+// test reads it.
+type safeBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *safeBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *safeBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 // TestEnvFlag: -env NAME finds NAME.env in the collection's env/ folder;
 // the file comes before the process environment, which fills the rest, in
 // -H and in scripts; a malformed file is a usage error at file:line.
 func TestEnvFlag(t *testing.T) {
-	target := startDemo(t, demo.Options{})
+	target := startTestDemo(t, demo.Options{})
 	dir := t.TempDir()
 	if err := os.MkdirAll(filepath.Join(dir, "env"), 0o755); err != nil {
 		t.Fatal(err)
@@ -416,7 +433,7 @@ func TestEnvFlag(t *testing.T) {
 // grpcsh TARGET test against the demo server and reads the JUnit report
 // back; a syntax error anywhere is exit 2 before any call.
 func TestTestVerb(t *testing.T) {
-	target := startDemo(t, demo.Options{})
+	target := startTestDemo(t, demo.Options{})
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "a_pass.grpcsh"), []byte("call helloworld.Greeter/SayHello {\"name\": \"t\"}\nlet m = .message\ncall helloworld.Greeter/SayHello {\"name\": \"${m}\"}\nexpect .message == \"Hello Hello t\"\n"), 0o644)
 	os.WriteFile(filepath.Join(dir, "b_fail.grpcsh"), []byte("call showcase.Showcase/Count {\"count\": 2}\nexpect length == 3\n"), 0o644)

@@ -1,4 +1,4 @@
-package main_test
+package main
 
 import (
 	"os"
@@ -12,7 +12,7 @@ import (
 // explain -send makes the call and prints its frames after the static
 // sections; a secret header stays redacted on the wire too.
 func TestExplainSendShowsTheFrames(t *testing.T) {
-	target := startDemo(t, demo.Options{})
+	target := startTestDemo(t, demo.Options{})
 	r := grpcsh(t, "", target, "explain", "-send", "SayHello", "-d", `{"name":"wire"}`, "-H", "authorization: Bearer s3cret", "-max-time", "30")
 	r.check(t, 0, "*")
 	for _, want := range []string{
@@ -43,7 +43,7 @@ func TestExplainSendShowsTheFrames(t *testing.T) {
 // Bad input: each a clear error, nothing overwritten; an unreachable
 // server still gets the static sections, then the error.
 func TestExplainBadInput(t *testing.T) {
-	target := startDemo(t, demo.Options{})
+	target := startTestDemo(t, demo.Options{})
 	grpcsh(t, "", target, "explain", "Greeter/SayHi").check(t, 1, "", `unknown method "Greeter/SayHi"`)
 	grpcsh(t, "", target, "explain", "SayHello", "-d", `{"name": "a",`+"\n"+` "nmae": "b"}`).check(t, 2, "", "line 2:2: ", "nmae")
 	grpcsh(t, "", target, "-force", "explain", "SayHello").check(t, 2, "", "-force goes with -write DIR")

@@ -1,4 +1,4 @@
-package main_test
+package main
 
 import (
 	"bytes"
@@ -73,7 +73,7 @@ func TestSilentReflectionIsBoundedAndInterruptible(t *testing.T) {
 	os.WriteFile(script, []byte("ls\n"), 0o644)
 
 	for _, args := range [][]string{{addr, "list"}, {addr, "call", "Echo", "-d", "{}"}, {"-f", script, addr}} {
-		cmd := exec.Command(binary, args...)
+		cmd := exec.Command(builtBinary(t), args...)
 		var out, errOut bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &errOut
 		if err := cmd.Start(); err != nil {

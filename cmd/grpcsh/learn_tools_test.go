@@ -1,4 +1,4 @@
-package main_test
+package main
 
 import (
 	"bufio"
@@ -111,7 +111,7 @@ func TestWrittenProjectsCallTheServer(t *testing.T) {
 		}
 		t.Skip("skipped: pkg-config does not know grpc++ (Debian: libgrpc++-dev)")
 	}
-	target := startDemo(t, demo.Options{})
+	target := startTestDemo(t, demo.Options{})
 	cases := []struct {
 		name, method, data string
 		want               *regexp.Regexp
@@ -192,7 +192,7 @@ func TestWrittenProjectsCallTheServer(t *testing.T) {
 // call from grpcsh.
 func TestWrittenPythonServerServesGrpcsh(t *testing.T) {
 	py := pythonWithGRPC(t)
-	target := startDemo(t, demo.Options{})
+	target := startTestDemo(t, demo.Options{})
 	dir := t.TempDir()
 	grpcsh(t, "", target, "explain", "helloworld.Greeter/SayHello", "-d", `{"name":"x"}`, "-write", dir).check(t, 0, "*", "wrote")
 	for _, line := range readmeCommands(t, dir, "Python") {
@@ -249,7 +249,7 @@ func TestWrittenGoProjectsBuild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	target := startDemo(t, demo.Options{})
+	target := startTestDemo(t, demo.Options{})
 	mod := t.TempDir()
 	goMod := "module learntest\n\ngo 1.26\n\nrequire github.com/grpcsh/grpcsh v0.0.0\n\nreplace github.com/grpcsh/grpcsh => " + root + "\n"
 	if err := os.WriteFile(filepath.Join(mod, "go.mod"), []byte(goMod), 0o644); err != nil {

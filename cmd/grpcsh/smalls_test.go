@@ -1,4 +1,4 @@
-package main_test
+package main
 
 import (
 	"bytes"
@@ -43,7 +43,7 @@ func TestMaxTimeBoundsConnecting(t *testing.T) {
 	}()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second) // a safety net far below -connect-timeout 60
 	defer cancel()
-	cmd := exec.CommandContext(ctx, binary, "-connect-timeout", "60", "-max-time", "0.3", lis.Addr().String(), "list")
+	cmd := exec.CommandContext(ctx, builtBinary(t), "-connect-timeout", "60", "-max-time", "0.3", lis.Addr().String(), "list")
 	var errOut bytes.Buffer
 	cmd.Stderr = &errOut
 	err = cmd.Run()
@@ -71,7 +71,7 @@ func TestDescribeOfABrokenSymbolSaysWhy(t *testing.T) {
 // With -proto files and a server, short method names resolve from the
 // files too.
 func TestShortNamesResolveFromProtoFilesWithAServer(t *testing.T) {
-	target := startDemo(t, demo.Options{})
+	target := startTestDemo(t, demo.Options{})
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "extra.proto"), []byte(`syntax = "proto3";
 package extra;
@@ -85,7 +85,7 @@ service Extra { rpc Uniq(Ping) returns (Ping); }
 
 // Small mistakes get a clear message, and usage errors exit 2.
 func TestSmallMistakesAreNamed(t *testing.T) {
-	target := startDemo(t, demo.Options{})
+	target := startTestDemo(t, demo.Options{})
 	empty := filepath.Join(t.TempDir(), "empty.protoset")
 	os.WriteFile(empty, nil, 0o644)
 	grpcsh(t, "", "-protoset", empty, "describe").check(t, 1, "", "protoset "+empty+" holds no files")

@@ -155,12 +155,9 @@ func TestAppCancelSlowCall(t *testing.T) {
 	h.waitFor("the call to be in flight", func() bool { return h.m.call != nil && h.m.call.phase == phaseHalfClosed }, 10*time.Second)
 	h.waitScreen("esc cancel call")
 	h.waitScreen("Sleep calling")
-	start := time.Now()
+	// The Sleep takes 10s: CANCELLED (not OK) says ctrl+c ended it.
 	h.press("ctrl+c")
 	h.waitCallDone()
-	if d := time.Since(start); d > 3*time.Second {
-		t.Fatalf("cancelling took %s", d)
-	}
 	if c := h.m.call.code(); c != codes.Canceled {
 		t.Fatalf("status %v, want CANCELLED", c)
 	}
@@ -233,7 +230,7 @@ func TestAppDeadlineAndHeaders(t *testing.T) {
 		t.Fatalf("status %v, want DEADLINE_EXCEEDED", c)
 	}
 	// The history file has the header, redacted.
-	h.pump(200 * time.Millisecond)
+	h.m.store.wait(10 * time.Second) // the appends of the calls are written
 	data, err := os.ReadFile(h.m.store.path)
 	if err != nil {
 		t.Fatal(err)
@@ -318,7 +315,7 @@ func TestHistRerunAndEdit(t *testing.T) {
 		t.Fatalf("form JSON %q, want the request from history", js)
 	}
 	// The file is there, 0600, one JSON object per line.
-	h.pump(200 * time.Millisecond)
+	h.m.store.wait(10 * time.Second) // the appends of the calls are written
 	fi, err := os.Stat(h.m.store.path)
 	if err != nil {
 		t.Fatal(err)

@@ -20,6 +20,11 @@ import (
 
 func TestE2ETmux(t *testing.T) {
 	if _, err := exec.LookPath("tmux"); err != nil {
+		// CI installs tmux (.ci/run): there a missing tmux is a broken
+		// setup, not a reason to pass without the test.
+		if os.Getenv("CI") != "" {
+			t.Fatal("CI is set but tmux is not installed: the end-to-end terminal test needs it (.ci/run installs it)")
+		}
 		t.Skip("tmux is not installed: the end-to-end terminal test needs it (.ci/run installs it)")
 	}
 	if testing.Short() {

@@ -48,7 +48,12 @@ func runTeatest(t *testing.T, w, h int, keys ...string) string {
 	tm := teatest.NewTestModel(t, root,
 		teatest.WithInitialTermSize(w, h),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.NoTTY)))
-	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("SayHello")) },
+	// The services are drawn and the connection reported READY through
+	// the app's own watch (the final screen shows it; nothing overwrites
+	// it).
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
+		return bytes.Contains(b, []byte("SayHello")) && bytes.Contains(b, []byte("● ready"))
+	},
 		teatest.WithDuration(15*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
 	for _, k := range keys {
 		tm.Send(keyMsg(k))
@@ -66,8 +71,9 @@ func runTeatest(t *testing.T, w, h int, keys ...string) string {
 	}
 	final := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(*rootModel)
 	final.app.describe = "127.0.0.1:8888 plaintext"
-	final.app.connState, final.app.stateKnown = 0, false
-	final.app.flash = ""
+	if final.app.flash != "" {
+		t.Fatalf("a flash message %q is on the final screen", final.app.flash)
+	}
 	return final.app.render()
 }
 
@@ -271,7 +277,7 @@ func TestHistGolden(t *testing.T) {
 			h := newHarness(t, sz.w, sz.h)
 			h.waitServices()
 			h.m.now = (&fixedClock{t0.Add(time.Hour)}).now
-			h.pump(50 * time.Millisecond) // the (empty) history file is read
+			waitHandled[historyLoadedMsg](h, 1) // the (empty) history file is read
 			h.m.hist.entries = nil
 			entries := []historyEntry{
 				{Time: t0.Add(-48 * time.Hour), Method: "helloworld.Greeter.SayHello", Kind: "unary", Requests: rawJSON(`{"name":"yesterday"}`), Code: "OK", LatencyMS: 1.25, Sent: 1, Received: 1},

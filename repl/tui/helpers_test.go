@@ -2,8 +2,10 @@ package tui
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -69,6 +71,8 @@ type harness struct {
 	msgs chan tea.Msg
 	quit bool
 	ctx  context.Context
+	// handled counts the messages Update was given, by type.
+	handled map[reflect.Type]int
 }
 
 func newHarness(t testing.TB, w, h int) *harness {
@@ -118,8 +122,20 @@ func (h *harness) handle(msg tea.Msg) {
 		h.quit = true
 		return
 	}
+	if h.handled == nil {
+		h.handled = make(map[reflect.Type]int)
+	}
+	h.handled[reflect.TypeOf(msg)]++
 	_, cmd := h.m.Update(msg)
 	h.run(cmd)
+}
+
+// waitHandled handles messages until Update has been given n messages of
+// type T.
+func waitHandled[T tea.Msg](h *harness, n int) {
+	h.t.Helper()
+	typ := reflect.TypeFor[T]()
+	h.waitFor(fmt.Sprintf("%d %v", n, typ), func() bool { return h.handled[typ] >= n }, 10*time.Second)
 }
 
 func (h *harness) send(msgs ...tea.Msg) {
@@ -184,19 +200,6 @@ func (h *harness) screen() string {
 	return ansi.Strip(h.m.View().Content)
 }
 
-// pump handles the messages that arrive within d.
-func (h *harness) pump(d time.Duration) {
-	deadline := time.After(d)
-	for {
-		select {
-		case msg := <-h.msgs:
-			h.handle(msg)
-		case <-deadline:
-			return
-		}
-	}
-}
-
 // waitFor handles messages until cond holds, failing after timeout.
 func (h *harness) waitFor(what string, cond func() bool, timeout time.Duration) {
 	h.t.Helper()
@@ -249,12 +252,32 @@ func (h *harness) openMethod(name, filter string) {
 	h.waitFor("the form of "+name, func() bool { return h.m.hasForm && string(h.m.method.FullName()) == name && h.m.focus == focusForm }, 5*time.Second)
 }
 
-// stable normalizes what differs between runs (the demo server's port and
-// the connection state's timing) before a golden comparison.
+// stable prepares a golden comparison: it replaces the demo server's port,
+// which differs between runs, and waits for the connection to report READY
+// through the app's own watch. It overwrites nothing else: the connection
+// state and any flash message are on the screen as the app has them (the
+// states and the flash's clearing have tests of their own, in
+// statusbar_test.go).
 func (h *harness) stable() {
+	h.t.Helper()
 	h.m.describe = "127.0.0.1:8888 plaintext"
-	h.m.connState, h.m.stateKnown = connectivity.Ready, true
-	h.m.flash = ""
+	h.waitFor("the connection to report READY", func() bool { return h.m.stateKnown && h.m.connState == connectivity.Ready }, 15*time.Second)
+	if h.m.flash != "" {
+		h.t.Fatalf("a flash message %q is on the screen of a golden: clear it in the test (clearFlash) or keep it on purpose", h.m.flash)
+	}
+}
+
+// clearFlash delivers the message the flash's timer sends when it runs
+// out, as the program would after a few seconds.
+func (h *harness) clearFlash() {
+	h.t.Helper()
+	if h.m.flash == "" {
+		h.t.Fatal("no flash to clear")
+	}
+	h.send(flashMsg{id: h.m.flashID})
+	if h.m.flash != "" {
+		h.t.Fatalf("the flash %q stayed after its timer ran out", h.m.flash)
+	}
 }
 
 // fixedClock returns a clock that tests move by hand.

@@ -3,7 +3,7 @@ package tui
 import (
 	"bytes"
 	"context"
-	"net"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -20,6 +20,7 @@ import (
 
 	"github.com/grpcsh/grpcsh/demo"
 	"github.com/grpcsh/grpcsh/dynamic"
+	"github.com/grpcsh/grpcsh/internal/testnet"
 	"github.com/grpcsh/grpcsh/repl"
 )
 
@@ -27,13 +28,16 @@ import (
 // 1000 and reaches Update in batches, not once per message.
 func TestStreamBoundedAndBatched(t *testing.T) {
 	h := newHarness(t, 120, 40)
-	const n = 20000
+	// Five times what the view keeps: enough to check the bound and the
+	// batching, few enough that -race on a loaded 2-core machine gets
+	// through it well within the hang guard below.
+	const n = 5 * defaultKeep
 	h.openMethod("showcase.Showcase.Count", "showcase count")
-	h.fillFirst("20000")
+	h.fillFirst(fmt.Sprint(n))
 	batches, updates := 0, 0
 	start := time.Now()
 	h.press("ctrl+s")
-	deadline := time.After(60 * time.Second)
+	deadline := time.After(5 * time.Minute) // a hang guard, not a timing check
 	for h.m.call == nil || h.m.call.running() {
 		select {
 		case msg := <-h.msgs:
@@ -63,13 +67,13 @@ func TestStreamBoundedAndBatched(t *testing.T) {
 	}
 	t.Logf("%d messages in %s: %d event batches, %d updates (%.0f msg/s through the UI)", n, took, batches, updates, float64(n)/took.Seconds())
 	scr := h.screen()
-	for _, want := range []string{"20000 msgs", "newest 1000 kept", `"index": 20000`} {
+	for _, want := range []string{fmt.Sprintf("%d msgs", n), fmt.Sprintf("newest %d kept", defaultKeep), fmt.Sprintf(`"index": %d`, n)} {
 		if !strings.Contains(scr, want) {
 			t.Errorf("screen lacks %q:\n%s", want, scr)
 		}
 	}
 	h.press("g")
-	if !strings.Contains(h.screen(), "19000 earlier messages not kept") {
+	if !strings.Contains(h.screen(), fmt.Sprintf("%d earlier messages not kept", n-defaultKeep)) {
 		t.Errorf("the top of the body does not say what was dropped:\n%s", h.screen())
 	}
 }
@@ -99,12 +103,10 @@ func TestStreamLiveCountAndRate(t *testing.T) {
 }
 
 func TestStatusBarConnection(t *testing.T) {
-	// A server of its own, to stop it.
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := demo.Start(lis, demo.Options{})
+	// A server of its own, to stop it and bring it back on the same
+	// address: the port stays held.
+	port := testnet.HoldPort(t)
+	srv := demo.Start(port.Listen(t), demo.Options{})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	s, err := repl.NewSession(ctx, repl.Options{Conn: dynamic.ConnConfig{Target: srv.Target(), ConnectTimeout: 2 * time.Second}})
@@ -140,20 +142,15 @@ func TestStatusBarConnection(t *testing.T) {
 
 	// The server comes back on the same address: the next call works and
 	// the bar is back to ready.
-	lis2, err := net.Listen("tcp", srv.Target())
-	if err != nil {
-		t.Logf("cannot listen on %s again (%v): skipping the reconnect part", srv.Target(), err)
-	} else {
-		srv2 := demo.Start(lis2, demo.Options{})
-		defer srv2.Stop(0)
-		h.press("ctrl+s")
-		h.waitFor("a second call", func() bool { return m.call != nil && m.call.running() }, 5*time.Second)
-		h.waitCallDone()
-		if c := m.call.code(); c != codes.OK {
-			t.Fatalf("after the server came back: %v", c)
-		}
-		h.waitScreen("● ready")
+	srv2 := demo.Start(port.Listen(t), demo.Options{})
+	defer srv2.Stop(0)
+	h.press("ctrl+s")
+	h.waitFor("a second call", func() bool { return m.call != nil && m.call.running() }, 5*time.Second)
+	h.waitCallDone()
+	if c := m.call.code(); c != codes.OK {
+		t.Fatalf("after the server came back: %v", c)
 	}
+	h.waitScreen("● ready")
 
 	// The state names, never by color alone.
 	st := newStyles(colorprofile.NoTTY, true)
@@ -255,15 +252,16 @@ func TestAppCrashReport(t *testing.T) {
 	}
 	defer inW.Close()
 	errc := make(chan error, 1)
+	outBuf := &safeBuffer{b: &out}
 	var prog *tea.Program
 	ready := make(chan struct{})
 	go func() {
 		errc <- run(ctx, s, Options{HistoryPath: filepath.Join(dir, "history.jsonl"), Version: "test"}, &stderr,
-			tea.WithInput(inR), tea.WithOutput(&safeBuffer{b: &out}), tea.WithWindowSize(80, 24), tea.WithoutSignals(),
+			tea.WithInput(inR), tea.WithOutput(outBuf), tea.WithWindowSize(80, 24), tea.WithoutSignals(),
 			withProgram(func(p *tea.Program) { prog = p; close(ready) }))
 	}()
 	<-ready
-	time.Sleep(200 * time.Millisecond)
+	outBuf.waitFor(t, ctx, altScreenOn) // the program is up and drew its first frame
 	prog.Send(debugPanicMsg("boom with authorization: Bearer hunter2-very-secret"))
 	select {
 	case err = <-errc:
@@ -316,11 +314,12 @@ func TestAppQuitRestoresTerminal(t *testing.T) {
 	}
 	defer inW.Close()
 	errc := make(chan error, 1)
+	outBuf := &safeBuffer{b: &out}
 	go func() {
 		errc <- run(ctx, s, Options{HistoryPath: filepath.Join(t.TempDir(), "h.jsonl")}, &stderr,
-			tea.WithInput(inR), tea.WithOutput(&safeBuffer{b: &out}), tea.WithWindowSize(80, 24), tea.WithoutSignals())
+			tea.WithInput(inR), tea.WithOutput(outBuf), tea.WithWindowSize(80, 24), tea.WithoutSignals())
 	}()
-	time.Sleep(300 * time.Millisecond)
+	outBuf.waitFor(t, ctx, altScreenOn) // the program is up and drew its first frame
 	inW.Write([]byte("q"))
 	select {
 	case err := <-errc:
@@ -336,16 +335,48 @@ func TestAppQuitRestoresTerminal(t *testing.T) {
 	}
 }
 
-// safeBuffer is a bytes.Buffer safe for the program's writer goroutine.
+// altScreenOn is the sequence a program writes as it enters the alternate
+// screen, before its first frame.
+const altScreenOn = "\x1b[?1049h"
+
+// safeBuffer is a bytes.Buffer safe for the program's writer goroutine; a
+// test can wait for what the program writes.
 type safeBuffer struct {
-	mu sync.Mutex
-	b  *bytes.Buffer
+	mu      sync.Mutex
+	b       *bytes.Buffer
+	changed chan struct{} // closed, and replaced, on every write
 }
 
 func (s *safeBuffer) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.changed != nil {
+		close(s.changed)
+		s.changed = nil
+	}
 	return s.b.Write(p)
+}
+
+// waitFor returns once the output holds text, failing when ctx ends first.
+func (s *safeBuffer) waitFor(t *testing.T, ctx context.Context, text string) {
+	t.Helper()
+	for {
+		s.mu.Lock()
+		if strings.Contains(s.b.String(), text) {
+			s.mu.Unlock()
+			return
+		}
+		if s.changed == nil {
+			s.changed = make(chan struct{})
+		}
+		changed := s.changed
+		s.mu.Unlock()
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			t.Fatalf("the program never wrote %q", text)
+		}
+	}
 }
 
 func withProgram(fn func(*tea.Program)) tea.ProgramOption {
