@@ -41,6 +41,7 @@ func FuzzCmdbarInput(f *testing.F) {
 			return // keys carry runes
 		}
 		c := newCmdbar(newKeyMap().Cmd)
+		c.ui = &uiCtx{}
 		c.open()
 		for _, r := range text {
 			var msg tea.KeyPressMsg
@@ -52,14 +53,20 @@ func FuzzCmdbarInput(f *testing.F) {
 			default:
 				msg = tea.KeyPressMsg{Code: r, Text: string(r)}
 			}
-			c, _, _ = c.update(msg)
+			c.Update(msg)
 		}
 		for _, l := range strings.Split(c.barView(st, "", width), "\n") {
 			if w := lipgloss.Width(l); w > width {
 				t.Fatalf("the bar is %d wide, wider than %d: %q", w, width, l)
 			}
 		}
-		c, _, line := c.update(tea.KeyPressMsg{Code: tea.KeyEnter})
+		c.Update(tea.KeyPressMsg{Code: tea.KeyEnter})
+		line := ""
+		for _, m := range c.ui.outbox {
+			if l, ok := m.(cmdLineMsg); ok {
+				line = l.line
+			}
+		}
 		if line != strings.TrimSpace(line) || strings.ContainsAny(line, "\n\r") {
 			t.Fatalf("the bar gave %q: want one trimmed line", line)
 		}
