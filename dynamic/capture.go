@@ -242,6 +242,7 @@ type CapturedCall struct {
 	Shared    bool     // on a connection other calls use too
 	Stream    uint32   // the call's HTTP/2 stream, when Shared
 	Notes     []string // what was counted, not kept
+	Running   bool     // the call has not ended: frames so far
 }
 
 // SendCaptured makes one call of call.Method with reqs on a new connection

@@ -102,6 +102,10 @@ func (c *CapturedCall) Text() string {
 	for _, n := range c.Notes {
 		b.WriteString(n + "\n")
 	}
+	if c.Running {
+		fmt.Fprintf(&b, "The call is still running: %d response message(s) so far.\n", c.Responses)
+		return b.String()
+	}
 	code := codes.OK
 	if c.Status != nil && c.Status.Status != nil {
 		code = c.Status.Code()

@@ -19,6 +19,7 @@ import (
 	"github.com/grpcsh/grpcsh/demo"
 	"github.com/grpcsh/grpcsh/dynamic"
 	"github.com/grpcsh/grpcsh/repl"
+	"github.com/grpcsh/grpcsh/repl/tui"
 	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
@@ -100,6 +101,10 @@ func execute(ctx context.Context, cfg *config, stdin io.Reader, stdout, stderr i
 		c := cfg.session.Conn
 		sendTo = &c
 		cfg.session.Conn.Target = ""
+	}
+	if cfg.verb == "" && cfg.scriptFile == "" && isTerminal(stdin, stdout) {
+		// The TUI's connection keeps its calls' frames: L's wire tab.
+		cfg.session.Conn.Calls = tui.CallCapture()
 	}
 	sess, err := repl.NewSession(ctx, cfg.session)
 	if err != nil {
