@@ -112,6 +112,18 @@ func (c *CallCapture) forget(w *callWire) {
 	c.calls = slices.DeleteFunc(c.calls, func(x *callWire) bool { return x == w })
 }
 
+// settle is told that a call ended: if its HEADERS were never seen (the
+// connection went before they were written), it must not wait for, and
+// claim, a later call's.
+func (c *CallCapture) settle(w *callWire) {
+	c.mu.Lock()
+	unclaimed := w.conn == nil
+	c.mu.Unlock()
+	if unclaimed {
+		c.forget(w)
+	}
+}
+
 // snapshot is the call's frames so far, as a CapturedCall without its
 // status (the caller has it).
 func (c *CallCapture) snapshot(w *callWire) *CapturedCall {
@@ -122,14 +134,14 @@ func (c *CallCapture) snapshot(w *callWire) *CapturedCall {
 		out.Notes = append(out.Notes, "(the call's HEADERS have not been seen on the connection)")
 	}
 	if len(w.omitted) > 0 {
-		out.Notes = append(out.Notes, fmt.Sprintf("… %s more on stream %d (%d payload bytes) not kept: the capture keeps %d frames and %d KiB of DATA per call",
+		out.Notes = append(out.Notes, fmt.Sprintf("… not kept: %s frame(s) of stream %d (%d payload bytes), past what the capture keeps per call (%d frames, %d KiB of DATA)",
 			countsText(w.omitted), w.stream, w.omitLen, callMaxFrames, c.budget>>10))
 	}
 	if len(w.conn0) > 0 {
 		out.Notes = append(out.Notes, "The connection's own frames (stream 0) while the call ran, counted: "+countsText(w.conn0))
 	}
 	if w.stopped != "" {
-		out.Notes = append(out.Notes, "The capture of this connection stopped: "+w.stopped)
+		out.Notes = append(out.Notes, "The capture of this connection stopped: "+SafeLine(w.stopped))
 	}
 	return out
 }

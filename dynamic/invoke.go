@@ -219,6 +219,9 @@ func (s *Stream) Sent() int {
 func (s *Stream) receive(types *Types) {
 	defer close(s.events)
 	defer s.cancel()
+	if s.wire != nil {
+		defer s.calls.settle(s.wire)
+	}
 	// A bug here must end the call with an error, not the process.
 	defer func() {
 		if r := recover(); r != nil {

@@ -108,6 +108,9 @@ func newExplainPane(l *dynamic.Lesson, send func(context.Context) (*dynamic.Less
 	in.Prompt = "/"
 	p := explainPane{vp: vp, search: in, send: send, keys: newExplainKeys()}
 	p.setLesson(l)
+	if l.Call != nil {
+		p.status = fmt.Sprintf("the wire tab shows your last call's %d frames; s sends the call again on a connection of its own", len(l.Call.Frames))
+	}
 	return p
 }
 
