@@ -169,3 +169,52 @@ func TestCallCaptureConcurrentCalls(t *testing.T) {
 		}
 	}
 }
+
+// A long server stream is bounded too: many small messages keep at most
+// the budget and callMaxFrames frames (the trailers besides), the rest
+// counted.
+func TestCallCaptureBoundsAServerStream(t *testing.T) {
+	const budget = 1 << 10
+	c, capture := callsClient(t, budget)
+	m := showcasepb.File_showcase_proto.Services().ByName("Showcase").Methods().ByName("Count")
+	s, w := runCall(t, c, Call{Method: m}, &showcasepb.CountRequest{Count: 5000})
+	if w.Responses != 5000 {
+		t.Fatalf("%d responses, want 5000", w.Responses)
+	}
+	if kept := capture.keptBytes(s.wire); kept == 0 || kept > budget {
+		t.Errorf("kept %d bytes of DATA, want 1..%d", kept, budget)
+	}
+	if len(w.Frames) > callMaxFrames+4 {
+		t.Errorf("kept %d frames, at most %d", len(w.Frames), callMaxFrames+4)
+	}
+	if text := w.Text(); !strings.Contains(text, "grpc-status: 0") || !strings.Contains(text, "… not kept: ") {
+		t.Errorf("the stream's frames lack the trailers or what was not kept:\n%s", text)
+	}
+}
+
+// Only the most recent calls are kept: with room for 2, the first of 3
+// calls is dropped, and the connection follows no stream once they end.
+func TestCallCaptureKeepsTheLatestCalls(t *testing.T) {
+	srv := connStartDemo(t, "127.0.0.1:0", demo.Options{})
+	capture := NewCallCapture(0, 2)
+	conn, err := Dial(context.Background(), ConnConfig{Target: srv.Addr().String(), Calls: capture})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	c := &Client{CC: conn.ClientConn(), Types: NewTypes(nil), Calls: capture}
+	m := helloworldpb.File_hello_proto.Services().ByName("Greeter").Methods().ByName("SayHello")
+	var streams []*Stream
+	for _, name := range []string{"a", "b", "c"} {
+		s, _ := runCall(t, c, Call{Method: m}, &helloworldpb.HelloRequest{Name: name})
+		streams = append(streams, s)
+	}
+	capture.mu.Lock()
+	defer capture.mu.Unlock()
+	if len(capture.calls) != 2 || capture.calls[0] != streams[1].wire || capture.calls[1] != streams[2].wire {
+		t.Errorf("the capture keeps %d calls, want the last 2", len(capture.calls))
+	}
+	if n := len(streams[2].wire.conn.streams); n != 0 {
+		t.Errorf("the connection follows %d streams after the calls ended", n)
+	}
+}
