@@ -89,6 +89,7 @@ type Stream struct {
 	closed   bool
 	sendErr  error
 	received int
+	openErr  error        // why the stream did not open (cs is nil)
 	calls    *CallCapture // with wire, when the call's frames are kept
 	wire     *callWire
 }
@@ -106,6 +107,27 @@ func (s *Stream) Wire() *CapturedCall {
 
 // Start begins a call. It does not wait for the server.
 func (c *Client) Start(ctx context.Context, call Call) (*Stream, error) {
+	s, err := c.open(ctx, call)
+	if err != nil {
+		return nil, err
+	}
+	s.events = make(chan Event, 64)
+	if s.cs == nil {
+		// The call never started (no connection, deadline...): report it
+		// as an ended call so callers have one path.
+		go func() {
+			s.events <- s.failedToStart(c.Types)
+			close(s.events)
+		}()
+		return s, nil
+	}
+	go s.receive(c.Types)
+	return s, nil
+}
+
+// open starts the call's gRPC stream; s.cs is nil (and s.openErr says why)
+// when it could not start.
+func (c *Client) open(ctx context.Context, call Call) (*Stream, error) {
 	m := call.Method
 	if m == nil {
 		return nil, errors.New("no method")
@@ -124,7 +146,7 @@ func (c *Client) Start(ctx context.Context, call Call) (*Stream, error) {
 		ServerStreams: m.IsStreamingServer(),
 		ClientStreams: m.IsStreamingClient(),
 	}
-	s := &Stream{ctx: ctx, timeout: call.Timeout, method: m, cancel: cancel, events: make(chan Event, 64), start: time.Now()}
+	s := &Stream{ctx: ctx, timeout: call.Timeout, method: m, cancel: cancel, start: time.Now(), explain: c.Explain}
 	var cs grpc.ClientStream
 	var err error
 	if c.Calls != nil {
@@ -139,19 +161,112 @@ func (c *Client) Start(ctx context.Context, call Call) (*Stream, error) {
 		cs, err = c.CC.NewStream(ctx, desc, "/"+MethodPath(m), call.CallOptions...)
 	}
 	if err != nil {
-		// The call never started (no connection, deadline...): report it
-		// as an ended call so callers have one path.
-		go func() {
-			s.events <- EndEvent{Status: c.DecodeStatus(s.ownEnd(status.Convert(err))), Elapsed: time.Since(s.start)}
-			close(s.events)
-			cancel()
-		}()
+		s.openErr = err
 		return s, nil
 	}
 	s.cs = cs
-	s.explain = c.Explain
-	go s.receive(c.Types)
 	return s, nil
+}
+
+// invokeUnary is InvokeOne for a unary method: grpc's own unary path, as a
+// generated stub calls it (one Invoke, headers and trailers through call
+// options), which costs less than a stream. The events are a stream's: a
+// HeaderEvent when the server sent headers (not for a trailers-only
+// failure: grpc gives nil headers then), the MessageEvent, the EndEvent.
+func (c *Client) invokeUnary(ctx context.Context, call Call, req proto.Message, onEvent func(Event) error) (emitErr error) {
+	m := call.Method
+	if got, want := req.ProtoReflect().Descriptor().FullName(), m.Input().FullName(); got != want {
+		return fmt.Errorf("request is a %s, %s takes a %s", got, m.Name(), want)
+	}
+	start := time.Now()
+	var cancel context.CancelFunc
+	if call.Timeout > 0 {
+		ctx, cancel = context.WithTimeout(ctx, call.Timeout)
+		defer cancel()
+	}
+	if len(call.Header) > 0 {
+		ctx = metadata.NewOutgoingContext(ctx, call.Header)
+	}
+	// ownEnd words the deadline and cancels grpcsh caused.
+	words := &Stream{ctx: ctx, timeout: call.Timeout}
+	// A bug here must end the call with an error, not the process.
+	defer func() {
+		if r := recover(); r != nil {
+			emitErr = onEvent(EndEvent{Status: DecodeStatusWith(c.Types, status.Newf(codes.Internal, "grpcsh internal error: %v", r)), Elapsed: time.Since(start)})
+		}
+	}()
+	var header, trailer metadata.MD
+	opts := append(call.CallOptions[:len(call.CallOptions):len(call.CallOptions)], grpc.Header(&header), grpc.Trailer(&trailer))
+	reply := c.Types.New(m.Output())
+	err := c.CC.Invoke(ctx, "/"+MethodPath(m), req, reply, opts...)
+	if header != nil {
+		if err := onEvent(HeaderEvent{Header: header, Elapsed: time.Since(start)}); err != nil {
+			return err
+		}
+	}
+	received := 0
+	if err == nil {
+		received = 1
+		if err := onEvent(MessageEvent{Message: reply, Index: 1, Elapsed: time.Since(start)}); err != nil {
+			return err
+		}
+	}
+	if err != nil && c.Explain != nil && status.Code(err) == codes.Unavailable {
+		err = c.Explain(err)
+	}
+	st := words.ownEnd(status.Convert(err))
+	if st.Code() == codes.ResourceExhausted && strings.Contains(st.Message(), "received message larger than max") {
+		// grpc's own receive limit, not the server's: say how to raise it.
+		st = status.New(st.Code(), st.Message()+"; raise grpcsh's limit with -max-msg-sz BYTES")
+	}
+	sent := 1
+	if err != nil && header == nil && st.Code() == codes.Unavailable {
+		sent = 0 // no connection: the request did not go out
+	}
+	return onEvent(EndEvent{Status: DecodeStatusWith(c.Types, st), Trailer: trailer, Elapsed: time.Since(start), Sent: sent, Received: received})
+}
+
+// failedToStart is the EndEvent of a call whose stream did not open.
+func (s *Stream) failedToStart(types *Types) EndEvent {
+	defer s.cancel()
+	return EndEvent{Status: DecodeStatusWith(types, s.ownEnd(status.Convert(s.openErr))), Elapsed: time.Since(s.start)}
+}
+
+// InvokeOne runs a call that takes one request (unary or server stream)
+// on the calling goroutine, handing its events to onEvent as they come:
+// the same events, in the same order, as Start and Events give, without
+// the goroutines and channel a call with a request stream needs. For a
+// script's unary call those were most of the cost over a generated stub
+// (bench/run, BenchmarkScriptVsStub). An error from onEvent cancels the
+// call and is returned.
+func (c *Client) InvokeOne(ctx context.Context, call Call, req proto.Message, onEvent func(Event) error) error {
+	if call.Method != nil && call.Method.IsStreamingClient() {
+		return fmt.Errorf("%s is a %s method: InvokeOne sends one request", call.Method.Name(), RPCKind(call.Method))
+	}
+	if call.Method != nil && !call.Method.IsStreamingServer() {
+		return c.invokeUnary(ctx, call, req, onEvent)
+	}
+	s, err := c.open(ctx, call)
+	if err != nil {
+		return err
+	}
+	if s.cs == nil {
+		return onEvent(s.failedToStart(c.Types))
+	}
+	if err := s.Send(req); err != nil {
+		s.mu.Lock()
+		local := s.sendErr == nil // refused before it reached gRPC
+		s.mu.Unlock()
+		if local {
+			s.cancel()
+			return err
+		}
+		// Otherwise the server ended the call: its status says why.
+	} else if err := s.CloseSend(); err != nil {
+		s.cancel()
+		return err
+	}
+	return s.receiveAll(c.Types, onEvent)
 }
 
 // Method is the method being called.
@@ -218,6 +333,15 @@ func (s *Stream) Sent() int {
 
 func (s *Stream) receive(types *Types) {
 	defer close(s.events)
+	s.receiveAll(types, func(ev Event) error {
+		s.events <- ev
+		return nil
+	})
+}
+
+// receiveAll reads the call to its end, handing each event to emit. An
+// error from emit cancels the call and is returned.
+func (s *Stream) receiveAll(types *Types, emit func(Event) error) (emitErr error) {
 	defer s.cancel()
 	if s.wire != nil {
 		defer s.calls.settle(s.wire)
@@ -225,14 +349,16 @@ func (s *Stream) receive(types *Types) {
 	// A bug here must end the call with an error, not the process.
 	defer func() {
 		if r := recover(); r != nil {
-			s.events <- EndEvent{Status: DecodeStatusWith(types, status.Newf(codes.Internal, "grpcsh internal error: %v", r)), Elapsed: time.Since(s.start)}
+			emitErr = emit(EndEvent{Status: DecodeStatusWith(types, status.Newf(codes.Internal, "grpcsh internal error: %v", r)), Elapsed: time.Since(s.start)})
 		}
 	}()
 	header, err := s.cs.Header()
 	// A trailers-only answer (a call that failed at once) has no headers:
 	// grpc gives nil then, and no HeaderEvent is sent.
 	if err == nil && header != nil {
-		s.events <- HeaderEvent{Header: header, Elapsed: time.Since(s.start)}
+		if err := emit(HeaderEvent{Header: header, Elapsed: time.Since(s.start)}); err != nil {
+			return err
+		}
 	}
 	var endErr error
 	for err == nil {
@@ -244,7 +370,9 @@ func (s *Stream) receive(types *Types) {
 			break
 		}
 		s.received++
-		s.events <- MessageEvent{Message: msg, Index: s.received, Elapsed: time.Since(s.start)}
+		if err := emit(MessageEvent{Message: msg, Index: s.received, Elapsed: time.Since(s.start)}); err != nil {
+			return err
+		}
 		if !s.method.IsStreamingServer() {
 			// grpc has already checked that nothing follows the one
 			// response; the status is final.
@@ -262,13 +390,24 @@ func (s *Stream) receive(types *Types) {
 		// grpc's own receive limit, not the server's: say how to raise it.
 		st = status.New(st.Code(), st.Message()+"; raise grpcsh's limit with -max-msg-sz BYTES")
 	}
-	s.events <- EndEvent{
+	return emit(EndEvent{
 		Status:   DecodeStatusWith(types, st),
 		Trailer:  s.cs.Trailer(),
 		Elapsed:  time.Since(s.start),
 		Sent:     s.Sent(),
 		Received: s.received,
+	})
+}
+
+// deadlinePassed says the call's own deadline is over. grpc's streams
+// run on contexts derived from the call's, whose timers may fire a moment
+// before the call's own: the clock decides, not which timer fired first.
+func (s *Stream) deadlinePassed() bool {
+	if errors.Is(s.ctx.Err(), context.DeadlineExceeded) {
+		return true
 	}
+	deadline, ok := s.ctx.Deadline()
+	return ok && !time.Now().Before(deadline)
 }
 
 // ownEnd words a status that grpcsh itself caused, its deadline or a
@@ -277,7 +416,7 @@ func (s *Stream) receive(types *Types) {
 // it noticed first.
 func (s *Stream) ownEnd(st *status.Status) *status.Status {
 	switch {
-	case st.Code() == codes.DeadlineExceeded && errors.Is(s.ctx.Err(), context.DeadlineExceeded) && s.timeout > 0:
+	case st.Code() == codes.DeadlineExceeded && s.timeout > 0 && s.deadlinePassed():
 		return status.Newf(codes.DeadlineExceeded, "the call's deadline of %s passed before it ended", s.timeout)
 	case st.Code() == codes.Canceled && errors.Is(s.ctx.Err(), context.Canceled):
 		return status.New(codes.Canceled, "cancelled by grpcsh")

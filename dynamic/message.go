@@ -44,6 +44,7 @@ func (e *JSONError) Error() string {
 // and extensions resolve through types.
 func ParseJSON(types *Types, md protoreflect.MessageDescriptor, data []byte) (*dynamicpb.Message, error) {
 	msg := types.New(md)
+	data = jsonReplaceLoneSurrogates(bytes.TrimPrefix(data, utf8BOM))
 	if len(bytes.TrimSpace(data)) == 0 {
 		return msg, nil
 	}
@@ -52,6 +53,55 @@ func ParseJSON(types *Types, md protoreflect.MessageDescriptor, data []byte) (*d
 		return nil, jsonError(data, err)
 	}
 	return msg, nil
+}
+
+// utf8BOM is the byte-order mark some editors put at the start of a file:
+// it is no part of the JSON, and is skipped.
+var utf8BOM = []byte("\ufeff")
+
+// jsonReplaceLoneSurrogates rewrites \uD800-\uDFFF escapes that are not
+// half of a surrogate pair as \uFFFD, as encoding/json (and so grpcurl)
+// reads them. protojson refuses them, and with a misleading message ("the
+// JSON ends before the value is complete"): TestParseJSONLoneSurrogate.
+// The replacement has the same length, so error positions do not move.
+func jsonReplaceLoneSurrogates(data []byte) []byte {
+	if bytes.IndexByte(data, '\\') < 0 {
+		return data
+	}
+	surrogate := func(i int) (rune, bool) {
+		if i+6 > len(data) || data[i] != '\\' || data[i+1] != 'u' {
+			return 0, false
+		}
+		v, err := strconv.ParseUint(string(data[i+2:i+6]), 16, 32)
+		if err != nil || v < 0xD800 || v > 0xDFFF {
+			return 0, false
+		}
+		return rune(v), true
+	}
+	out := data
+	copied := false
+	for i := 0; i < len(data); i++ {
+		if data[i] != '\\' {
+			continue
+		}
+		r, ok := surrogate(i)
+		if !ok {
+			i++ // an escape of one character (or \uXXXX outside the range): skip what it escapes
+			continue
+		}
+		if r < 0xDC00 {
+			if low, ok := surrogate(i + 6); ok && low >= 0xDC00 {
+				i += 11 // a well-formed pair
+				continue
+			}
+		}
+		if !copied {
+			out, copied = bytes.Clone(data), true
+		}
+		copy(out[i+2:i+6], "fffd")
+		i += 5
+	}
+	return out
 }
 
 var protojsonPos = regexp.MustCompile(`^(?:proto: )?(?:syntax error )?\(line (\d+):(\d+)\): (.*)$`)
@@ -186,7 +236,7 @@ type JSONStream struct {
 
 // NewJSONStream reads from r.
 func NewJSONStream(r io.Reader) *JSONStream {
-	src := &posReader{r: r, line: 1, col: 1}
+	src := &posReader{r: &bomSkipper{r: r}, line: 1, col: 1}
 	return &JSONStream{dec: json.NewDecoder(src), src: src}
 }
 
@@ -228,6 +278,38 @@ func (e *JSONError) At(line, col int) *JSONError {
 		moved.Line += line - 1
 	}
 	return &moved
+}
+
+// bomSkipper drops a byte-order mark at the start of its input (a file
+// saved by some editors), which is no part of the JSON. It reads no further
+// than it must, so that a live pipe's first message is not held back.
+type bomSkipper struct {
+	r       io.Reader
+	checked bool
+	held    []byte // the start of the input, while it may be a BOM
+}
+
+func (b *bomSkipper) Read(p []byte) (int, error) {
+	for !b.checked {
+		var buf [3]byte
+		n, err := b.r.Read(buf[:3-len(b.held)])
+		b.held = append(b.held, buf[:n]...)
+		switch {
+		case bytes.Equal(b.held, utf8BOM):
+			b.held, b.checked = nil, true
+		case !bytes.HasPrefix(utf8BOM, b.held) || err != nil:
+			b.checked = true
+		}
+		if err != nil && len(b.held) == 0 {
+			return 0, err
+		}
+	}
+	if len(b.held) > 0 {
+		n := copy(p, b.held)
+		b.held = b.held[n:]
+		return n, nil
+	}
+	return b.r.Read(p)
 }
 
 // posReader keeps the input it has read since the last value, to turn

@@ -2,6 +2,7 @@ package dynamic
 
 import (
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -25,10 +26,8 @@ func ParseHeader(s string) (key, value string, err error) {
 	if key == "" {
 		return "", "", fmt.Errorf("header %q has no name before the colon", s)
 	}
-	for _, r := range key {
-		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
-			return "", "", fmt.Errorf("header %q: %q cannot be in a header name (allowed: a-z 0-9 - _ .)", key, r)
-		}
+	if err := CheckHeaderKey(key); err != nil {
+		return "", "", fmt.Errorf("header %q: %w", key, err)
 	}
 	switch key {
 	case "content-type", "user-agent", "te", "grpc-encoding", "grpc-message", "grpc-message-type", "grpc-status", "grpc-timeout", "grpc-status-details-bin":
@@ -56,6 +55,20 @@ func ParseHeader(s string) (key, value string, err error) {
 	return key, value, nil
 }
 
+// CheckHeaderKey checks a (lower-cased) metadata key as gRPC allows
+// them: the one rule for every place a key is typed.
+func CheckHeaderKey(key string) error {
+	if key == "" {
+		return errors.New("the header name is empty")
+	}
+	for _, r := range key {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
+			return fmt.Errorf("%q cannot be in a header name (allowed: a-z 0-9 - _ .)", r)
+		}
+	}
+	return nil
+}
+
 // mdDecodeBase64 accepts the four base64 variants people paste.
 func mdDecodeBase64(s string) ([]byte, error) {
 	var firstErr error
@@ -77,7 +90,11 @@ func mdDecodeBase64(s string) ([]byte, error) {
 // contain "$" pass through. "$$" and "\$" write a literal "$" (so "\${X}"
 // and "$${X}" stay "${X}"). An unset variable is an error naming it; a
 // variable set to the empty string expands to nothing.
-func ExpandEnv(s string) (string, error) {
+func ExpandEnv(s string) (string, error) { return ExpandVars(s, os.LookupEnv) }
+
+// ExpandVars is ExpandEnv with the variables looked up by lookup (an
+// environment file before the process environment, say).
+func ExpandVars(s string, lookup func(string) (string, bool)) (string, error) {
 	if !strings.ContainsRune(s, '$') {
 		return s, nil
 	}
@@ -100,7 +117,7 @@ func ExpandEnv(s string) (string, error) {
 			if !mdIsEnvName(name) {
 				return "", fmt.Errorf("%q: ${%s} is not a variable name (letters, digits and _, not starting with a digit)", s, name)
 			}
-			v, ok := os.LookupEnv(name)
+			v, ok := lookup(name)
 			if !ok {
 				return "", fmt.Errorf("environment variable %s is not set (write $${%s} for a literal ${%s})", name, name, name)
 			}

@@ -84,10 +84,16 @@ type Output struct {
 	// JSON object per line, for jq and scripts.
 	Pretty bool
 	Color  bool // colour the pretty JSON (off with NO_COLOR)
+	// observe sees every event before it is printed: the executor keeps
+	// the last call's result for let and expect this way.
+	observe func(dynamic.Event)
 }
 
 // Event prints one event of a call.
 func (o *Output) Event(s *Session, ev dynamic.Event) error {
+	if o.observe != nil {
+		o.observe(ev)
+	}
 	st := s.Settings()
 	switch e := ev.(type) {
 	case dynamic.HeaderEvent:

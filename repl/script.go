@@ -13,8 +13,13 @@ type ScriptOptions struct {
 	// KeepGoing runs the commands after a failing one too; the script then
 	// exits with the code of the last command that failed.
 	KeepGoing bool
-	// Env looks up ${VAR}; nil means the process environment.
+	// Env looks up ${VAR}; nil means the process environment. let's
+	// bindings come first.
 	Env func(name string) (string, bool)
+	// Path names the script's file: expect snapshot keeps its snapshots
+	// beside it. Update makes expect snapshot write them.
+	Path   string
+	Update bool
 }
 
 // ScriptError ends a script that failed, or that ran `exit CODE`. Its
@@ -26,6 +31,9 @@ type ScriptError struct {
 	Err   error // the last failure; nil after exit CODE
 	Line  int   // where it happened
 	Fails int   // how many commands failed (more than one with KeepGoing)
+	// Command names the failing command ("expect .count == 3"), "" for a
+	// line that could not be parsed.
+	Command string
 }
 
 func (e *ScriptError) Error() string {
@@ -62,8 +70,16 @@ func (e *ScriptError) ExitCode() int { return e.Code }
 // for `exit CODE`; with KeepGoing, the code of the last failure.
 func RunScript(ctx context.Context, s *Session, r io.Reader, out *Output, opts ScriptOptions) error {
 	p := NewParser(&ctxReader{ctx: ctx, r: r})
-	p.Env = opts.Env
 	x := NewExecutor(s, out)
+	x.Script, x.Update = opts.Path, opts.Update
+	p.Env = x.Lookup(opts.Env)
+	p.LookedIn = func() string { return lookedIn(s.Env()) }
+	// A failed call followed by `expect status` is not a failure: the
+	// command after each failed call is read first, and kept in pending
+	// for the loop when it is something else.
+	var pending *Command
+	var pendingErr error
+	hasPending := false
 	var last *ScriptError
 	fails := 0
 	fail := func(line int, err error) *ScriptError {
@@ -76,7 +92,13 @@ func RunScript(ctx context.Context, s *Session, r io.Reader, out *Output, opts S
 		if err := ctx.Err(); err != nil {
 			return fail(p.Line(), fmt.Errorf("interrupted: %w", err))
 		}
-		cmd, err := p.Next()
+		var cmd *Command
+		var err error
+		if hasPending {
+			cmd, err, hasPending = pending, pendingErr, false
+		} else {
+			cmd, err = p.Next()
+		}
 		if errors.Is(err, io.EOF) {
 			break
 		}
@@ -101,10 +123,20 @@ func RunScript(ctx context.Context, s *Session, r io.Reader, out *Output, opts S
 			}
 			break
 		}
+		var rpc *RPCError
+		if cmd.Name == "call" && errors.As(err, &rpc) {
+			pending, pendingErr = p.Next()
+			hasPending = true
+			if pendingErr == nil && pending.Name == "expect" {
+				if _, ok := pending.parsed.(expectStatus); ok {
+					err = nil
+				}
+			}
+		}
 		if err != nil {
 			fails++
 			reportError(s, out.Err, cmd.Pos.Line, cmd, err)
-			last = &ScriptError{Code: ExitCode(err), Err: err, Line: cmd.Pos.Line, Fails: fails}
+			last = &ScriptError{Code: ExitCode(err), Err: err, Line: cmd.Pos.Line, Fails: fails, Command: cmd.Summary()}
 			if !opts.KeepGoing {
 				return last
 			}

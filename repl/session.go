@@ -33,6 +33,11 @@ type Options struct {
 	// calls only (-rpc-header), ReflectHeader with reflection only.
 	Header, RPCHeader, ReflectHeader metadata.MD
 	Settings                         Settings
+	// Env is the active environment (-env), nil without; Collection the
+	// folder of saved files whose env/ holds NAME.env ("" means
+	// DefaultCollection).
+	Env        *Env
+	Collection string
 }
 
 // Settings change how calls are made and printed; the command language's
@@ -60,11 +65,12 @@ type Session struct {
 	header   metadata.MD
 	settings Settings
 	methods  map[string]protoreflect.MethodDescriptor
+	env      *Env
 }
 
 // NewSession loads the files, if any, and connects, if a target is given.
 func NewSession(ctx context.Context, opts Options) (*Session, error) {
-	s := &Session{opts: opts, settings: opts.Settings, header: metadata.Join(opts.Header, opts.RPCHeader)}
+	s := &Session{opts: opts, settings: opts.Settings, header: metadata.Join(opts.Header, opts.RPCHeader), env: opts.Env}
 	if s.settings.Format == "" {
 		s.settings.Format = "json"
 	}
@@ -215,6 +221,28 @@ func (s *Session) SetSettings(st Settings) {
 	s.settings = st
 }
 
+// Env is the active environment, nil when there is none.
+func (s *Session) Env() *Env {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.env
+}
+
+// SetEnv makes e the active environment (nil: none).
+func (s *Session) SetEnv(e *Env) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.env = e
+}
+
+// Collection is the folder of saved .grpcsh files.
+func (s *Session) Collection() string {
+	if s.opts.Collection != "" {
+		return s.opts.Collection
+	}
+	return DefaultCollection
+}
+
 // Header returns a copy of the request metadata sent with calls.
 func (s *Session) Header() metadata.MD {
 	s.mu.Lock()
@@ -351,17 +379,30 @@ func (s *Session) ParseRequest(m protoreflect.MethodDescriptor, data []byte) (pr
 // Start begins a call of m with the session's headers and deadline, after
 // making sure the connection is up (reconnecting if the server came back).
 func (s *Session) Start(ctx context.Context, m protoreflect.MethodDescriptor) (*dynamic.Stream, error) {
-	conn := s.Conn()
-	if conn == nil {
-		return nil, errors.New("not connected: give a target (or `connect TARGET`) to call methods")
-	}
-	if err := conn.Ready(ctx); err != nil {
+	client, call, err := s.prepare(ctx, m)
+	if err != nil {
 		return nil, err
 	}
+	return client.Start(ctx, call)
+}
+
+// prepare makes sure the connection is up and describes a call of m with
+// the session's metadata and deadline.
+func (s *Session) prepare(ctx context.Context, m protoreflect.MethodDescriptor) (*dynamic.Client, dynamic.Call, error) {
+	conn := s.Conn()
+	if conn == nil {
+		return nil, dynamic.Call{}, errors.New("not connected: give a target (or `connect TARGET`) to call methods")
+	}
+	if err := conn.Ready(ctx); err != nil {
+		return nil, dynamic.Call{}, err
+	}
 	s.mu.Lock()
-	client, header, deadline := s.client, s.header.Copy(), s.settings.Deadline
+	client, header, deadline := s.client, s.header, s.settings.Deadline
+	if len(header) > 0 {
+		header = header.Copy() // header may change while the call runs
+	}
 	s.mu.Unlock()
-	return client.Start(ctx, dynamic.Call{Method: m, Header: header, Timeout: deadline})
+	return client, dynamic.Call{Method: m, Header: header, Timeout: deadline}, nil
 }
 
 // Call runs a whole call of m, sending what next yields (io.EOF after the
@@ -382,14 +423,7 @@ func (s *Session) Call(ctx context.Context, m protoreflect.MethodDescriptor, nex
 			}
 			return err
 		}
-		sent := false
-		next = func() (proto.Message, error) {
-			if sent {
-				return nil, io.EOF
-			}
-			sent = true
-			return first, nil
-		}
+		return s.callOne(ctx, m, first, out)
 	}
 	stream, err := s.Start(ctx, m)
 	if err != nil {
@@ -444,6 +478,29 @@ func (s *Session) Call(ctx context.Context, m protoreflect.MethodDescriptor, nex
 		// The call ended while the sender still waits for input (a live
 		// pipe, a terminal): the server has finished, and what is left of
 		// the input cannot be sent. Don't wait for it.
+	}
+	if !end.Status.OK() {
+		return &RPCError{Status: end.Status, Method: m}
+	}
+	return nil
+}
+
+// callOne runs a call that takes one request on this goroutine, printing
+// its events as they come (see dynamic.Client.InvokeOne).
+func (s *Session) callOne(ctx context.Context, m protoreflect.MethodDescriptor, req proto.Message, out *Output) error {
+	client, call, err := s.prepare(ctx, m)
+	if err != nil {
+		return err
+	}
+	var end dynamic.EndEvent
+	err = client.InvokeOne(ctx, call, req, func(ev dynamic.Event) error {
+		if e, ok := ev.(dynamic.EndEvent); ok {
+			end = e
+		}
+		return out.Event(s, ev)
+	})
+	if err != nil {
+		return err
 	}
 	if !end.Status.OK() {
 		return &RPCError{Status: end.Status, Method: m}

@@ -2,6 +2,7 @@ package main_test
 
 import (
 	"bytes"
+	"encoding/xml"
 	"fmt"
 	"io"
 	"net"
@@ -380,5 +381,85 @@ func TestDeadlineWhileStdinStaysOpen(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		cmd.Process.Kill()
 		t.Fatal("grpcsh waited for stdin past its 0.5s deadline")
+	}
+}
+
+// TestEnvFlag: -env NAME finds NAME.env in the collection's env/ folder;
+// the file comes before the process environment, which fills the rest, in
+// -H and in scripts; a malformed file is a usage error at file:line.
+func TestEnvFlag(t *testing.T) {
+	target := startDemo(t, demo.Options{})
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "env"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "env", "staging.env"), []byte("WHO=staging\nTEAM=file\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "env", "bad.env"), []byte("A=1\nnot a line\n"), 0o644)
+	t.Setenv("TEAM", "process")
+	t.Setenv("ONLY_PROCESS", "ci")
+	script := "call helloworld.Greeter/SayHello {\"name\": \"${WHO} ${ONLY_PROCESS}\"}\ncall showcase.Showcase/Metadata\n"
+	r := grpcsh(t, script, "-collection", dir, "-env", "staging", "-H", "x-team: ${TEAM}", target)
+	if r.code != 0 || !strings.Contains(r.stdout, `{"message":"Hello staging ci"}`) || !strings.Contains(r.stdout, `"x-team":"file"`) {
+		t.Errorf("-env staging: %+v", r)
+	}
+	r = grpcsh(t, "", "-env", filepath.Join(dir, "env", "bad.env"), target)
+	if want := "bad.env:2: "; r.code != 2 || !strings.Contains(r.stderr, want) || strings.Contains(r.stderr, "not a line") {
+		t.Errorf("malformed env file: %+v, want exit 2 and %q without the line's text", r, want)
+	}
+	r = grpcsh(t, "", "-collection", dir, "-env", "prod", target)
+	if r.code != 2 || !strings.Contains(r.stderr, filepath.Join(dir, "env", "prod.env")) {
+		t.Errorf("missing env: %+v", r)
+	}
+}
+
+// TestTestVerb runs a folder with a passing and a failing file through
+// grpcsh TARGET test against the demo server and reads the JUnit report
+// back; a syntax error anywhere is exit 2 before any call.
+func TestTestVerb(t *testing.T) {
+	target := startDemo(t, demo.Options{})
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "a_pass.grpcsh"), []byte("call helloworld.Greeter/SayHello {\"name\": \"t\"}\nlet m = .message\ncall helloworld.Greeter/SayHello {\"name\": \"${m}\"}\nexpect .message == \"Hello Hello t\"\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "b_fail.grpcsh"), []byte("call showcase.Showcase/Count {\"count\": 2}\nexpect length == 3\n"), 0o644)
+	junit := filepath.Join(t.TempDir(), "junit.xml")
+	r := grpcsh(t, "", target, "test", "-junit", junit, "-parallel", "2", dir)
+	a, b := filepath.Join(dir, "a_pass.grpcsh"), filepath.Join(dir, "b_fail.grpcsh")
+	if r.code != 1 || !strings.HasPrefix(r.stdout, "PASS "+a+"\nFAIL "+b+":2: expect length == 3: got length = 2\n1 passed, 1 failed, 2 file(s) in ") {
+		t.Fatalf("grpcsh test: %+v", r)
+	}
+	data, err := os.ReadFile(junit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var report struct {
+		Suites []struct {
+			Tests    int `xml:"tests,attr"`
+			Failures int `xml:"failures,attr"`
+			Cases    []struct {
+				Name    string `xml:"name,attr"`
+				Failure *struct {
+					Message string `xml:"message,attr"`
+				} `xml:"failure"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	if err := xml.Unmarshal(data, &report); err != nil {
+		t.Fatalf("%v\n%s", err, data)
+	}
+	if len(report.Suites) != 1 || report.Suites[0].Tests != 2 || report.Suites[0].Failures != 1 {
+		t.Fatalf("report: %+v", report)
+	}
+	cases := report.Suites[0].Cases
+	if cases[0].Name != a || cases[0].Failure != nil || cases[1].Name != b || cases[1].Failure == nil || cases[1].Failure.Message != b+":2: expect length == 3: got length = 2" {
+		t.Errorf("cases: %+v", cases)
+	}
+	if r := grpcsh(t, "", target, "test", filepath.Join(dir, "a_pass.grpcsh")); r.code != 0 || !strings.HasPrefix(r.stdout, "PASS ") {
+		t.Errorf("one passing file: %+v", r)
+	}
+	os.WriteFile(filepath.Join(dir, "c_bad.grpcsh"), []byte("expect .a ==\n"), 0o644)
+	if r := grpcsh(t, "", target, "test", dir); r.code != 2 || !strings.Contains(r.stdout, filepath.Join(dir, "c_bad.grpcsh")+":1:13: jq: unexpected EOF") {
+		t.Errorf("syntax error: %+v", r)
+	}
+	if r := grpcsh(t, "", target, "-junit", junit); r.code != 2 || !strings.Contains(r.stderr, "go with test") {
+		t.Errorf("-junit without test: %+v", r)
 	}
 }

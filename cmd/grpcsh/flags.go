@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"time"
 
@@ -31,6 +30,10 @@ type config struct {
 	scriptFile  string              // -f
 	keepGoing   bool
 	version     bool
+	testPaths   []string // test's PATHs
+	junit       string   // test -junit
+	update      bool     // test -update
+	parallel    int      // test -parallel
 }
 
 // helpError carries the usage text that -help prints.
@@ -52,6 +55,8 @@ Usage:
                                          codegen, client code, wire bytes, grpcurl;
                                          -send makes the call and shows its HTTP/2 frames,
                                          -write DIR writes a runnable project (-force overwrites)
+  grpcsh [flags] TARGET test [PATH...]   run .grpcsh files (folders recursively) as tests:
+                                         PASS/FAIL per file; -junit, -update, -parallel
 
 TARGET: host:port, dns:///host:port, [::1]:port, unix:///path, or
 ipv4:host:port,host:port (failover). TARGET may be left out of list,
@@ -59,7 +64,8 @@ describe and template when -proto or -protoset is given. Flags may come
 before or after the verb.
 
 Exit codes: 0 ok, 1 connection or runtime error, 2 usage error,
-64 + the gRPC status code when a call fails.
+64 + the gRPC status code when a call fails. test: 0 all passed, 1 one
+failed, 2 usage or syntax errors (nothing run).
 
 Flags:
 `
@@ -70,7 +76,8 @@ type stringList []string
 func (s *stringList) String() string     { return strings.Join(*s, ",") }
 func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 
-// seconds takes grpcurl's float seconds ("0.5") or a Go duration ("500ms").
+// seconds takes grpcurl's float seconds ("0.5") or a Go duration
+// ("500ms"), as dynamic.ParseTimeout reads them: one duration parser.
 type seconds struct{ d *time.Duration }
 
 func (s seconds) String() string {
@@ -81,13 +88,9 @@ func (s seconds) String() string {
 }
 
 func (s seconds) Set(v string) error {
-	if f, err := strconv.ParseFloat(v, 64); err == nil {
-		*s.d = time.Duration(f * float64(time.Second))
-		return nil
-	}
-	d, err := time.ParseDuration(v)
+	d, err := dynamic.ParseTimeout(v)
 	if err != nil {
-		return fmt.Errorf("want seconds (0.5) or a duration (500ms), got %q", v)
+		return err
 	}
 	*s.d = d
 	return nil
@@ -96,7 +99,6 @@ func (s seconds) Set(v string) error {
 func parseArgs(args []string) (*config, error) {
 	cfg := &config{}
 	var (
-		plaintext, forceTLS           bool
 		headers, rpcHeaders, reflHdrs stringList
 		format                        string
 		protoFiles, importPaths, sets stringList
@@ -105,20 +107,7 @@ func parseArgs(args []string) (*config, error) {
 	fs := flag.NewFlagSet("grpcsh", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.BoolVar(&cfg.demo, "demo", false, "start the embedded demo server and connect to it")
-	fs.BoolVar(&plaintext, "plaintext", false, "no TLS (the default for loopback and unix targets)")
-	fs.BoolVar(&forceTLS, "tls", false, "TLS even for a loopback target")
-	fs.BoolVar(&c.Insecure, "insecure", false, "TLS without verifying the server's certificate")
-	fs.StringVar(&c.CACert, "cacert", "", "PEM file of the CA that signed the server's certificate")
-	fs.StringVar(&c.Cert, "cert", "", "PEM client certificate (mTLS), with -key")
-	fs.StringVar(&c.Key, "key", "", "PEM private key of -cert")
-	fs.StringVar(&c.Authority, "authority", "", ":authority of calls and the TLS server name")
-	fs.BoolVar(&c.Unix, "unix", false, "TARGET is a unix socket path")
-	fs.Var(seconds{&c.ConnectTimeout}, "connect-timeout", "how long to wait to connect (seconds or duration; default 10s)")
-	fs.Var(seconds{&c.KeepaliveTime}, "keepalive-time", "keepalive ping interval (seconds or duration)")
-	fs.IntVar(&c.MaxMsgSize, "max-msg-sz", 0, "largest message sent or received, in bytes (default 4 MiB)")
-	fs.BoolVar(&c.Gzip, "gzip", false, "compress requests with gzip")
-	fs.BoolVar(&c.RoundRobin, "round-robin", false, "spread calls over every address of the target (default: pick first, fail over)")
-	fs.StringVar(&c.UserAgent, "user-agent", "", "user-agent prefix (default grpcsh/VERSION)")
+	checkConn := repl.RegisterConnFlags(fs, c)
 	fs.Var(&protoFiles, "proto", ".proto file to read descriptors from (repeatable)")
 	fs.Var(&importPaths, "import-path", "directory .proto imports are relative to (repeatable)")
 	fs.Var(&sets, "protoset", "FileDescriptorSet file to read descriptors from (repeatable)")
@@ -139,6 +128,12 @@ func parseArgs(args []string) (*config, error) {
 	fs.StringVar(&cfg.scriptFile, "f", "", "run the commands of a script file")
 	fs.BoolVar(&cfg.keepGoing, "keep-going", false, "script mode: run on after a failing command")
 	fs.BoolVar(&cfg.version, "version", false, "print the version")
+	fs.StringVar(&cfg.junit, "junit", "", "with test: write a JUnit XML report to FILE")
+	fs.BoolVar(&cfg.update, "update", false, "with test: write or refresh the snapshots of expect snapshot")
+	fs.IntVar(&cfg.parallel, "parallel", 1, "with test: how many files run at once")
+	var envSpec string
+	fs.StringVar(&envSpec, "env", "", "environment for ${VAR}: NAME (NAME.env in the collection's env/ folder) or a dotenv FILE")
+	fs.StringVar(&cfg.session.Collection, "collection", "", "folder of saved .grpcsh files (default ./.grpcsh when it exists)")
 
 	// Flags may come before or after the positional arguments.
 	var positional []string
@@ -159,14 +154,8 @@ func parseArgs(args []string) (*config, error) {
 		positional = append(positional, fs.Arg(0))
 		args = fs.Args()[1:]
 	}
-	if plaintext && forceTLS {
-		return nil, errors.New("-plaintext and -tls contradict each other")
-	}
-	switch {
-	case plaintext:
-		c.Security = dynamic.SecurityPlaintext
-	case forceTLS:
-		c.Security = dynamic.SecurityTLS
+	if err := checkConn(); err != nil {
+		return nil, err
 	}
 	if format != "json" && format != "text" {
 		return nil, fmt.Errorf("-format must be json or text, got %q", format)
@@ -178,13 +167,19 @@ func parseArgs(args []string) (*config, error) {
 	cfg.session.Protos, cfg.session.ImportPaths, cfg.session.Protosets = protoFiles, importPaths, sets
 
 	var err error
-	if cfg.session.Header, err = parseHeaders("-H", headers); err != nil {
+	if envSpec != "" {
+		if cfg.session.Env, err = repl.LoadEnv(envSpec, cfg.session.Collection); err != nil {
+			return nil, err
+		}
+	}
+	lookup := cfg.session.Env.Lookup // the file, then the process environment
+	if cfg.session.Header, err = parseHeaders("-H", headers, lookup); err != nil {
 		return nil, err
 	}
-	if cfg.session.RPCHeader, err = parseHeaders("-rpc-header", rpcHeaders); err != nil {
+	if cfg.session.RPCHeader, err = parseHeaders("-rpc-header", rpcHeaders, lookup); err != nil {
 		return nil, err
 	}
-	if cfg.session.ReflectHeader, err = parseHeaders("-reflect-header", reflHdrs); err != nil {
+	if cfg.session.ReflectHeader, err = parseHeaders("-reflect-header", reflHdrs, lookup); err != nil {
 		return nil, err
 	}
 
@@ -198,10 +193,13 @@ func parseArgs(args []string) (*config, error) {
 	if len(positional) > 0 {
 		cfg.verb = canonicalVerb(positional[0])
 		if cfg.verb == "" {
-			return nil, fmt.Errorf("unknown command %q: want list, describe, template, call or explain", positional[0])
+			return nil, fmt.Errorf("unknown command %q: want list, describe, template, call, explain or test", positional[0])
 		}
 		positional = positional[1:]
 		switch cfg.verb {
+		case "test":
+			cfg.testPaths = positional
+			positional = nil
 		case "call", "template", "explain":
 			if len(positional) != 1 {
 				return nil, fmt.Errorf("%s takes one %s", cfg.verb, map[string]string{"call": "METHOD", "explain": "METHOD", "template": "MESSAGE or METHOD"}[cfg.verb])
@@ -220,6 +218,12 @@ func parseArgs(args []string) (*config, error) {
 	}
 	if cfg.data != "" && cfg.verb != "call" && cfg.verb != "explain" {
 		return nil, errors.New("-d goes with call or explain")
+	}
+	if (cfg.junit != "" || cfg.update || cfg.parallel != 1) && cfg.verb != "test" {
+		return nil, errors.New("-junit, -update and -parallel go with test")
+	}
+	if cfg.parallel < 1 {
+		return nil, fmt.Errorf("-parallel must be 1 or more, got %d", cfg.parallel)
 	}
 	if (cfg.send || cfg.writeDir != "" || cfg.force) && cfg.verb != "explain" {
 		return nil, errors.New("-send, -write and -force go with explain")
@@ -247,14 +251,16 @@ func canonicalVerb(s string) string {
 		return "call"
 	case "explain", "learn":
 		return "explain"
+	case "test":
+		return "test"
 	}
 	return ""
 }
 
-func parseHeaders(flagName string, list []string) (metadata.MD, error) {
+func parseHeaders(flagName string, list []string, lookup func(string) (string, bool)) (metadata.MD, error) {
 	md := metadata.MD{}
 	for _, h := range list {
-		expanded, err := dynamic.ExpandEnv(h)
+		expanded, err := dynamic.ExpandVars(h, lookup)
 		if err != nil {
 			return nil, fmt.Errorf("%s %q: %w", flagName, h, err)
 		}

@@ -3,8 +3,11 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
+
+	"github.com/charmbracelet/x/term"
 
 	"github.com/grpcsh/grpcsh/dynamic"
 	"github.com/grpcsh/grpcsh/repl"
@@ -29,7 +32,7 @@ func interactive(ctx context.Context, cfg *config, sess *repl.Session, stdin io.
 }
 
 func runScript(ctx context.Context, cfg *config, sess *repl.Session, r io.Reader, name string, out *repl.Output) error {
-	if err := repl.RunScript(ctx, sess, r, out, repl.ScriptOptions{KeepGoing: cfg.keepGoing}); err != nil {
+	if err := repl.RunScript(ctx, sess, r, out, repl.ScriptOptions{KeepGoing: cfg.keepGoing, Path: cfg.scriptFile}); err != nil {
 		return &reported{err} // the runner printed it, with its line
 	}
 	return nil
@@ -43,3 +46,37 @@ func runTUI(ctx context.Context, cfg *config, sess *repl.Session) error {
 	}
 	return err
 }
+
+// runTests is `grpcsh TARGET test [PATH...]`: every file over a connection
+// of its own; without PATH, the collection folder when it exists, else
+// the current folder.
+func runTests(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
+	paths := cfg.testPaths
+	if len(paths) == 0 {
+		dir := cfg.session.Collection
+		if dir == "" {
+			dir = repl.DefaultCollection
+		}
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+			dir = "."
+		}
+		paths = []string{dir}
+	}
+	opts := repl.TestOptions{
+		Paths: paths, Parallel: cfg.parallel, Update: cfg.update, JUnit: cfg.junit, Out: stdout,
+		NewSession: func(ctx context.Context) (*repl.Session, error) { return repl.NewSession(ctx, cfg.session) },
+	}
+	if f, ok := stderr.(*os.File); ok && term.IsTerminal(f.Fd()) {
+		opts.Progress = stderr
+	}
+	if code := repl.RunTests(ctx, opts); code != 0 {
+		return &reported{&exitCode{code}}
+	}
+	return nil
+}
+
+// exitCode is an exit code already explained by what was printed.
+type exitCode struct{ code int }
+
+func (e *exitCode) Error() string { return fmt.Sprintf("exit %d", e.code) }
+func (e *exitCode) ExitCode() int { return e.code }

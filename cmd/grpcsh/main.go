@@ -90,8 +90,11 @@ func execute(ctx context.Context, cfg *config, stdin io.Reader, stdout, stderr i
 		defer srv.Stop(0)
 		cfg.session.Conn.Target = srv.Target()
 	}
-	if cfg.verb == "call" && cfg.session.Conn.Target == "" {
-		return usageErrorf("call needs a TARGET (host:port), or --demo")
+	if (cfg.verb == "call" || cfg.verb == "test") && cfg.session.Conn.Target == "" {
+		return usageErrorf("%s needs a TARGET (host:port), or --demo", cfg.verb)
+	}
+	if cfg.verb == "test" {
+		return runTests(ctx, cfg, stdout, stderr)
 	}
 	var sendTo *dynamic.ConnConfig
 	if cfg.verb == "explain" && cfg.send && cfg.session.Conn.Target != "" && (len(cfg.session.Protos) > 0 || len(cfg.session.Protosets) > 0) {

@@ -958,9 +958,13 @@ func (m *appModel) panes(mainH int) string {
 	return hjoin(left, vjoin(req, resp))
 }
 
-// sessionInfo sums up the request headers and deadline for the status bar.
+// sessionInfo sums up the environment (-env, :env NAME), the request
+// headers and the deadline for the status bar.
 func (m *appModel) sessionInfo() string {
 	var parts []string
+	if name := m.s.EnvName(); name != "" {
+		parts = append(parts, "env "+dynamic.SafeLine(name))
+	}
 	if n := len(m.s.Header()); n > 0 {
 		parts = append(parts, fmt.Sprintf("%d header", n))
 		if n > 1 {

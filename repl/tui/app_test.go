@@ -3,6 +3,7 @@ package tui
 import (
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -426,5 +427,32 @@ func TestAppExplainTheRequest(t *testing.T) {
 	h.press("L")
 	if h.m.overlay == ovLearn || !strings.Contains(h.screen(), "fix the request first") {
 		t.Fatalf("L on an invalid request:\n%s", h.screen())
+	}
+}
+
+// TestCmdBarEnv: :env FILE switches the environment, the status bar
+// names it, and ${VAR} in the next command reads it; :env -none drops it.
+func TestCmdBarEnv(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "staging.env")
+	if err := os.WriteFile(file, []byte("WHO=staging\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, 120, 40)
+	h.waitServices()
+	h.press(":")
+	h.typeText("env " + file)
+	h.press("enter")
+	h.waitFor("the env command", func() bool { return h.m.cmd.running == nil && h.m.s.EnvName() == file }, 10*time.Second)
+	statusBar := func() string { lines := strings.Split(h.screen(), "\n"); return lines[len(lines)-1] }
+	h.waitFor("the status bar to name the environment", func() bool { return strings.Contains(statusBar(), "env "+file) }, 10*time.Second)
+	h.typeText(`call helloworld.Greeter/SayHello {"name":"${WHO}"}`)
+	h.press("enter")
+	h.waitFor("the call", func() bool { return h.m.cmd.running == nil && strings.Contains(h.m.cmd.out.String(), "Hello staging") }, 10*time.Second)
+	h.typeText("env -none")
+	h.press("enter")
+	h.waitFor("env -none", func() bool { return h.m.cmd.running == nil && h.m.s.EnvName() == "" }, 10*time.Second)
+	if strings.Contains(statusBar(), "env "+file) {
+		t.Errorf("the status bar still names the environment:\n%s", statusBar())
 	}
 }

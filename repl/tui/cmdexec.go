@@ -32,7 +32,7 @@ var errExitRequested = errors.New("exit")
 // exec parses and runs one line (it may hold several commands separated by
 // newlines). A failed call prints its status and decoded details.
 func (e *cmdExecutor) exec(ctx context.Context, line string) error {
-	cmds, err := repl.Parse(line, nil)
+	cmds, err := repl.Parse(line, e.x.Lookup(nil))
 	if err != nil {
 		if repl.Incomplete(err) {
 			return fmt.Errorf("%v (the command bar takes one line: put a stream's messages on it, e.g. call svc/Method {\"a\":1} {\"a\":2})", err)

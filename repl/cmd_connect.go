@@ -1,0 +1,64 @@
+package repl
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/grpcsh/grpcsh/dynamic"
+)
+
+func init() {
+	register(&cmdSpec{
+		Name: "connect", Order: 10,
+		Usage:   "[TARGET] [-plaintext|-tls|-insecure] [-authority NAME] [-cacert FILE] [-cert FILE -key FILE] [-connect-timeout DUR]",
+		Summary: "connect to a server (again); alone, show the current target",
+		Help: `TARGET is host:port, unix:///path/to/socket or ipv4:host:port,host:port.
+Without TARGET but with flags, reconnects to the current target with them;
+with nothing at all, shows the current target and its state (like status).
+The old connection is closed once the new one is up. Descriptors are
+fetched again from the new server.
+
+` + connFlagsHelp() + `
+
+Example:
+  connect 127.0.0.1:8888 -plaintext`,
+		MaxArgs: 1, Flags: connFlagSpecs(),
+		run: func(ctx context.Context, x *Executor, cmd *Command) error {
+			if len(cmd.Args) == 0 && len(cmd.Flags) == 0 {
+				return x.status(x.Out.Out)
+			}
+			return x.connect(ctx, cmd)
+		},
+	})
+}
+
+// connect builds the connection's configuration from the command: a new
+// TARGET starts from the defaults, flags alone change the current one.
+func (x *Executor) connect(ctx context.Context, cmd *Command) error {
+	var cfg dynamic.ConnConfig
+	if len(cmd.Args) == 1 {
+		cfg.Target = cmd.Arg(0)
+	} else {
+		cfg = x.Session.ConnConfig()
+		if cfg.Target == "" {
+			return &UsageError{Msg: "not connected yet: connect needs a TARGET"}
+		}
+	}
+	given := map[string]bool{}
+	for _, f := range cmd.Flags {
+		if err := SetConnFlag(&cfg, f.Name, f.Value); err != nil {
+			return &SyntaxError{Pos: f.Pos, Msg: fmt.Sprintf("connect: -%s: %v", f.Name, err)}
+		}
+		given[f.Name] = true
+	}
+	if err := checkConnFlags(given); err != nil {
+		return &UsageError{Msg: err.Error()}
+	}
+	if cfg.Security == dynamic.SecurityPlaintext && (cfg.Insecure || cfg.CACert != "" || cfg.Cert != "") {
+		return &UsageError{Msg: "-plaintext cannot go with -insecure, -cacert or -cert (they are TLS options)"}
+	}
+	if (cfg.Cert == "") != (cfg.Key == "") {
+		return &UsageError{Msg: "-cert and -key go together"}
+	}
+	return x.Session.Connect(ctx, cfg)
+}

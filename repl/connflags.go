@@ -1,0 +1,185 @@
+package repl
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/grpcsh/grpcsh/dynamic"
+)
+
+// ConnFlag is one connection option, declared once for every place that
+// takes it: the command line's flag set, the script's connect command and
+// connect's help. Names are grpcurl's.
+type ConnFlag struct {
+	Name  string
+	Value string // what the value is, in help ("FILE", "DUR"); "" for a switch
+	Usage string // one line, for -help and help connect
+	// set applies the value; a switch gets "true" or "false".
+	set func(c *dynamic.ConnConfig, v string) error
+}
+
+// IsSwitch says the flag takes no value.
+func (f ConnFlag) IsSwitch() bool { return f.Value == "" }
+
+// ConnFlags are the connection options, in the order help lists them.
+var ConnFlags = []ConnFlag{
+	{Name: "plaintext", Usage: "no TLS (the default for loopback and unix targets)",
+		set: switchFlag(func(c *dynamic.ConnConfig, on bool) {
+			if on {
+				c.Security = dynamic.SecurityPlaintext
+			}
+		})},
+	{Name: "tls", Usage: "TLS even for a loopback target",
+		set: switchFlag(func(c *dynamic.ConnConfig, on bool) {
+			if on {
+				c.Security = dynamic.SecurityTLS
+			}
+		})},
+	{Name: "insecure", Usage: "TLS without verifying the server's certificate",
+		set: switchFlag(func(c *dynamic.ConnConfig, on bool) { c.Insecure = on })},
+	{Name: "cacert", Value: "FILE", Usage: "PEM file of the CA that signed the server's certificate",
+		set: func(c *dynamic.ConnConfig, v string) error { c.CACert = v; return nil }},
+	{Name: "cert", Value: "FILE", Usage: "PEM client certificate (mTLS), with -key",
+		set: func(c *dynamic.ConnConfig, v string) error { c.Cert = v; return nil }},
+	{Name: "key", Value: "FILE", Usage: "PEM private key of -cert",
+		set: func(c *dynamic.ConnConfig, v string) error { c.Key = v; return nil }},
+	{Name: "authority", Value: "NAME", Usage: ":authority of calls and the TLS server name",
+		set: func(c *dynamic.ConnConfig, v string) error { c.Authority = v; return nil }},
+	{Name: "unix", Usage: "TARGET is a unix socket path",
+		set: switchFlag(func(c *dynamic.ConnConfig, on bool) { c.Unix = on })},
+	{Name: "connect-timeout", Value: "DUR", Usage: "how long to wait to connect (seconds or duration; default 10s)",
+		set: durationFlag(func(c *dynamic.ConnConfig) *int64 { return (*int64)(&c.ConnectTimeout) })},
+	{Name: "keepalive-time", Value: "DUR", Usage: "keepalive ping interval (seconds or duration)",
+		set: durationFlag(func(c *dynamic.ConnConfig) *int64 { return (*int64)(&c.KeepaliveTime) })},
+	{Name: "max-msg-sz", Value: "BYTES", Usage: "largest message sent or received, in bytes (default 4 MiB)",
+		set: func(c *dynamic.ConnConfig, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				return fmt.Errorf("expected a number of bytes, found %q", v)
+			}
+			c.MaxMsgSize = n
+			return nil
+		}},
+	{Name: "gzip", Usage: "compress requests with gzip",
+		set: switchFlag(func(c *dynamic.ConnConfig, on bool) { c.Gzip = on })},
+	{Name: "round-robin", Usage: "spread calls over every address of the target (default: pick first, fail over)",
+		set: switchFlag(func(c *dynamic.ConnConfig, on bool) { c.RoundRobin = on })},
+	{Name: "user-agent", Value: "TEXT", Usage: "user-agent prefix (default grpcsh/VERSION)",
+		set: func(c *dynamic.ConnConfig, v string) error { c.UserAgent = v; return nil }},
+}
+
+func switchFlag(apply func(c *dynamic.ConnConfig, on bool)) func(*dynamic.ConnConfig, string) error {
+	return func(c *dynamic.ConnConfig, v string) error {
+		on, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("expected true or false, found %q", v)
+		}
+		apply(c, on)
+		return nil
+	}
+}
+
+// durationFlag takes a duration as dynamic.ParseTimeout reads it (500ms, 2.5 as
+// seconds, off). field returns the time.Duration to set, as an *int64 so
+// that the table stays one type.
+func durationFlag(field func(c *dynamic.ConnConfig) *int64) func(*dynamic.ConnConfig, string) error {
+	return func(c *dynamic.ConnConfig, v string) error {
+		d, err := dynamic.ParseTimeout(v)
+		if err != nil {
+			return err
+		}
+		*field(c) = int64(d)
+		return nil
+	}
+}
+
+// connFlagByName finds a connection flag; nil when there is none.
+func connFlagByName(name string) *ConnFlag {
+	for i := range ConnFlags {
+		if ConnFlags[i].Name == name {
+			return &ConnFlags[i]
+		}
+	}
+	return nil
+}
+
+// connFlagSpecs is what the parser checks connect's flags against: name →
+// takes a value.
+func connFlagSpecs() map[string]bool {
+	m := make(map[string]bool, len(ConnFlags))
+	for _, f := range ConnFlags {
+		m[f.Name] = !f.IsSwitch()
+	}
+	return m
+}
+
+// SetConnFlag applies one connection flag by name: value is "" for a
+// switch that is given (it is turned on).
+func SetConnFlag(c *dynamic.ConnConfig, name, value string) error {
+	f := connFlagByName(name)
+	if f == nil {
+		return fmt.Errorf("unknown connection flag -%s", name)
+	}
+	if f.IsSwitch() && value == "" {
+		value = "true"
+	}
+	return f.set(c, value)
+}
+
+// checkConnFlags checks flags that are wrong together whatever their
+// values: given names the flags of one command line or connect command.
+func checkConnFlags(given map[string]bool) error {
+	if given["plaintext"] && given["tls"] {
+		return errors.New("-plaintext and -tls contradict each other")
+	}
+	return nil
+}
+
+// RegisterConnFlags declares every connection flag in fs, setting c; the
+// returned function checks the flags given together once fs has parsed.
+func RegisterConnFlags(fs *flag.FlagSet, c *dynamic.ConnConfig) func() error {
+	given := map[string]bool{}
+	for _, f := range ConnFlags {
+		fs.Var(connFlagValue{c: c, f: f, given: given}, f.Name, f.Usage)
+	}
+	return func() error { return checkConnFlags(given) }
+}
+
+// connFlagValue is a ConnFlag as a flag.Value; given records the flags
+// set (switches only when turned on).
+type connFlagValue struct {
+	c     *dynamic.ConnConfig
+	f     ConnFlag
+	given map[string]bool
+}
+
+func (v connFlagValue) Set(s string) error {
+	if err := v.f.set(v.c, s); err != nil {
+		return err
+	}
+	on, _ := strconv.ParseBool(s) // set has checked it
+	v.given[v.f.Name] = !v.f.IsSwitch() || on
+	return nil
+}
+
+func (v connFlagValue) IsBoolFlag() bool { return v.f.IsSwitch() }
+
+// String is "": every connection flag defaults to its zero value, which
+// -help does not show.
+func (v connFlagValue) String() string { return "" }
+
+// connFlagsHelp lists the connection flags for help connect.
+func connFlagsHelp() string {
+	var b strings.Builder
+	for _, f := range ConnFlags {
+		name := "-" + f.Name
+		if !f.IsSwitch() {
+			name += " " + f.Value
+		}
+		fmt.Fprintf(&b, "  %-22s %s\n", name, f.Usage)
+	}
+	return strings.TrimSuffix(b.String(), "\n")
+}
