@@ -137,6 +137,15 @@ func (s *Server) Stop(grace time.Duration) {
 	<-s.done
 }
 
+// GracefulStop waits for every call and stream to end, with no force-stop
+// after a grace period, as many servers stop: tests use it to check that an
+// idle client holds nothing open.
+func (s *Server) GracefulStop() {
+	s.health.Shutdown()
+	s.grpc.GracefulStop()
+	<-s.done
+}
+
 func (s *Server) logf(format string, args ...any) {
 	if s.log == nil {
 		return

@@ -159,6 +159,9 @@ func connValidate(cfg ConnConfig) (ConnConfig, error) {
 	case cfg.MaxMsgSize < 0:
 		return cfg, fmt.Errorf("-max-msg-sz must not be negative, got %d", cfg.MaxMsgSize)
 	}
+	if err := CheckAuthority(cfg.Authority); err != nil {
+		return cfg, err
+	}
 	if cfg.ConnectTimeout == 0 {
 		cfg.ConnectTimeout = connDefaultTimeout
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -42,7 +43,8 @@ func Describe(d protoreflect.Descriptor) (string, error) {
 			b.WriteString("\n")
 		}
 	}
-	return b.String(), nil
+	// Comments, json_name options and file names come from the server.
+	return SafeText(b.String()), nil
 }
 
 // SchemaFiles returns the files that define the source's services and every
@@ -95,9 +97,14 @@ func WriteProtoset(w io.Writer, files []protoreflect.FileDescriptor) error {
 func WriteProtoFiles(dir string, files []protoreflect.FileDescriptor) ([]string, error) {
 	var own []protoreflect.FileDescriptor
 	for _, fd := range files {
-		if !strings.HasPrefix(fd.Path(), "google/protobuf/") {
-			own = append(own, fd)
+		if strings.HasPrefix(fd.Path(), "google/protobuf/") {
+			continue
 		}
+		// File names come from the server: they must stay under dir.
+		if p := fd.Path(); !filepath.IsLocal(p) || strings.Contains(p, "\\") {
+			return nil, fmt.Errorf("the schema names a file %q, which would be written outside %s: not writing it", SafeLine(p), dir)
+		}
+		own = append(own, fd)
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err

@@ -219,6 +219,11 @@ func LoadProtosets(paths []string) ([]protoreflect.FileDescriptor, error) {
 		if err := proto.Unmarshal(b, &set); err != nil {
 			return nil, fmt.Errorf("protoset %s: not a FileDescriptorSet: %w", p, err)
 		}
+		if len(set.File) == 0 {
+			// An empty file parses as an empty set: say so, rather than
+			// carry on as if no -protoset had been given.
+			return nil, fmt.Errorf("protoset %s holds no files: write one with protoc --include_imports --descriptor_set_out=FILE, or grpcsh/grpcurl -protoset-out FILE", p)
+		}
 		for _, f := range set.File {
 			if !seen[f.GetName()] {
 				seen[f.GetName()] = true

@@ -86,6 +86,7 @@ type Stream struct {
 	start    time.Time
 	mu       sync.Mutex
 	sent     int
+	sizes    map[int]bool // of the requests sent, to tell whose size limit a status means
 	closed   bool
 	sendErr  error
 	received int
@@ -216,8 +217,8 @@ func (c *Client) invokeUnary(ctx context.Context, call Call, req proto.Message, 
 	}
 	st := words.ownEnd(status.Convert(err))
 	if st.Code() == codes.ResourceExhausted && strings.Contains(st.Message(), "received message larger than max") {
-		// grpc's own receive limit, not the server's: say how to raise it.
-		st = status.New(st.Code(), st.Message()+"; raise grpcsh's limit with -max-msg-sz BYTES")
+		// Whose limit it was: the server's when the size is the request's.
+		st = status.New(st.Code(), st.Message()+sizeLimitHint(st.Message(), func(n int) bool { return n == proto.Size(req) }))
 	}
 	sent := 1
 	if err != nil && header == nil && st.Code() == codes.Unavailable {
@@ -292,6 +293,10 @@ func (s *Stream) Send(msg proto.Message) error {
 	if got, want := msg.ProtoReflect().Descriptor().FullName(), s.method.Input().FullName(); got != want {
 		return fmt.Errorf("request is a %s, %s takes a %s", got, s.method.Name(), want)
 	}
+	if s.sizes == nil {
+		s.sizes = map[int]bool{}
+	}
+	s.sizes[proto.Size(msg)] = true
 	if err := s.cs.SendMsg(msg); err != nil {
 		// io.EOF means the server ended the call; its status arrives as the
 		// EndEvent, so the send error itself says nothing more.
@@ -387,8 +392,7 @@ func (s *Stream) receiveAll(types *Types, emit func(Event) error) (emitErr error
 	}
 	st := s.ownEnd(status.Convert(endErr))
 	if st.Code() == codes.ResourceExhausted && strings.Contains(st.Message(), "received message larger than max") {
-		// grpc's own receive limit, not the server's: say how to raise it.
-		st = status.New(st.Code(), st.Message()+"; raise grpcsh's limit with -max-msg-sz BYTES")
+		st = status.New(st.Code(), st.Message()+s.whoseLimit(st.Message()))
 	}
 	return emit(EndEvent{
 		Status:   DecodeStatusWith(types, st),
@@ -408,6 +412,31 @@ func (s *Stream) deadlinePassed() bool {
 	}
 	deadline, ok := s.ctx.Deadline()
 	return ok && !time.Now().Before(deadline)
+}
+
+// whoseLimit is sizeLimitHint for the requests of this stream.
+func (s *Stream) whoseLimit(msg string) string {
+	return sizeLimitHint(msg, func(size int) bool {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return s.sizes[size]
+	})
+}
+
+// sizeLimitHint is what to add to a "received message larger than max
+// (SIZE vs. LIMIT)" status to say whose receive limit it is: the server's
+// when SIZE is that of a request grpcsh sent (grpc words both sides'
+// refusals alike), else grpcsh's own, which -max-msg-sz raises. sent says
+// whether a request of that many bytes was sent.
+func sizeLimitHint(msg string, sent func(size int) bool) string {
+	var size, limit int
+	if i := strings.Index(msg, "larger than max ("); i >= 0 {
+		fmt.Sscanf(msg[i+len("larger than max ("):], "%d vs. %d", &size, &limit)
+	}
+	if size > 0 && sent(size) {
+		return fmt.Sprintf(": the server's receive limit (%d bytes) refused a request of %d bytes; -max-msg-sz raises grpcsh's limit, not the server's: send a smaller request, or raise the limit on the server", limit, size)
+	}
+	return "; raise grpcsh's limit with -max-msg-sz BYTES"
 }
 
 // ownEnd words a status that grpcsh itself caused, its deadline or a

@@ -400,7 +400,8 @@ func (f Formatter) format(m proto.Message, resolver protoreflectResolver) (strin
 			opts.Indent = "  "
 		}
 		b, err := opts.Marshal(m)
-		return stableText(strings.TrimSpace(string(b))), err
+		// Server text: escaped as everywhere (see SafeText).
+		return SafeText(stableText(strings.TrimSpace(string(b)))), err
 	}
 	opts := protojson.MarshalOptions{EmitDefaultValues: f.EmitDefaults, UseProtoNames: f.ProtoNames, Multiline: f.Multiline, Resolver: resolver}
 	if f.Multiline {
@@ -410,7 +411,9 @@ func (f Formatter) format(m proto.Message, resolver protoreflectResolver) (strin
 	if err != nil {
 		return "", err
 	}
-	return stableJSON(b, f.Multiline), nil
+	// The one place JSON leaves the engine: compact, pretty and coloured
+	// output all come from here, so C1 controls are escaped here.
+	return SafeJSON(stableJSON(b, f.Multiline)), nil
 }
 
 // ErrTextDefaults is the text format asked to print default values.

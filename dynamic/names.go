@@ -1,6 +1,7 @@
 package dynamic
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -11,20 +12,23 @@ import (
 // FindMethod accepts a method as people type it: "pkg.Svc/Method",
 // "/pkg.Svc/Method", "pkg.Svc.Method", and when unambiguous the short
 // "Svc.Method", "Svc/Method" or "Method". Package-less services (the seed's
-// TestServer) work in every form. An unknown or ambiguous name gets an
-// error listing the close matches.
+// TestServer) work in every form. Short names are looked up among the
+// services of every source, the -proto files' as well as the server's. An
+// unknown or ambiguous name gets an error listing the close matches; a
+// service that cannot be loaded does not stop the others being searched.
 func FindMethod(src Source, name string) (protoreflect.MethodDescriptor, error) {
 	dotted := strings.ReplaceAll(strings.TrimPrefix(strings.TrimSpace(name), "/"), "/", ".")
 	if dotted == "" {
 		return nil, fmt.Errorf("no method given")
 	}
 	// A fully-qualified name costs one lookup: no need to load every service.
-	if d, err := src.FindSymbol(protoreflect.FullName(dotted)); err == nil {
+	d, direct := src.FindSymbol(protoreflect.FullName(dotted))
+	if direct == nil {
 		if md, ok := d.(protoreflect.MethodDescriptor); ok {
 			return md, nil
 		}
 	}
-	methods, err := AllMethods(src)
+	methods, broken, err := loadMethods(src)
 	if err != nil {
 		return nil, err
 	}
@@ -38,7 +42,10 @@ func FindMethod(src Source, name string) (protoreflect.MethodDescriptor, error) 
 	case 1:
 		return matches[0], nil
 	case 0:
-		return nil, unknownError("method", name, methodNames(methods))
+		if brokenLookup(direct) {
+			return nil, direct
+		}
+		return nil, withBroken(unknownError("method", name, methodNames(methods)), broken)
 	default:
 		return nil, fmt.Errorf("method %q is ambiguous: it could be %s", name, strings.Join(methodNames(matches), ", "))
 	}
@@ -46,33 +53,87 @@ func FindMethod(src Source, name string) (protoreflect.MethodDescriptor, error) 
 
 // AllMethods lists every method of every service of the source.
 func AllMethods(src Source) ([]protoreflect.MethodDescriptor, error) {
-	services, err := src.ListServices()
+	methods, broken, err := loadMethods(src)
 	if err != nil {
 		return nil, err
 	}
-	var methods []protoreflect.MethodDescriptor
+	if len(broken) > 0 {
+		return nil, broken[0]
+	}
+	return methods, nil
+}
+
+// loadMethods lists the methods of every service that loads, and the
+// errors of those that do not.
+func loadMethods(src Source) (methods []protoreflect.MethodDescriptor, broken []error, err error) {
+	services, err := serviceNames(src)
+	if err != nil {
+		return nil, nil, err
+	}
 	for _, s := range services {
 		sd, err := FindService(src, string(s))
 		if err != nil {
-			return nil, err
+			broken = append(broken, err)
+			continue
 		}
 		ms := sd.Methods()
 		for i := 0; i < ms.Len(); i++ {
 			methods = append(methods, ms.Get(i))
 		}
 	}
-	return methods, nil
+	return methods, broken, nil
+}
+
+// serviceNames lists the services names are resolved among: for a
+// Composite, those of both sources (list shows the primary's only).
+func serviceNames(src Source) ([]protoreflect.FullName, error) {
+	c, ok := src.(Composite)
+	if !ok {
+		return src.ListServices()
+	}
+	a, errA := serviceNames(c.Primary)
+	b, errB := serviceNames(c.Fallback)
+	if errA != nil && errB != nil {
+		return nil, errors.Join(errA, errB)
+	}
+	names := append(a, b...)
+	slices.Sort(names)
+	return slices.Compact(names), nil
+}
+
+// brokenLookup says err is a lookup that failed for another reason than
+// the symbol being unknown: the server did not answer, or its descriptor
+// is broken. That reason is the answer, not "unknown symbol".
+func brokenLookup(err error) bool {
+	return err != nil && !errors.Is(err, ErrNotFound)
+}
+
+// withBroken adds to an "unknown" error the services that could not be
+// loaded, where the name may have been.
+func withBroken(err error, broken []error) error {
+	if len(broken) == 0 {
+		return err
+	}
+	msgs := make([]string, len(broken))
+	for i, b := range broken {
+		msgs[i] = b.Error()
+	}
+	return fmt.Errorf("%w (not searched, as they could not be loaded: %s)", err, strings.Join(msgs, "; "))
 }
 
 // FindService finds a service by full name or, when unambiguous, by the
 // last part of it.
 func FindService(src Source, name string) (protoreflect.ServiceDescriptor, error) {
-	if d, err := src.FindSymbol(protoreflect.FullName(name)); err == nil {
+	d, direct := src.FindSymbol(protoreflect.FullName(name))
+	if direct == nil {
 		if sd, ok := d.(protoreflect.ServiceDescriptor); ok {
 			return sd, nil
 		}
 	}
-	services, err := src.ListServices()
+	if brokenLookup(direct) {
+		return nil, direct
+	}
+	services, err := serviceNames(src)
 	if err != nil {
 		return nil, err
 	}
@@ -93,28 +154,34 @@ func FindService(src Source, name string) (protoreflect.ServiceDescriptor, error
 		}
 		sd, ok := d.(protoreflect.ServiceDescriptor)
 		if !ok {
-			return nil, fmt.Errorf("%s is a %s, not a service", matches[0], kindOf(d))
+			return nil, fmt.Errorf("%s is a %s, not a service", SafeLine(matches[0]), kindOf(d))
 		}
 		return sd, nil
 	default:
-		return nil, fmt.Errorf("service %q is ambiguous: it could be %s", name, strings.Join(matches, ", "))
+		return nil, fmt.Errorf("service %q is ambiguous: it could be %s", name, SafeLine(strings.Join(matches, ", ")))
 	}
 }
 
 // FindDescriptor finds any symbol for describe: a fully-qualified name, a
 // method in any of FindMethod's forms, or a short service, message or enum
-// name that only one symbol of the services' files has.
+// name that only one symbol of the services' files has. A symbol the
+// server knows but cannot serve gets the reason (a missing import, broken
+// bytes), not "unknown symbol".
 func FindDescriptor(src Source, name string) (protoreflect.Descriptor, error) {
 	name = strings.TrimPrefix(strings.TrimSpace(name), ".")
-	if d, err := src.FindSymbol(protoreflect.FullName(name)); err == nil {
+	d, direct := src.FindSymbol(protoreflect.FullName(name))
+	if direct == nil {
 		return d, nil
+	}
+	if brokenLookup(direct) {
+		return nil, direct
 	}
 	if strings.Contains(name, "/") {
 		return FindMethod(src, name)
 	}
 	// Short names: search the files that define the services, and the
 	// files they import.
-	services, err := src.ListServices()
+	services, err := serviceNames(src)
 	if err != nil {
 		return nil, err
 	}
@@ -131,10 +198,14 @@ func FindDescriptor(src Source, name string) (protoreflect.Descriptor, error) {
 			walkFile(fd.Imports().Get(i).FileDescriptor)
 		}
 	}
+	var broken []error
 	for _, s := range services {
-		if d, err := src.FindSymbol(s); err == nil {
-			walkFile(d.ParentFile())
+		d, err := src.FindSymbol(s)
+		if err != nil {
+			broken = append(broken, err)
+			continue
 		}
+		walkFile(d.ParentFile())
 	}
 	var matches []protoreflect.Descriptor
 	var names []string
@@ -149,7 +220,7 @@ func FindDescriptor(src Source, name string) (protoreflect.Descriptor, error) {
 	case 1:
 		return matches[0], nil
 	case 0:
-		return nil, unknownError("symbol", name, names)
+		return nil, withBroken(unknownError("symbol", name, names), broken)
 	default:
 		var ms []string
 		for _, m := range matches {
@@ -207,7 +278,8 @@ func unknownError(kind, name string, known []string) error {
 	if len(close) == 0 {
 		return fmt.Errorf("unknown %s %q", kind, name)
 	}
-	return fmt.Errorf("unknown %s %q; did you mean %s?", kind, name, strings.Join(close, ", "))
+	// The known names may come from the server: one line, escaped.
+	return fmt.Errorf("unknown %s %q; did you mean %s?", kind, name, SafeLine(strings.Join(close, ", ")))
 }
 
 // closeMatches ranks known names by how close their last part is to name:

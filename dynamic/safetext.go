@@ -85,3 +85,33 @@ func unsafeRune(r rune) bool {
 		r >= 0x202a && r <= 0x202e ||
 		r >= 0x2066 && r <= 0x2069
 }
+
+// SafeJSON escapes, inside JSON text, what SafeText escapes and JSON
+// encoders leave raw: C1 controls (protojson writes U+009B as is), DEL and
+// the bidi controls become \uXXXX, which decodes to the same string; a
+// stray C0 control (invalid in JSON anyway) is escaped too, and invalid
+// UTF-8 becomes \ufffd. Newlines and tabs, the whitespace of indented
+// JSON, are kept. Such runes occur only inside strings, so escaping them
+// keeps the JSON valid and equal.
+func SafeJSON(s string) string {
+	if isSafe(s, true) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b.WriteString(`\ufffd`)
+		case r == '\n' || r == '\t':
+			b.WriteRune(r)
+		case r < 0x20 || r == 0x7f || unsafeRune(r):
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
+}

@@ -22,3 +22,16 @@ func TestSafeTextEscapesEverythingATerminalActsOn(t *testing.T) {
 		}
 	}
 }
+
+func TestSafeJSONEscapesWhatJSONEncodersLeaveRaw(t *testing.T) {
+	for in, want := range map[string]string{
+		`{"a":"plain"}`:                        `{"a":"plain"}`,
+		"{\n  \"a\": \"\u009b2J\"\n}":          "{\n  \"a\": \"\\u009b2J\"\n}",
+		"{\"k\u0085\":\"del\x7f bidi\u202e\"}": `{"k\u0085":"del\u007f bidi\u202e"}`,
+		"{\"a\":\"\xff\"}":                     `{"a":"\ufffd"}`,
+	} {
+		if got := SafeJSON(in); got != want {
+			t.Errorf("SafeJSON(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

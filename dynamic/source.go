@@ -6,13 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 
-	"github.com/jhump/protoreflect/v2/grpcreflect"
-	"google.golang.org/grpc"
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/metadata"
-	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/reflect/protoregistry"
 )
@@ -31,83 +25,6 @@ type Source interface {
 
 // ErrNotFound is wrapped by the errors sources return for unknown symbols.
 var ErrNotFound = errors.New("not found")
-
-// ReflectionSource asks the server, over gRPC server reflection. It is lazy
-// (fetches only what is asked) and caches what it fetched for its lifetime.
-type ReflectionSource struct {
-	client *grpcreflect.Client
-	cancel context.CancelFunc
-	mu     sync.Mutex
-	files  map[string]protoreflect.FileDescriptor
-}
-
-// NewReflectionSource uses reflection v1 and falls back to v1alpha when the
-// server lacks v1. header is sent with every reflection request.
-func NewReflectionSource(cc grpc.ClientConnInterface, header metadata.MD) *ReflectionSource {
-	ctx, cancel := context.WithCancel(context.Background())
-	if len(header) > 0 {
-		ctx = metadata.NewOutgoingContext(ctx, header)
-	}
-	return &ReflectionSource{client: grpcreflect.NewClientAuto(ctx, cc), cancel: cancel}
-}
-
-// Close ends the reflection stream.
-func (r *ReflectionSource) Close() {
-	r.client.Reset()
-	r.cancel()
-}
-
-func (r *ReflectionSource) ListServices() ([]protoreflect.FullName, error) {
-	names, err := r.client.ListServices()
-	if err != nil {
-		return nil, reflectionError(err)
-	}
-	slices.Sort(names)
-	return names, nil
-}
-
-func (r *ReflectionSource) FindSymbol(name protoreflect.FullName) (protoreflect.Descriptor, error) {
-	fd, err := r.client.FileContainingSymbol(name)
-	if err != nil {
-		if grpcreflect.IsElementNotFoundError(err) {
-			return nil, fmt.Errorf("%s: %w on the server", name, ErrNotFound)
-		}
-		return nil, reflectionError(err)
-	}
-	if d := findInFile(fd, name); d != nil {
-		return d, nil
-	}
-	return nil, fmt.Errorf("%s: %w on the server", name, ErrNotFound)
-}
-
-func (r *ReflectionSource) FindExtensions(message protoreflect.FullName) ([]protoreflect.ExtensionDescriptor, error) {
-	nums, err := r.client.AllExtensionNumbersForType(message)
-	if err != nil {
-		if grpcreflect.IsElementNotFoundError(err) || status.Code(err) == codes.NotFound {
-			return nil, nil
-		}
-		return nil, reflectionError(err)
-	}
-	var exts []protoreflect.ExtensionDescriptor
-	for _, n := range nums {
-		fd, err := r.client.FileContainingExtension(message, n)
-		if err != nil {
-			return nil, reflectionError(err)
-		}
-		exts = append(exts, extensionsOf(fd, message, n)...)
-	}
-	return exts, nil
-}
-
-// ErrNoReflection is wrapped when the server offers no reflection service.
-var ErrNoReflection = errors.New("the server does not offer reflection (tried v1 and v1alpha): describe its API with -proto FILE or -protoset FILE")
-
-func reflectionError(err error) error {
-	if status.Code(err) == codes.Unimplemented {
-		return ErrNoReflection
-	}
-	return fmt.Errorf("server reflection: %w", err)
-}
 
 // FilesSource serves descriptors from a set of files: compiled .proto
 // sources (see ParseProtoFiles) or protosets (see LoadProtosets).
@@ -190,6 +107,11 @@ type Composite struct {
 	Primary, Fallback Source
 }
 
+// WithContext bounds the lookups of both sources by ctx (see WithContext).
+func (c Composite) WithContext(ctx context.Context) Source {
+	return Composite{Primary: WithContext(ctx, c.Primary), Fallback: WithContext(ctx, c.Fallback)}
+}
+
 func (c Composite) ListServices() ([]protoreflect.FullName, error) {
 	names, err := c.Primary.ListServices()
 	if err == nil {
@@ -210,7 +132,11 @@ func (c Composite) FindSymbol(name protoreflect.FullName) (protoreflect.Descript
 	d, err2 := c.Fallback.FindSymbol(name)
 	if err2 != nil {
 		if errors.Is(err, ErrNotFound) && errors.Is(err2, ErrNotFound) {
-			return nil, fmt.Errorf("%s: %w on the server nor in the given files", name, ErrNotFound)
+			return nil, fmt.Errorf("%s: %w on the server nor in the given files", SafeLine(string(name)), ErrNotFound)
+		}
+		if errors.Is(err2, ErrNotFound) {
+			// The files do not have it: why the server failed is the news.
+			return nil, err
 		}
 		return nil, errors.Join(err, err2)
 	}

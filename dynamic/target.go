@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"google.golang.org/grpc/resolver"
 )
@@ -110,6 +111,11 @@ func connParseTarget(target string, unix bool) (connTarget, error) {
 		// hand it to grpc as it is; grpcsh knows nothing of its addresses.
 		if strings.HasPrefix(rest, "//") && resolver.Get(strings.ToLower(scheme)) != nil {
 			return connTarget{dial: target, display: target}, nil
+		}
+		if strings.HasPrefix(rest, "//") {
+			// scheme://... is a URL, never host:port: name the scheme
+			// rather than complain about colons.
+			return connTarget{}, fmt.Errorf("target %q: unknown scheme %q: use host:port, dns:///host:port, unix:///path, unix:path, ipv4:host:port or ipv6:[host]:port", target, scheme)
 		}
 	}
 	t, err := connHostPortTarget(target)
@@ -277,3 +283,24 @@ type connNopResolver struct{}
 
 func (connNopResolver) ResolveNow(resolver.ResolveNowOptions) {}
 func (connNopResolver) Close()                                {}
+
+// CheckAuthority refuses an -authority that cannot be sent: the
+// :authority header is a host name and port, and a control character or a
+// space in it makes the server reset the stream (PROTOCOL_ERROR) at the
+// first call.
+func CheckAuthority(a string) error {
+	for i, r := range a {
+		if r <= ' ' || r == 0x7f || unsafeRune(r) {
+			return fmt.Errorf("-authority %q: the character at byte %d (%s) cannot be in an authority: give host or host:port", a, i, SafeLine(string(r)))
+		}
+	}
+	return nil
+}
+
+// CheckDeadline refuses a negative -max-time, as the other durations are.
+func CheckDeadline(d time.Duration) error {
+	if d < 0 {
+		return fmt.Errorf("-max-time must not be negative, got %s", d)
+	}
+	return nil
+}

@@ -17,7 +17,8 @@ func Template(types *Types, md protoreflect.MessageDescriptor) string {
 	if err != nil {
 		return "{}"
 	}
-	return stableJSON(b, true)
+	// Field names (json_name) come from the server.
+	return SafeJSON(stableJSON(b, true))
 }
 
 func fillTemplate(types *Types, msg protoreflect.Message, inPath map[protoreflect.FullName]bool) {

@@ -140,12 +140,12 @@ func FormatDetails(s *Session, st *dynamic.Status) string {
 	f := s.Formatter(false)
 	for i, d := range st.Details {
 		if d.Message == nil {
-			fmt.Fprintf(&b, "  %d) %s (unknown type) base64:%s\n", i+1, d.TypeURL, base64Of(d.Value))
+			fmt.Fprintf(&b, "  %d) %s (unknown type) base64:%s\n", i+1, dynamic.SafeLine(d.TypeURL), base64Of(d.Value))
 			continue
 		}
 		text, err := f.Format(d.Message)
 		if err != nil {
-			text = "<" + err.Error() + ">"
+			text = "<" + dynamic.SafeLine(err.Error()) + ">"
 		}
 		fmt.Fprintf(&b, "  %d) %s %s\n", i+1, d.Message.ProtoReflect().Descriptor().FullName(), text)
 	}

@@ -17,15 +17,26 @@ import (
 // they are read, so a live pipe feeds a bidi stream. An empty input sends
 // one empty request to methods that take exactly one.
 func CallJSON(ctx context.Context, s *Session, method string, in io.Reader, out *Output) error {
-	m, err := s.FindMethod(method)
+	m, err := s.FindMethodContext(ctx, method)
 	if err != nil {
 		return err
 	}
 	if in == nil {
 		in = strings.NewReader("") // no -d: the empty request, below
 	}
-	// Reading stdin must not outlive Ctrl-C or the call's deadline.
-	stream := dynamic.NewJSONStream(&ctxReader{ctx: ctx, r: in})
+	// Reading stdin must not outlive Ctrl-C or the call's deadline. A
+	// deadline of ctx (a one-shot's -max-time) ends the call, whose status
+	// says so; only Ctrl-C ends the reading, else the reader's error would
+	// race the call's DEADLINE_EXCEEDED.
+	rctx, stopReading := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopReading()
+	stopWatching := context.AfterFunc(ctx, func() {
+		if errors.Is(ctx.Err(), context.Canceled) {
+			stopReading()
+		}
+	})
+	defer stopWatching()
+	stream := dynamic.NewJSONStream(&ctxReader{ctx: rctx, r: in})
 	// Errors point at line:col of the whole input; streams also say which
 	// request it was.
 	n := 0

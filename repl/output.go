@@ -5,9 +5,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
@@ -31,7 +29,7 @@ type RPCError struct {
 }
 
 func (e *RPCError) Error() string {
-	return fmt.Sprintf("%s: %s", e.Status.Code(), e.Status.Message())
+	return fmt.Sprintf("%s: %s", e.Status.Code(), dynamic.SafeLine(e.Status.Message()))
 }
 
 // UsageError is a mistake in how grpcsh was called or in a command.
@@ -125,7 +123,7 @@ func (o *Output) Event(s *Session, ev dynamic.Event) error {
 // base64 bytes when its type is unknown.
 func FormatStatus(s *Session, st *dynamic.Status) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "ERROR:\n  Code: %s\n  Message: %s\n", st.Code(), st.Message())
+	fmt.Fprintf(&b, "ERROR:\n  Code: %s\n  Message: %s\n", st.Code(), dynamic.SafeLine(st.Message()))
 	if len(st.Details) > 0 {
 		b.WriteString("  Details:\n")
 		b.WriteString(FormatDetails(s, st))
@@ -145,8 +143,9 @@ func formatMD(md metadata.MD) string {
 }
 
 // MDLines lists metadata as grpcsh prints it, keys sorted: binary values
-// ("-bin" keys) in base64, control characters in text escaped so that a
-// server cannot write escape sequences to the terminal, and, with redact,
+// ("-bin" keys) in base64, control characters in text escaped (see
+// dynamic.SafeLine) so that a server cannot write escape sequences to the
+// terminal, and, with redact,
 // secret-looking values hidden.
 func MDLines(md metadata.MD, redact bool) [][2]string {
 	shown := md
@@ -166,11 +165,10 @@ func MDLines(md metadata.MD, redact bool) [][2]string {
 				v = shown[k][i]
 			case strings.HasSuffix(k, "-bin"):
 				v = base64Of([]byte(v))
-			case strings.IndexFunc(v, func(r rune) bool { return r < 0x20 || r == 0x7f || r == utf8.RuneError }) >= 0:
-				q := strconv.Quote(v)
-				v = q[1 : len(q)-1]
+			default:
+				v = dynamic.SafeLine(v)
 			}
-			out = append(out, [2]string{k, v})
+			out = append(out, [2]string{dynamic.SafeLine(k), v})
 		}
 	}
 	return out

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/grpcsh/grpcsh/dynamic"
 )
 
 // ScriptOptions change how RunScript goes on after a failure.
@@ -176,7 +178,8 @@ func reportError(s *Session, w io.Writer, line int, cmd *Command, err error) {
 	if errors.As(err, &rpc) && rpc.Status != nil {
 		b.WriteString(FormatDetails(s, rpc.Status))
 	}
-	io.WriteString(w, b.String())
+	// Errors carry server text (status messages, names): escaped.
+	io.WriteString(w, dynamic.SafeText(b.String()))
 }
 
 // ctxReader stops reading when ctx ends: a script waiting on a live pipe

@@ -38,6 +38,12 @@ type Options struct {
 	// DefaultCollection).
 	Env        *Env
 	Collection string
+	// Context is the session's lifetime, the parent of the reflection
+	// lookups that are given no context of their own: the one-shots and
+	// scripts pass the one Ctrl-C (and a one-shot's -max-time) ends. Nil
+	// means context.Background(); the ctx of NewSession bounds connecting
+	// only.
+	Context context.Context
 }
 
 // Settings change how calls are made and printed; the command language's
@@ -54,6 +60,7 @@ type Settings struct {
 // call: a script of 10,000 calls connects once and fetches each descriptor
 // once.
 type Session struct {
+	ctx      context.Context // Options.Context
 	opts     Options
 	files    dynamic.Source // from -proto/-protoset; nil without
 	conn     *dynamic.Conn
@@ -70,9 +77,15 @@ type Session struct {
 
 // NewSession loads the files, if any, and connects, if a target is given.
 func NewSession(ctx context.Context, opts Options) (*Session, error) {
-	s := &Session{opts: opts, settings: opts.Settings, header: metadata.Join(opts.Header, opts.RPCHeader), env: opts.Env}
+	s := &Session{ctx: opts.Context, opts: opts, settings: opts.Settings, header: metadata.Join(opts.Header, opts.RPCHeader), env: opts.Env}
+	if s.ctx == nil {
+		s.ctx = context.Background()
+	}
 	if s.settings.Format == "" {
 		s.settings.Format = "json"
+	}
+	if err := dynamic.CheckDeadline(opts.Settings.Deadline); err != nil {
+		return nil, &UsageError{Msg: err.Error()}
 	}
 	if len(opts.Protos) > 0 && len(opts.Protosets) > 0 {
 		return nil, usageErrorf("use -proto or -protoset, not both")
@@ -122,7 +135,16 @@ func (s *Session) Connect(ctx context.Context, cfg dynamic.ConnConfig) error {
 	if err != nil {
 		return err
 	}
-	refl := dynamic.NewReflectionSource(conn.ClientConn(), metadata.Join(s.opts.Header, s.opts.ReflectHeader))
+	s.mu.Lock()
+	deadline := s.settings.Deadline
+	s.mu.Unlock()
+	ropts := dynamic.ReflectionOptions{Header: metadata.Join(s.opts.Header, s.opts.ReflectHeader), Context: s.ctx}
+	if deadline > 0 {
+		// -max-time bounds each lookup, and a one-shot's whole run.
+		ropts.Timeout, ropts.TimeoutFlag = deadline, "-max-time"
+		ropts.ParentDeadline = deadline.String() + " (-max-time)"
+	}
+	refl := conn.Reflection(ropts)
 	s.mu.Lock()
 	oldConn, oldRefl := s.conn, s.refl
 	s.conn, s.refl = conn, refl
@@ -193,11 +215,19 @@ func (s *Session) Conn() *dynamic.Conn {
 	return s.conn
 }
 
-// Source is where descriptors come from.
+// Source is where descriptors come from. Its reflection lookups run under
+// the session's context; see SourceContext.
 func (s *Session) Source() dynamic.Source {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.source
+}
+
+// SourceContext is Source with its reflection lookups bounded by ctx too
+// (each is bounded by -max-time or -connect-timeout regardless): the TUI
+// ends a lookup when the user quits.
+func (s *Session) SourceContext(ctx context.Context) dynamic.Source {
+	return dynamic.WithContext(ctx, s.Source())
 }
 
 // Types resolves message types for Any, extensions and details.
@@ -267,6 +297,11 @@ func (s *Session) DelHeader(key string) {
 // FindMethod finds a method by any of the names dynamic.FindMethod takes,
 // once per name per session.
 func (s *Session) FindMethod(name string) (protoreflect.MethodDescriptor, error) {
+	return s.FindMethodContext(s.ctx, name)
+}
+
+// FindMethodContext is FindMethod with its lookups bounded by ctx.
+func (s *Session) FindMethodContext(ctx context.Context, name string) (protoreflect.MethodDescriptor, error) {
 	s.mu.Lock()
 	m, ok := s.methods[name]
 	src := s.source
@@ -274,7 +309,7 @@ func (s *Session) FindMethod(name string) (protoreflect.MethodDescriptor, error)
 	if ok {
 		return m, nil
 	}
-	m, err := dynamic.FindMethod(src, name)
+	m, err := dynamic.FindMethod(dynamic.WithContext(ctx, src), name)
 	if err != nil {
 		return nil, err
 	}
@@ -286,7 +321,12 @@ func (s *Session) FindMethod(name string) (protoreflect.MethodDescriptor, error)
 
 // Services returns the descriptors of every service.
 func (s *Session) Services() ([]protoreflect.ServiceDescriptor, error) {
-	src := s.Source()
+	return s.ServicesContext(s.ctx)
+}
+
+// ServicesContext is Services with its lookups bounded by ctx.
+func (s *Session) ServicesContext(ctx context.Context) ([]protoreflect.ServiceDescriptor, error) {
+	src := s.SourceContext(ctx)
 	names, err := src.ListServices()
 	if err != nil {
 		return nil, err
@@ -312,7 +352,8 @@ func (s *Session) List(w io.Writer, service string) error {
 			return err
 		}
 		for _, n := range names {
-			fmt.Fprintln(w, n)
+			// A reflection reply's names are free text.
+			fmt.Fprintln(w, dynamic.SafeLine(string(n)))
 		}
 		return nil
 	}

@@ -161,3 +161,51 @@ func (f *firstLine) Write(p []byte) (int, error) {
 	f.once.Do(func() { close(f.ch) })
 	return len(p), nil
 }
+
+// An idle session holds nothing open: a server stopping with plain
+// GracefulStop (no force-stop after a grace period) is not held up, and
+// the session's next lookup and call after the restart work at once.
+func TestIdleSessionDoesNotHoldUpGracefulStop(t *testing.T) {
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := lis.Addr().String()
+	srv := demo.Start(lis, demo.Options{})
+	ctx := context.Background()
+	s, err := repl.NewSession(ctx, repl.Options{Conn: dynamic.ConnConfig{Target: addr, ConnectTimeout: 2 * time.Second}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var out bytes.Buffer
+	if err := s.List(&out, ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := repl.CallJSON(ctx, s, "SayHello", strings.NewReader(`{"name":"idle"}`), &repl.Output{Out: &out, Err: &out}); err != nil {
+		t.Fatal(err)
+	}
+	stopped := make(chan struct{})
+	go func() {
+		srv.GracefulStop()
+		close(stopped)
+	}()
+	select {
+	case <-stopped:
+	case <-time.After(10 * time.Second): // a safety net, not a measurement
+		srv.Stop(0)
+		t.Fatal("GracefulStop waited on the idle session")
+	}
+	lis2, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Skipf("port %s not free again: %v", addr, err)
+	}
+	srv2 := demo.Start(lis2, demo.Options{})
+	defer srv2.Stop(time.Second)
+	if err := s.Describe(&out, "showcase.Showcase"); err != nil {
+		t.Errorf("the first lookup after the restart: %v", err)
+	}
+	if err := repl.CallJSON(ctx, s, "showcase.Showcase/Echo", strings.NewReader(`{}`), &repl.Output{Out: &out, Err: &out}); err != nil {
+		t.Errorf("the first call after the restart: %v", err)
+	}
+}

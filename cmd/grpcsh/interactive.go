@@ -23,6 +23,9 @@ func interactive(ctx context.Context, cfg *config, sess *repl.Session, stdin io.
 			return usageErrorf("-f: %v", err)
 		}
 		defer f.Close()
+		if st, err := f.Stat(); err == nil && st.IsDir() {
+			return usageErrorf("-f %s: is a directory, not a script file", cfg.scriptFile)
+		}
 		return runScript(ctx, cfg, sess, f, cfg.scriptFile, out)
 	}
 	if isTerminal(stdin, out.Out) {

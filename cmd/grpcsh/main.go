@@ -69,7 +69,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	err = execute(ctx, cfg, stdin, stdout, stderr)
 	var done *reported
 	if err != nil && !errors.As(err, &done) {
-		fmt.Fprintf(stderr, "grpcsh: %v\n", err)
+		// Errors may quote the server (a status message, a name):
+		// escaped, as all server text is.
+		fmt.Fprintf(stderr, "grpcsh: %s\n", dynamic.SafeText(err.Error()))
 	}
 	return repl.ExitCode(err)
 }
@@ -109,6 +111,16 @@ func execute(ctx context.Context, cfg *config, stdin io.Reader, stdout, stderr i
 		// The TUI's connection keeps its calls' frames: L's wire tab.
 		cfg.session.Conn.Calls = tui.CallCapture()
 	}
+	if d := cfg.session.Settings.Deadline; d > 0 && cfg.verb != "" {
+		// A one-shot's -max-time bounds all of it, connecting and
+		// reflection included, as grpcurl's does; -connect-timeout still
+		// bounds the dial alone.
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, d)
+		defer cancel()
+	}
+	// Ctrl-C (and that deadline) ends any reflection lookup too.
+	cfg.session.Context = ctx
 	sess, err := repl.NewSession(ctx, cfg.session)
 	if err != nil {
 		return err
@@ -215,7 +227,7 @@ func export(sess *repl.Session, cfg *config, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stderr, "wrote %s under %s\n", strings.Join(names, ", "), cfg.protoOutDir)
+		fmt.Fprintf(stderr, "wrote %s under %s\n", dynamic.SafeLine(strings.Join(names, ", ")), cfg.protoOutDir)
 	}
 	return nil
 }
