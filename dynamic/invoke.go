@@ -242,7 +242,7 @@ func (s *Stream) failedToStart(types *Types) EndEvent {
 // call and is returned.
 func (c *Client) InvokeOne(ctx context.Context, call Call, req proto.Message, onEvent func(Event) error) error {
 	if call.Method != nil && call.Method.IsStreamingClient() {
-		return fmt.Errorf("%s is a %s method: InvokeOne sends one request", call.Method.Name(), RPCKind(call.Method))
+		return fmt.Errorf("%s is a %s method: InvokeOne sends one request", call.Method.Name(), MethodKind(call.Method))
 	}
 	if call.Method != nil && !call.Method.IsStreamingServer() {
 		return c.invokeUnary(ctx, call, req, onEvent)
@@ -288,7 +288,7 @@ func (s *Stream) Send(msg proto.Message) error {
 		return errors.New("the request stream is already closed")
 	}
 	if !s.method.IsStreamingClient() && s.sent == 1 {
-		return fmt.Errorf("%s is a %s method: it takes exactly one request message", s.method.Name(), RPCKind(s.method))
+		return fmt.Errorf("%s is a %s method: it takes exactly one request message", s.method.Name(), MethodKind(s.method))
 	}
 	if got, want := msg.ProtoReflect().Descriptor().FullName(), s.method.Input().FullName(); got != want {
 		return fmt.Errorf("request is a %s, %s takes a %s", got, s.method.Name(), want)
@@ -320,7 +320,7 @@ func (s *Stream) CloseSend() error {
 		return nil
 	}
 	if !s.method.IsStreamingClient() && s.sent == 0 {
-		return fmt.Errorf("%s is a %s method: send its request before closing", s.method.Name(), RPCKind(s.method))
+		return fmt.Errorf("%s is a %s method: send its request before closing", s.method.Name(), MethodKind(s.method))
 	}
 	s.closed = true
 	return s.cs.CloseSend()

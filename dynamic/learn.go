@@ -289,7 +289,7 @@ func writeWireFields(b *strings.Builder, fields []WireField, indent string) {
 // Text renders the lesson for a terminal or a file.
 func (l *Lesson) Text() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Calling %s (%s), step by step.\n", MethodPath(l.Method), RPCKind(l.Method))
+	fmt.Fprintf(&b, "Calling %s (%s), step by step.\n", MethodPath(l.Method), MethodKind(l.Method))
 	secs := l.Sections()
 	// The order of the seed: contract, codegen, client, then what the
 	// client sends, grpcurl, and the server side last.

@@ -49,7 +49,7 @@ func (l *Lesson) ProjectFiles() []ProjectFile {
 func (l *Lesson) projectReadme() string {
 	var b strings.Builder
 	method := MethodPath(l.Method)
-	fmt.Fprintf(&b, "# Calling %s (%s)\n\n", method, RPCKind(l.Method))
+	fmt.Fprintf(&b, "# Calling %s (%s)\n\n", method, MethodKind(l.Method))
 	fmt.Fprintf(&b, "Written by `grpcsh explain -write` for the server at `%s`.\n", l.Target.Address)
 	b.WriteString("Every command runs in this directory. On Debian the tools are\n`apt-get install python3-grpcio python3-grpc-tools libgrpc++-dev protobuf-compiler-grpc protobuf-compiler g++ pkg-config`.\n\n")
 	fmt.Fprintf(&b, "The contract: %s.\n\n", protoPaths(l.Protos))

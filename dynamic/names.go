@@ -380,17 +380,3 @@ func kindOf(d protoreflect.Descriptor) string {
 
 // KindOf names the kind of a descriptor: "service", "method", "message"...
 func KindOf(d protoreflect.Descriptor) string { return kindOf(d) }
-
-// RPCKind names a method's kind: "unary", "server stream", "client stream"
-// or "bidi stream".
-func RPCKind(m protoreflect.MethodDescriptor) string {
-	switch {
-	case m.IsStreamingClient() && m.IsStreamingServer():
-		return "bidi stream"
-	case m.IsStreamingServer():
-		return "server stream"
-	case m.IsStreamingClient():
-		return "client stream"
-	}
-	return "unary"
-}

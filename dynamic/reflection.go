@@ -167,16 +167,23 @@ func (r *ReflectionSource) do(ctx context.Context, what string, f func() error) 
 		lctx = metadata.NewOutgoingContext(lctx, r.opts.Header)
 	}
 	start := time.Now()
+	var err error
 	if r.opts.Ready != nil {
-		if err := r.opts.Ready(lctx); err != nil {
-			return err
+		// Waiting for the connection counts against the lookup's bound, and
+		// its failures are worded like the lookup's own (a loaded machine
+		// can spend the whole bound here).
+		err = r.opts.Ready(lctx)
+		if err != nil && lctx.Err() == nil && status.Code(err) != codes.DeadlineExceeded {
+			return err // the connection's own explained failure
 		}
 	}
-	r.lookup = lctx
-	err := f()
-	// No stream stays open between lookups (see ReflectionSource).
-	r.client.Reset()
-	r.lookup = nil
+	if err == nil {
+		r.lookup = lctx
+		err = f()
+		// No stream stays open between lookups (see ReflectionSource).
+		r.client.Reset()
+		r.lookup = nil
+	}
 	if err == nil {
 		return nil
 	}

@@ -87,7 +87,7 @@ func (x *Executor) call(ctx context.Context, cmd *Command) error {
 		if n > 1 && !m.IsStreamingClient() {
 			return nil, &SyntaxError{Pos: req.Pos, Msg: fmt.Sprintf(
 				"a second request, but %s is a %s method: it takes one (client and bidi streams take several)",
-				dynamic.MethodPath(m), dynamic.RPCKind(m))}
+				dynamic.MethodPath(m), dynamic.MethodKind(m))}
 		}
 		msg, err := s.ParseRequest(m, req.JSON)
 		if err != nil {

@@ -44,7 +44,7 @@ func (x *Executor) list(w io.Writer, service string) error {
 	var b strings.Builder
 	for i := 0; i < ms.Len(); i++ {
 		m := ms.Get(i)
-		fmt.Fprintf(&b, "%-*s  %s\n", width, dynamic.MethodPath(m), dynamic.RPCKind(m))
+		fmt.Fprintf(&b, "%-*s  %s\n", width, dynamic.MethodPath(m), dynamic.MethodKind(m))
 	}
 	_, err = io.WriteString(w, b.String())
 	return err

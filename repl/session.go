@@ -460,7 +460,7 @@ func (s *Session) Call(ctx context.Context, m protoreflect.MethodDescriptor, nex
 		}
 		if _, err := next(); !errors.Is(err, io.EOF) {
 			if err == nil {
-				err = usageErrorf("%s is a %s method: it takes one request, got more", m.Name(), dynamic.RPCKind(m))
+				err = usageErrorf("%s is a %s method: it takes one request, got more", m.Name(), dynamic.MethodKind(m))
 			}
 			return err
 		}

@@ -42,7 +42,10 @@ func runScript(ctx context.Context, cfg *config, sess *repl.Session, r io.Reader
 }
 
 func runTUI(ctx context.Context, cfg *config, sess *repl.Session) error {
-	err := tui.Run(ctx, sess, tui.Options{Demo: cfg.demo, NoColor: os.Getenv("NO_COLOR") != "", Version: dynamic.Version})
+	// The TUI handles SIGINT itself (it cancels a running call, quits with
+	// the terminal restored and says which exit code): main's interrupt
+	// context must not pull the program down under it first.
+	err := tui.Run(context.WithoutCancel(ctx), sess, tui.Options{Demo: cfg.demo, NoColor: os.Getenv("NO_COLOR") != "", Version: dynamic.Version})
 	var crash *tui.CrashError
 	if errors.As(err, &crash) {
 		return &reported{err} // Run printed it, with the crash report's path

@@ -13,7 +13,6 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
-	"google.golang.org/grpc/connectivity"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/types/known/emptypb"
@@ -32,49 +31,38 @@ const (
 	focusResp
 )
 
-// overlay is a screen drawn over the panes.
-type overlay int
-
-const (
-	ovNone overlay = iota
-	ovHelp
-	ovHistory
-	ovMetadata
-	ovLearn // explain: the seed's workflow for the request in the form
-)
-
 // appModel is the root model: it owns the panes, routes keys by focus,
 // and runs calls. Every network or disk step is a tea.Cmd.
 type appModel struct {
-	ctx  context.Context
-	s    *repl.Session
-	opts Options
-	keys keyMap
+	ctx context.Context
+	// lookups is the context of the reflection lookups the tree makes:
+	// quitting ends it, so that a server that never answers does not hold
+	// up the exit.
+	lookups    context.Context
+	endLookups context.CancelFunc
+	*uiCtx     // st, s, now, loc, call, spinner: shared with the components
+	opts       Options
+	keys       keyMap
 
-	st      Styles
 	profile colorprofile.Profile
 	isDark  bool
-	now     func() time.Time
-	loc     *time.Location
-	keep    int // stream messages kept per call
 
-	w, h    int
-	focus   focus
-	overlay overlay
+	w, h     int
+	focus    focus
+	overlays []Component // the screens over the panes, the last on top
 
 	tree     treeModel
 	anyTypes []protoreflect.FullName
 
-	form       form.Model
+	form       formPane
 	hasForm    bool
 	method     protoreflect.MethodDescriptor // the form's method
 	savedForms map[protoreflect.FullName]form.Model
 
-	resp     responseModel
-	call     *call
-	nextID   int
-	spinner  spinner.Model
-	spinning bool
+	resp      responseModel
+	callModel // the call's lifecycle and the connection state; embedded: tests set keep, describe, connState
+	nextID    int
+	spinning  bool
 
 	hist  historyModel
 	store *historyStore
@@ -87,15 +75,11 @@ type appModel struct {
 	saving bool // the save prompt has focus
 	save   textinput.Model
 
-	conn       *dynamic.Conn
-	connState  connectivity.State
-	stateKnown bool
-	describe   string
-
 	flash    string
 	flashErr bool
 	flashID  int
 	quitting bool
+	signal   *SignalError // the signal that ended the TUI
 }
 
 func newApp(ctx context.Context, s *repl.Session, opts Options) *appModel {
@@ -112,20 +96,17 @@ func newApp(ctx context.Context, s *repl.Session, opts Options) *appModel {
 	save := textinput.New()
 	save.Prompt = "save to: "
 	save.CharLimit = 4096
+	ui := &uiCtx{s: s, now: time.Now, loc: time.Local, spinner: sp}
 	m := &appModel{
 		ctx:        ctx,
-		s:          s,
+		uiCtx:      ui,
 		opts:       opts,
 		keys:       keys,
 		profile:    profile,
 		isDark:     true,
-		now:        time.Now,
-		loc:        time.Local,
-		keep:       defaultKeep,
 		tree:       newTree(keys.Tree),
 		savedForms: map[protoreflect.FullName]form.Model{},
 		resp:       newResponse(keys.Resp),
-		spinner:    sp,
 		hist:       historyModel{keys: keys.Hist},
 		store:      &historyStore{path: histPath},
 		meta:       newMetadata(keys.Meta),
@@ -133,18 +114,22 @@ func newApp(ctx context.Context, s *repl.Session, opts Options) *appModel {
 		helpm:      newHelp(),
 		save:       save,
 	}
+	m.tree.ui, m.resp.ui, m.hist.ui, m.meta.ui, m.cmd.ui, m.helpm.ui, m.learn.ui = ui, ui, ui, ui, ui, ui, ui
+	m.helpm.keys = keys.Over
+	m.callModel = callModel{ctx: ctx, ui: ui, keep: defaultKeep}
+	m.lookups, m.endLookups = context.WithCancel(ctx)
 	m.st = newStyles(profile, m.isDark)
 	m.exec = newCmdExecutor(s, m.cmd.out, !opts.NoColor)
 	if conn := s.Conn(); conn != nil {
-		m.describe = conn.Describe()
+		m.callModel.describe = conn.Describe()
 	}
 	return m
 }
 
 func (m *appModel) Init() tea.Cmd {
-	cmds := []tea.Cmd{loadServicesCmd(m.s), loadHistoryCmd(m.store), tea.RequestBackgroundColor}
+	cmds := []tea.Cmd{loadServicesCmd(m.lookups, m.s), loadHistoryCmd(m.store), tea.RequestBackgroundColor}
 	conn, watch := startWatch(m.ctx, m.s)
-	m.conn = conn
+	m.callModel.conn = conn
 	if watch != nil {
 		cmds = append(cmds, watch)
 	}
@@ -153,7 +138,7 @@ func (m *appModel) Init() tea.Cmd {
 
 // busy says something runs that the spinner shows.
 func (m *appModel) busy() bool {
-	return (m.call != nil && m.call.running()) || m.cmd.running != nil
+	return m.callModel.running() || m.cmd.running != nil
 }
 
 func (m *appModel) startSpinner() tea.Cmd {
@@ -166,7 +151,8 @@ func (m *appModel) startSpinner() tea.Cmd {
 
 func (m *appModel) setFlash(text string, isErr bool) tea.Cmd {
 	m.flashID++
-	m.flash, m.flashErr = text, isErr
+	// Flashes quote errors, and errors quote the server.
+	m.flash, m.flashErr = dynamic.SafeLine(text), isErr
 	d := 4 * time.Second
 	if isErr {
 		d = 8 * time.Second
@@ -182,20 +168,19 @@ func (m *appModel) layout() {
 	mainH := m.mainHeight()
 	lw := m.leftWidth()
 	infoH := m.infoHeight(mainH)
-	m.tree.setSize(lw-2, mainH-infoH-2)
+	m.tree.SetSize(lw-2, mainH-infoH-2)
 	rw := m.w - lw
 	reqH, respH := m.rightHeights(mainH)
 	if m.hasForm {
 		m.form.SetSize(rw-2, reqH-2)
 	}
-	m.resp.setSize(rw-2, respH-2)
-	m.cmd.setSize(rw-2, respH-2)
+	m.resp.SetSize(rw-2, respH-2)
+	m.cmd.SetSize(rw-2, respH-2)
 	m.cmd.input.SetWidth(max(m.w-3, 1))
-	m.hist.w, m.hist.h = m.w-2, mainH-3
-	m.hist.clamp()
-	m.meta.w, m.meta.h = m.w-2, mainH-2
-	m.helpm.setSize(m.w-2, mainH-2)
-	m.learn.setSize(m.w-2, mainH-2)
+	m.hist.SetSize(m.w-2, mainH-3)
+	m.meta.SetSize(m.w-2, mainH-2)
+	m.helpm.SetSize(m.w-2, mainH-2)
+	m.learn.SetSize(m.w-2, mainH-2)
 	m.save.SetWidth(max(m.w-12, 10))
 }
 
@@ -258,9 +243,9 @@ func (m *appModel) typing() bool {
 	switch {
 	case m.saving, m.cmd.active:
 		return true
-	case m.overlay == ovMetadata:
+	case m.topOverlay() == ovMetadata:
 		return m.meta.typing()
-	case m.overlay != ovNone:
+	case m.topOverlay() != ovNone:
 		return false
 	case m.focus == focusTree:
 		return m.tree.typing()
@@ -278,12 +263,12 @@ func (m *appModel) openForm(md protoreflect.MethodDescriptor) {
 			return
 		}
 		m.form.Blur()
-		m.savedForms[m.method.FullName()] = m.form
+		m.savedForms[m.method.FullName()] = m.form.Model
 	}
 	if f, ok := m.savedForms[md.FullName()]; ok && f.Descriptor().FullName() == md.Input().FullName() {
-		m.form = f
+		m.form = formPane{f}
 	} else {
-		m.form = newRequestForm(m.s, md, m.anyTypes, m.profile, m.isDark, 40, 10)
+		m.form = formPane{newRequestForm(m.s, md, m.anyTypes, m.profile, m.isDark, 40, 10)}
 	}
 	m.method = md
 	m.hasForm = true
@@ -318,7 +303,7 @@ func (m *appModel) update(msg tea.Msg) tea.Cmd {
 		m.resp.dirty = true
 		return m.forwardToForms(msg)
 	case servicesMsg:
-		m.tree.setServices(msg.services, msg.err)
+		m.tree.setServices(msg.services, msg.broken, msg.err)
 		if msg.err == nil {
 			m.anyTypes = messageNames(msg.services)
 		}
@@ -327,21 +312,21 @@ func (m *appModel) update(msg tea.Msg) tea.Cmd {
 		m.openForm(msg.method)
 		return m.setFocus(focusForm)
 	case callStartedMsg:
-		return m.onStarted(msg)
+		return m.afterCalls(m.callModel.onStarted(msg))
 	case callEventsMsg:
-		return m.onEvents(msg)
+		return m.afterCalls(m.callModel.onEvents(msg))
 	case callSentMsg:
-		return m.onSent(msg)
+		return m.afterCalls(m.callModel.onSent(msg))
 	case callClosedMsg:
-		if c := m.call; c != nil && c.id == msg.id {
-			if msg.err != nil {
-				c.sendErr = msg.err
-			}
-			if c.phase == phaseOpen || c.phase == phaseStarting {
-				c.phase = phaseHalfClosed
-			}
-		}
+		m.callModel.onClosed(msg)
 		return nil
+	case callChangedMsg:
+		m.resp.dirty = true
+		return nil
+	case callFlashMsg:
+		return m.setFlash(msg.text, msg.isErr)
+	case callEndedMsg:
+		return m.finish(msg.c)
 	case spinner.TickMsg:
 		if !m.busy() {
 			m.spinning = false
@@ -354,14 +339,7 @@ func (m *appModel) update(msg tea.Msg) tea.Cmd {
 		}
 		return cmd
 	case connStateMsg:
-		if msg.conn != m.s.Conn() {
-			return nil // an old connection's watch
-		}
-		if !msg.ok {
-			return nil
-		}
-		m.connState, m.stateKnown = msg.state, true
-		return watchStateCmd(msg.conn, msg.ch)
+		return m.callModel.onConnState(msg)
 	case explainSentMsg:
 		return m.onLearnKey(msg)
 	case flashMsg:
@@ -378,8 +356,15 @@ func (m *appModel) update(msg tea.Msg) tea.Cmd {
 			return m.setFlash("history not saved: "+msg.err.Error(), true)
 		}
 		return nil
+	case overlayClosedMsg:
+		m.popOverlay()
+		return nil
+	case cmdLineMsg:
+		return m.runCommand(msg.line)
+	case explainCopyMsg:
+		return m.copyLesson()
 	case historyActMsg:
-		m.overlay = ovNone
+		m.popOverlay()
 		return resolveHistoryCmd(m.s, msg.entry, msg.rerun)
 	case historyResolvedMsg:
 		return m.onHistoryResolved(msg)
@@ -390,6 +375,12 @@ func (m *appModel) update(msg tea.Msg) tea.Cmd {
 		return m.setFlash(fmt.Sprintf("saved %d bytes to %s", msg.n, msg.path), false)
 	case cmdDoneMsg:
 		return m.onCmdDone(msg)
+	case signalMsg:
+		m.signal = &SignalError{Signal: msg.sig, Cancelled: m.busy()}
+		if m.call != nil && m.call.running() {
+			m.call.cancel()
+		}
+		return m.quit()
 	case debugPanicMsg:
 		panic(string(msg))
 	case interface{ ack() }:
@@ -411,9 +402,7 @@ type debugPanicMsg string
 func (m *appModel) forwardToForms(msg tea.Msg) tea.Cmd {
 	var cmds []tea.Cmd
 	if m.hasForm {
-		var cmd tea.Cmd
-		m.form, cmd = m.form.Update(msg)
-		cmds = append(cmds, cmd)
+		cmds = append(cmds, m.drive(&m.form, msg))
 	}
 	for k, f := range m.savedForms {
 		f, _ = f.Update(msg)
@@ -425,19 +414,13 @@ func (m *appModel) forwardToForms(msg tea.Msg) tea.Cmd {
 func (m *appModel) routeOther(msg tea.Msg) tea.Cmd {
 	var cmds []tea.Cmd
 	if m.hasForm {
-		var cmd tea.Cmd
-		m.form, cmd = m.form.Update(msg)
-		cmds = append(cmds, cmd)
+		cmds = append(cmds, m.drive(&m.form, msg))
 	}
 	if m.tree.filtering {
-		var cmd tea.Cmd
-		m.tree, cmd = m.tree.update(msg)
-		cmds = append(cmds, cmd)
+		cmds = append(cmds, m.drive(&m.tree, msg))
 	}
 	if m.cmd.active {
-		var cmd tea.Cmd
-		m.cmd, cmd, _ = m.cmd.update(msg)
-		cmds = append(cmds, cmd)
+		cmds = append(cmds, m.drive(&m.cmd, msg))
 	}
 	return tea.Batch(cmds...)
 }
@@ -448,21 +431,21 @@ func (m *appModel) routeToFocused(msg tea.Msg) tea.Cmd {
 	case m.saving:
 		m.save, cmd = m.save.Update(msg)
 	case m.cmd.active:
-		m.cmd, cmd, _ = m.cmd.update(msg)
-	case m.overlay == ovMetadata:
-		var done bool
-		m.meta, cmd, done = m.meta.update(msg, m.s)
-		if done {
-			m.overlay = ovNone
-		}
-	case m.overlay != ovNone:
+		// A paste is never enter: the bar sends no line here.
+		cmd = m.drive(&m.cmd, msg)
+	case m.topOverlay() == ovMetadata:
+		cmd = m.drive(&m.meta, msg)
+	case m.topOverlay() != ovNone:
 	case m.focus == focusForm && m.hasForm:
-		m.form, cmd = m.form.Update(msg)
+		cmd = m.drive(&m.form, msg)
 	case m.focus == focusTree:
-		m.tree, cmd = m.tree.update(msg)
+		cmd = m.drive(&m.tree, msg)
 	}
 	return cmd
 }
+
+// overlayClosedMsg says the overlay on top closed itself.
+type overlayClosedMsg struct{}
 
 func (m *appModel) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	g := m.keys.Global
@@ -479,58 +462,23 @@ func (m *appModel) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, g.Metadata) && !m.saving && !m.cmd.active:
 		return m.toggleOverlay(ovMetadata)
 	case key.Matches(msg, g.FocusTree):
-		m.overlay = ovNone
+		m.overlays = nil
 		return m.setFocus(focusTree)
 	case key.Matches(msg, g.FocusForm):
-		m.overlay = ovNone
+		m.overlays = nil
 		return m.setFocus(focusForm)
 	case key.Matches(msg, g.FocusResp):
-		m.overlay = ovNone
+		m.overlays = nil
 		return m.setFocus(focusResp)
 	}
 	if m.saving {
 		return m.onSaveKey(msg)
 	}
 	if m.cmd.active {
-		var cmd tea.Cmd
-		var line string
-		m.cmd, cmd, line = m.cmd.update(msg)
-		if line != "" {
-			return tea.Batch(cmd, m.runCommand(line))
-		}
-		return cmd
+		return m.drive(&m.cmd, msg)
 	}
-	switch m.overlay {
-	case ovLearn:
-		return m.onLearnKey(msg)
-	case ovHelp:
-		if key.Matches(msg, g.Help, g.Back, g.Quit, g.LearnL) {
-			m.overlay = ovNone
-			return nil
-		}
-		var cmd tea.Cmd
-		m.helpm, cmd = m.helpm.update(msg)
-		return cmd
-	case ovHistory:
-		var cmd tea.Cmd
-		var done bool
-		m.hist, cmd, done = m.hist.update(msg)
-		if done {
-			m.overlay = ovNone
-		}
-		if act := m.hist.act; act != nil {
-			m.hist.act = nil
-			return tea.Batch(cmd, resolveHistoryCmd(m.s, act.entry, act.rerun))
-		}
-		return cmd
-	case ovMetadata:
-		var cmd tea.Cmd
-		var done bool
-		m.meta, cmd, done = m.meta.update(msg, m.s)
-		if done {
-			m.overlay = ovNone
-		}
-		return cmd
+	if top := m.top(); top != nil {
+		return m.drive(top, msg)
 	}
 	if m.typing() {
 		return m.routeToFocused(msg)
@@ -545,7 +493,7 @@ func (m *appModel) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, g.Help):
 		m.helpm.render(m.keys.sections(m.formHelp()), m.st)
 		m.helpm.vp.GotoTop()
-		m.overlay = ovHelp
+		m.pushOverlay(ovHelp)
 		return nil
 	case key.Matches(msg, g.Colon):
 		return m.cmd.open()
@@ -576,21 +524,12 @@ func (m *appModel) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	case focusTree:
 		if key.Matches(msg, m.keys.Tree.Reload) {
 			m.tree.loading = true
-			return loadServicesCmd(m.s)
+			return loadServicesCmd(m.lookups, m.s)
 		}
-		var cmd tea.Cmd
-		m.tree, cmd = m.tree.update(msg)
-		if md := m.tree.open; md != nil {
-			m.tree.open = nil
-			m.openForm(md)
-			return tea.Batch(cmd, m.setFocus(focusForm))
-		}
-		return cmd
+		return m.drive(&m.tree, msg)
 	case focusForm:
 		if m.hasForm {
-			var cmd tea.Cmd
-			m.form, cmd = m.form.Update(msg)
-			return cmd
+			return m.drive(&m.form, msg)
 		}
 	case focusResp:
 		return m.onRespKey(msg)
@@ -622,8 +561,9 @@ func (m *appModel) openLesson() tea.Cmd {
 	m.learn = newExplainPane(lesson, func(ctx context.Context) (*dynamic.Lesson, error) {
 		return m.s.ExplainSend(ctx, method, []byte(data))
 	})
+	m.learn.ui = m.uiCtx
 	m.layout()
-	m.overlay = ovLearn
+	m.pushOverlay(ovLearn)
 	return nil
 }
 
@@ -639,23 +579,6 @@ func (m *appModel) nextFocus(d int) focus {
 		}
 	}
 	return order[(i+d+len(order))%len(order)]
-}
-
-func (m *appModel) toggleOverlay(o overlay) tea.Cmd {
-	if m.overlay == o {
-		m.overlay = ovNone
-		return nil
-	}
-	m.overlay = o
-	switch o {
-	case ovMetadata:
-		m.meta.load(m.s)
-	case ovHistory:
-		m.hist.cursor = 0
-		m.hist.offset = 0
-		m.hist.clamp()
-	}
-	return nil
 }
 
 func (m *appModel) onRespKey(msg tea.KeyPressMsg) tea.Cmd {
@@ -678,9 +601,7 @@ func (m *appModel) onRespKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Edit):
 		return m.setFocus(focusForm)
 	}
-	var cmd tea.Cmd
-	m.resp, cmd = m.resp.update(msg, m.call)
-	return cmd
+	return m.drive(&m.resp, msg)
 }
 
 // copyText is what y copies: the section shown, as plain text.
@@ -690,9 +611,9 @@ func (m *appModel) copyText() string {
 	case tabBody:
 		return plainBody(c)
 	case tabHeaders:
-		return ansiStrip(mdText(c.respHeader, true, "", m.st)) + "\n"
+		return ansiStrip(mdText(c.respHeader, true, "", m.resp.reveal, m.st)) + "\n"
 	case tabTrailers:
-		return ansiStrip(mdText(c.trailer, true, "", m.st)) + "\n"
+		return ansiStrip(mdText(c.trailer, true, "", m.resp.reveal, m.st)) + "\n"
 	case tabStatus:
 		return ansiStrip(statusText(c, m.s, m.st)) + "\n"
 	}
@@ -738,6 +659,7 @@ func newForm0() form.Model {
 
 func (m *appModel) quit() tea.Cmd {
 	m.quitting = true
+	m.endLookups()
 	if m.cmd.running != nil {
 		m.cmd.running.cancel()
 	}
@@ -824,218 +746,20 @@ func (m *appModel) onCmdDone(msg cmdDoneMsg) tea.Cmd {
 	// A command may have changed the session: headers, settings, the
 	// connection and so the services.
 	var cmds []tea.Cmd
-	if m.overlay == ovMetadata {
+	if m.topOverlay() == ovMetadata {
 		m.meta.load(m.s)
 	}
-	if conn := m.s.Conn(); conn != m.conn {
-		m.conn = conn
-		m.describe = ""
-		m.stateKnown = false
-		if conn != nil {
-			m.describe = conn.Describe()
-			cmds = append(cmds, watchStateCmd(conn, conn.WatchState(m.ctx)))
-		}
+	if watch, changed := m.callModel.watchConn(); changed {
+		cmds = append(cmds, watch)
 		m.tree.loading = true
-		cmds = append(cmds, loadServicesCmd(m.s))
+		cmds = append(cmds, loadServicesCmd(m.lookups, m.s))
 	}
 	return tea.Batch(cmds...)
 }
 
-// View renders the whole screen: panes (or an overlay), the help or
-// command bar, and the status bar.
-func (m *appModel) View() tea.View {
-	v := tea.NewView(m.render())
-	v.AltScreen = true
-	v.WindowTitle = "grpcsh"
-	if t := m.s.Target(); t != "" {
-		v.WindowTitle = "grpcsh · " + t
-	}
-	return v
-}
-
-func (m *appModel) render() string {
-	if m.w == 0 || m.h == 0 {
-		return "starting grpcsh…"
-	}
-	if m.quitting {
-		return ""
-	}
-	mainH := m.mainHeight()
-	var main string
-	switch m.overlay {
-	case ovHelp:
-		title := "Keys"
-		if m.opts.Version != "" {
-			title += " · grpcsh " + m.opts.Version
-		}
-		main = box(m.st, title, "esc closes · ↑/↓ scroll", m.helpm.view(), m.w, mainH, true)
-	case ovHistory:
-		main = box(m.st, fmt.Sprintf("History · %d calls", len(m.hist.entries)), "enter re-run · e edit · esc close", m.hist.view(m.st, m.loc, m.now())+"\n"+m.st.Dim.Render(fit(m.hist.detail(), m.w-2)), m.w, mainH, true)
-	case ovMetadata:
-		main = box(m.st, "Request headers & deadline", "", m.meta.view(m.st), m.w, mainH, true)
-	case ovLearn:
-		main = box(m.st, "Explain · "+dynamic.MethodPath(m.learn.lesson.Method), "tab section · l language · / search · y copy · s send", m.learn.view(m.st), m.w, mainH, true)
-	default:
-		main = m.panes(mainH)
-	}
-	var bar string
-	switch {
-	case m.saving:
-		bar = fit(m.save.View(), m.w)
-	case m.cmd.active || m.cmd.running != nil:
-		bar = m.cmd.barView(m.st, m.spinner.View(), m.w)
-	case m.flash != "":
-		// A message (saved, copied, why a request was not sent) takes the
-		// help bar's place for a few seconds: the whole width is its.
-		fs, mark := m.st.OK, "● "
-		if m.flashErr {
-			fs, mark = m.st.Err, "✗ "
-		}
-		bar = fit(fs.Render(mark+m.flash), m.w)
-	default:
-		bar = shortHelp(m.st, m.shortKeys(), m.w)
-	}
-	info := statusInfo{
-		describe:  m.describe,
-		state:     m.connState,
-		known:     m.stateKnown,
-		noServer:  m.s.Conn() == nil,
-		last:      m.call,
-		extra:     m.sessionInfo(),
-		version:   m.opts.Version,
-		hint:      "? keys",
-		now:       m.now(),
-		spin:      m.spinner.View(),
-		cmdActive: m.cmd.active,
-	}
-	if m.opts.Demo {
-		info.describe = "demo · " + info.describe
-	}
-	return strings.Join([]string{main, bar, statusBarView(m.st, info, m.w)}, "\n")
-}
-
-func (m *appModel) panes(mainH int) string {
-	lw := m.leftWidth()
-	infoH := m.infoHeight(mainH)
-	treeInfo := ""
-	if n := len(m.tree.rows); n > 0 {
-		treeInfo = fmt.Sprintf("%d/%d", m.tree.cursor+1, n)
-	}
-	left := box(m.st, "Methods", treeInfo, m.tree.view(m.st, m.focus == focusTree && m.overlay == ovNone), lw, mainH-infoH, m.focus == focusTree)
-	if infoH > 0 {
-		sel := m.tree.selected()
-		if sel == nil && m.method != nil && m.focus != focusTree {
-			sel = m.method
-		}
-		left = vjoin(left, box(m.st, "Details", "", methodInfo(sel, m.st, lw-2), lw, infoH, false))
-	}
-	rw := m.w - lw
-	reqH, respH := m.rightHeights(mainH)
-	var req string
-	if m.hasForm {
-		req = box(m.st, "Request · "+string(m.method.FullName()), "ctrl+s send", m.form.View(), rw, reqH, m.focus == focusForm)
-	} else {
-		hint := "Pick a method on the left (↑/↓, enter) to fill in its request."
-		if m.opts.Demo {
-			hint = "Demo server: try helloworld.Greeter/SayHello — select it, enter, type a name, ctrl+s."
-		}
-		req = box(m.st, "Request", "", m.st.Dim.Render(wrap(hint, rw-2)), rw, reqH, false)
-	}
-	var resp string
-	if m.cmd.showOut {
-		title := "Command output"
-		if m.cmd.running != nil {
-			title += " · running"
-		}
-		resp = box(m.st, title, "esc closes · pgup/pgdn", m.cmd.outputView(m.st), rw, respH, m.cmd.active)
-	} else {
-		title := "Response"
-		if c := m.call; c != nil {
-			title += " · " + string(c.method.FullName())
-		}
-		resp = box(m.st, title, m.resp.scrollInfo(), m.resp.view(m.call, m.st, m.spinner.View(), m.now()), rw, respH, m.focus == focusResp)
-	}
-	return hjoin(left, vjoin(req, resp))
-}
-
-// sessionInfo sums up the environment (-env, :env NAME), the request
-// headers and the deadline for the status bar.
-func (m *appModel) sessionInfo() string {
-	var parts []string
-	if name := m.s.EnvName(); name != "" {
-		parts = append(parts, "env "+dynamic.SafeLine(name))
-	}
-	if n := len(m.s.Header()); n > 0 {
-		parts = append(parts, fmt.Sprintf("%d header", n))
-		if n > 1 {
-			parts[0] += "s"
-		}
-	}
-	if d := m.s.Settings().Deadline; d > 0 {
-		parts = append(parts, "deadline "+d.String())
-	}
-	return strings.Join(parts, " · ")
-}
-
-// shortKeys are the help bar's bindings for the focused place.
-func (m *appModel) shortKeys() []key.Binding {
-	g := m.keys.Global
-	running := m.call != nil && m.call.running()
-	cancel := g.Cancel
-	if running {
-		cancel.SetHelp("ctrl+c", "cancel call")
-	} else {
-		cancel.SetHelp("ctrl+c", "quit")
-	}
-	var ks []key.Binding
-	switch m.overlay {
-	case ovHistory:
-		return []key.Binding{m.keys.Hist.Up, m.keys.Hist.Down, m.keys.Hist.Rerun, m.keys.Hist.Edit, m.keys.Hist.Close}
-	case ovMetadata:
-		return []key.Binding{m.keys.Meta.Add, m.keys.Meta.Edit, m.keys.Meta.Delete, m.keys.Meta.Close}
-	case ovHelp:
-		return []key.Binding{kb([]string{"up"}, "↑/↓", "scroll"), kb([]string{"esc"}, "esc/?", "close")}
-	case ovLearn:
-		return m.learn.helpKeys()
-	}
-	streamOpen := running && m.call.canSend()
-	switch m.focus {
-	case focusTree:
-		if m.tree.filtering {
-			return []key.Binding{
-				kb([]string{"enter"}, "enter", "done"), kb([]string{"esc"}, "esc", "clear"),
-				kb([]string{"up"}, "↑/↓", "move"), cancel,
-			}
-		}
-		ks = []key.Binding{m.keys.Tree.Open, m.keys.Tree.Filter, g.Send, g.NextPane}
-	case focusForm:
-		ks = append(ks, g.Send)
-		if streamOpen {
-			ks = append(ks, g.CloseSend)
-		}
-		if m.hasForm {
-			ks = append(ks, m.form.KeyMap().ShortHelp()...)
-		}
-		if !m.typing() {
-			ks = append(ks, kb([]string{"esc"}, "esc", "methods"))
-		}
-	case focusResp:
-		ks = []key.Binding{m.keys.Resp.NextTab, m.keys.Resp.Save, m.keys.Resp.Copy, m.keys.Resp.Edit}
-		if running && m.call.method.IsStreamingServer() {
-			ks = append(ks, m.keys.Resp.Follow)
-		}
-	}
-	if running && m.focus != focusForm {
-		back := g.Back
-		back.SetHelp("esc", "cancel call")
-		ks = append([]key.Binding{back}, ks...)
-	}
-	ks = append(ks, cancel, g.History, g.Metadata, g.Colon, g.Help)
-	return ks
-}
-
 // shutdown cancels whatever still runs when the program ends.
 func (m *appModel) shutdown() {
+	m.endLookups()
 	if m.call != nil && m.call.running() {
 		m.call.cancel()
 	}

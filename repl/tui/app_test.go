@@ -19,7 +19,7 @@ import (
 // fillFirst edits the form's first field: enter, text, enter.
 func (h *harness) fillFirst(text string) {
 	h.t.Helper()
-	h.press("g", "enter")
+	h.press("home", "enter") // g types on a text row
 	if !h.m.form.Editing() {
 		h.t.Fatalf("enter did not start editing the first field; screen:\n%s", h.screen())
 	}
@@ -133,7 +133,7 @@ func TestAppBidiChat(t *testing.T) {
 	h.press("ctrl+s")
 	h.waitScreen("you said: hi")
 	// The stream is still open: send another while responses keep coming.
-	h.press("g", "enter", "ctrl+a", "ctrl+k")
+	h.press("home", "enter", "ctrl+a", "ctrl+k") // g types on a text row
 	h.typeText("again")
 	h.press("enter", "ctrl+s")
 	h.waitScreen("you said: again")
@@ -418,14 +418,14 @@ func TestAppExplainTheRequest(t *testing.T) {
 		}
 	}
 	h.press("esc")
-	if h.m.overlay != ovNone || !strings.Contains(h.screen(), "form ✓ valid") {
+	if h.m.topOverlay() != ovNone || !strings.Contains(h.screen(), "form ✓ valid") {
 		t.Fatalf("esc did not go back to the form:\n%s", h.screen())
 	}
 	// An invalid request is not explained: the reason is shown instead.
 	h.openMethod("showcase.Showcase.Count", "showcase count")
 	h.fillFirst("x")
 	h.press("L")
-	if h.m.overlay == ovLearn || !strings.Contains(h.screen(), "fix the request first") {
+	if h.m.topOverlay() == ovLearn || !strings.Contains(h.screen(), "fix the request first") {
 		t.Fatalf("L on an invalid request:\n%s", h.screen())
 	}
 }

@@ -3,14 +3,12 @@ package tui
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
-	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 
@@ -210,33 +208,25 @@ func startErrorStatus(err error) *dynamic.Status {
 	return &dynamic.Status{Status: st}
 }
 
-// The app's side of a call: starting, sending, cancelling, and taking in
-// its events.
+// The app's side of a call: the keys that start, feed and cancel it, and
+// what the callModel asks for (afterCalls).
+
+// afterCalls handles, at once, what the callModel sent to the app.
+func (m *appModel) afterCalls(cmd tea.Cmd) tea.Cmd { return m.drain(cmd) }
 
 // cancelCall cancels the call in flight; its EndEvent then says CANCELLED.
-func (m *appModel) cancelCall() tea.Cmd {
-	c := m.call
-	if c == nil || !c.running() {
-		return nil
-	}
-	if c.cancelled {
-		return m.setFlash("cancelling… (ctrl+c again once it has ended quits)", false)
-	}
-	c.cancelled = true
-	c.cancel()
-	if c.stream != nil {
-		c.stream.Cancel()
-	}
-	m.resp.dirty = true
-	return m.setFlash("cancelling "+string(c.method.Name())+"…", false)
+func (m *appModel) cancelCall() tea.Cmd { return m.afterCalls(m.callModel.cancel()) }
+
+func (m *appModel) closeSend() tea.Cmd { return m.afterCalls(m.callModel.closeSend()) }
+
+func (m *appModel) queueSend(c *call, msg proto.Message) tea.Cmd {
+	return m.afterCalls(m.callModel.queueSend(c, msg))
 }
 
 // send is ctrl+s: start a call with the form's request, or send the form's
 // message on the client stream that is open.
 func (m *appModel) send() tea.Cmd {
-	if m.overlay != ovNone {
-		m.overlay = ovNone
-	}
+	m.overlays = nil
 	if !m.hasForm {
 		md := m.tree.selected()
 		if md == nil {
@@ -265,202 +255,19 @@ func (m *appModel) send() tea.Cmd {
 	return m.startCall(m.method, []proto.Message{msg}, false)
 }
 
-// startCall starts a call of md sending reqs: the first at once; for a
-// client stream the others are queued and, with closeAfter, the request
-// side is closed after them (a history re-run).
+// startCall starts a call of md sending reqs (callModel.start) and shows
+// its response.
 func (m *appModel) startCall(md protoreflect.MethodDescriptor, reqs []proto.Message, closeAfter bool) tea.Cmd {
 	m.nextID++
-	ctx, cancel := context.WithCancel(m.ctx)
-	c := &call{
-		id:        m.nextID,
-		method:    md,
-		cancel:    cancel,
-		startedAt: m.now(),
-		phase:     phaseStarting,
-		header:    m.s.Header(),
-		msgs:      newMsgRing(m.keep),
-	}
-	var first proto.Message
-	if len(reqs) > 0 {
-		first = reqs[0]
-		c.addRequest(first)
-		for _, r := range reqs[1:] {
-			c.queue = append(c.queue, r)
-			c.addRequest(r)
-		}
-	}
-	c.closeQueued = closeAfter && md.IsStreamingClient()
-	m.call = c
+	start := m.callModel.start(m.nextID, md, reqs, closeAfter)
 	m.resp.reset()
 	m.cmd.showOut = false
 	var cmds []tea.Cmd
 	if !md.IsStreamingClient() {
 		cmds = append(cmds, m.setFocus(focusResp))
 	}
-	cmds = append(cmds, startCallCmd(ctx, m.s, c.id, md, first), m.startSpinner())
+	cmds = append(cmds, start, m.startSpinner())
 	return tea.Batch(cmds...)
-}
-
-func (c *call) addRequest(msg proto.Message) {
-	if len(c.requests) >= maxKeptRequests {
-		return
-	}
-	b, err := protojson.MarshalOptions{}.Marshal(msg)
-	if err != nil {
-		return
-	}
-	c.requests = append(c.requests, string(b))
-}
-
-func (m *appModel) queueSend(c *call, msg proto.Message) tea.Cmd {
-	c.queue = append(c.queue, msg)
-	c.addRequest(msg)
-	m.resp.dirty = true
-	return tea.Batch(m.pump(c), m.setFlash(fmt.Sprintf("message %d queued", c.sent+len(c.queue)), false))
-}
-
-// pump sends the next queued request, or closes the request side when asked
-// and nothing is left to send.
-func (m *appModel) pump(c *call) tea.Cmd {
-	if c.stream == nil || c.sending || !c.running() {
-		return nil
-	}
-	if len(c.queue) > 0 {
-		msg := c.queue[0]
-		c.queue = c.queue[1:]
-		c.sending = true
-		return sendCmd(c.id, c.stream, msg)
-	}
-	if c.closeQueued && c.phase == phaseOpen {
-		c.phase = phaseHalfClosed
-		return closeSendCmd(c.id, c.stream)
-	}
-	return nil
-}
-
-// closeSend is ctrl+x: no more requests on the open client stream.
-func (m *appModel) closeSend() tea.Cmd {
-	c := m.call
-	if c == nil || !c.running() || !c.method.IsStreamingClient() {
-		return m.setFlash("ctrl+x ends the requests of a running client or bidi stream", true)
-	}
-	if c.closeQueued || c.phase == phaseHalfClosed {
-		return nil
-	}
-	c.closeQueued = true
-	m.resp.dirty = true
-	return tea.Batch(m.pump(c), m.setFlash("request stream closed: waiting for the server", false))
-}
-
-func (m *appModel) onStarted(msg callStartedMsg) tea.Cmd {
-	c := m.call
-	if c == nil || c.id != msg.id {
-		if msg.stream != nil {
-			msg.stream.Cancel()
-		}
-		return nil
-	}
-	m.resp.dirty = true
-	if msg.err != nil {
-		c.phase = phaseDone
-		c.status = startErrorStatus(msg.err)
-		if c.cancelled && c.status.Code() != codes.Canceled {
-			c.status = &dynamic.Status{Status: status.New(codes.Canceled, "cancelled while connecting: "+msg.err.Error())}
-		}
-		c.elapsed = m.now().Sub(c.startedAt)
-		c.cancel()
-		return m.finish(c)
-	}
-	c.stream = msg.stream
-	if c.cancelled {
-		c.stream.Cancel()
-	}
-	if msg.sendErr != nil {
-		c.sendErr = msg.sendErr
-	}
-	if msg.sent {
-		c.sent++
-	}
-	if msg.closed {
-		c.phase = phaseHalfClosed
-	} else {
-		c.phase = phaseOpen
-	}
-	return tea.Batch(readEventsCmd(c.id, c.stream.Events()), m.pump(c))
-}
-
-func (m *appModel) onSent(msg callSentMsg) tea.Cmd {
-	c := m.call
-	if c == nil || c.id != msg.id {
-		return nil
-	}
-	c.sending = false
-	m.resp.dirty = true
-	if msg.err != nil {
-		c.sendErr = msg.err
-		c.queue = nil
-		return m.setFlash("not sent: "+msg.err.Error(), true)
-	}
-	c.sent++
-	return m.pump(c)
-}
-
-func (m *appModel) onEvents(msg callEventsMsg) tea.Cmd {
-	c := m.call
-	if c == nil || c.id != msg.id {
-		return nil
-	}
-	// Format only the messages the ring will keep.
-	nMsgs := 0
-	for _, ev := range msg.events {
-		if _, ok := ev.(dynamic.MessageEvent); ok {
-			nMsgs++
-		}
-	}
-	skip := max(nMsgs-m.keep, 0)
-	f := m.s.Formatter(true)
-	colorJSON := m.st.colorJSON && m.s.Settings().Format != "text"
-	var cmd tea.Cmd
-	for _, ev := range msg.events {
-		switch e := ev.(type) {
-		case dynamic.HeaderEvent:
-			c.respHeader, c.gotHeader, c.headerAt = e.Header, true, e.Elapsed
-		case dynamic.MessageEvent:
-			if c.msgs.total == 0 {
-				c.firstMsgAt = e.Elapsed
-			}
-			if skip > 0 {
-				skip--
-				c.msgs.skip(1)
-				continue
-			}
-			text, err := formatMessage(f, e.Message)
-			if err != nil {
-				text = fmt.Sprintf("<response %d: %v>", e.Index, err)
-			}
-			colored := text
-			if colorJSON {
-				colored = repl.ColorJSON(text)
-			}
-			c.msgs.push(streamMsg{index: e.Index, at: e.Elapsed, json: text, colored: colored})
-		case dynamic.EndEvent:
-			c.status = e.Status
-			c.trailer = e.Trailer
-			c.elapsed = e.Elapsed
-			c.phase = phaseDone
-			if e.Sent > c.sent {
-				c.sent = e.Sent
-			}
-			c.cancel()
-			cmd = m.finish(c)
-		}
-	}
-	c.rate.add(m.now(), c.msgs.total)
-	m.resp.dirty = true
-	if msg.closed || c.phase == phaseDone || c.stream == nil {
-		return cmd
-	}
-	return tea.Batch(cmd, readEventsCmd(c.id, c.stream.Events()))
 }
 
 // finish records a call that ended in the history.

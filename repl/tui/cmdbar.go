@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	"charm.land/bubbles/v2/viewport"
@@ -19,6 +20,7 @@ import (
 // language, run against the session; its output (and errors) accumulate
 // in a pane above the bar, live while the command runs.
 type cmdbarModel struct {
+	ui      *uiCtx
 	keys    cmdKeys
 	input   textinput.Model
 	active  bool // the input has focus
@@ -111,16 +113,16 @@ func runCmd(ctx context.Context, x *cmdExecutor, id int, line string) tea.Cmd {
 	})
 }
 
-// update handles a key while the bar has focus, or a key in the output
-// pane. It returns the command line to run, if enter was pressed.
-func (c cmdbarModel) update(msg tea.Msg) (cmdbarModel, tea.Cmd, string) {
+// Update handles a key while the bar has focus, or a key in the output
+// pane (Component). Enter sends the app the line to run (cmdLineMsg).
+func (c *cmdbarModel) Update(msg tea.Msg) (Component, tea.Cmd) {
 	kmsg, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		var cmd tea.Cmd
 		if c.active {
 			c.input, cmd = c.input.Update(msg)
 		}
-		return c, cmd, ""
+		return c, cmd
 	}
 	k := c.keys
 	switch {
@@ -134,36 +136,37 @@ func (c cmdbarModel) update(msg tea.Msg) (cmdbarModel, tea.Cmd, string) {
 		} else {
 			c.showOut = false
 		}
-		return c, nil, ""
+		return c, nil
 	case key.Matches(kmsg, k.Scroll):
 		c.vp.PageUp()
-		return c, nil, ""
+		return c, nil
 	case key.Matches(kmsg, k.Scroll2):
 		c.vp.PageDown()
-		return c, nil, ""
+		return c, nil
 	}
 	if !c.active {
-		return c, nil, ""
+		return c, nil
 	}
 	switch {
 	case key.Matches(kmsg, k.Run):
 		line := strings.TrimSpace(c.input.Value())
 		if line == "" {
-			return c, nil, ""
+			return c, nil
 		}
 		if len(c.past) == 0 || c.past[len(c.past)-1] != line {
 			c.past = append(c.past, line)
 		}
 		c.pastIdx = len(c.past)
 		c.input.SetValue("")
-		return c, nil, line
+		c.ui.send(cmdLineMsg{line: line})
+		return c, nil
 	case key.Matches(kmsg, k.Older):
 		if c.pastIdx > 0 {
 			c.pastIdx--
 			c.input.SetValue(c.past[c.pastIdx])
 			c.input.CursorEnd()
 		}
-		return c, nil, ""
+		return c, nil
 	case key.Matches(kmsg, k.Newer):
 		if c.pastIdx < len(c.past) {
 			c.pastIdx++
@@ -174,16 +177,18 @@ func (c cmdbarModel) update(msg tea.Msg) (cmdbarModel, tea.Cmd, string) {
 			}
 			c.input.CursorEnd()
 		}
-		return c, nil, ""
+		return c, nil
 	}
 	var cmd tea.Cmd
 	c.input, cmd = c.input.Update(msg)
-	return c, cmd, ""
+	return c, cmd
 }
 
 // outputView is the output pane's content, newest at the bottom.
 func (c *cmdbarModel) outputView(st Styles) string {
-	text := strings.TrimRight(c.out.String(), "\n")
+	// Commands print server text (describe, call errors); our own
+	// colour codes are kept, control characters of the server's escaped.
+	text := strings.TrimRight(safeKeepSGR(c.out.String()), "\n")
 	if text == "" {
 		text = st.Dim.Render("Output of commands appears here. help lists the commands; esc closes.")
 	}
@@ -201,3 +206,11 @@ func (c cmdbarModel) barView(st Styles, spin string, w int) string {
 	}
 	return fit(c.input.View(), w)
 }
+
+// Component: the command bar and its output pane. A line to run (enter)
+// is a cmdLineMsg sent to the app. View is the output pane; the bar
+// itself is drawn in the bar row (barView).
+
+func (c *cmdbarModel) View() string        { return c.outputView(c.ui.st) }
+func (c *cmdbarModel) SetSize(w, h int)    { c.setSize(w, h) }
+func (c *cmdbarModel) KeyMap() help.KeyMap { return c.keys }

@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -185,5 +186,83 @@ func moduleRoot(t *testing.T) string {
 			t.Fatal("go.mod not found")
 		}
 		dir = parent
+	}
+}
+
+// TestE2ESignals sends SIGINT, SIGTERM and SIGHUP to the grpcsh process
+// in a real terminal, mid-call and idle, and checks the exit code (the
+// README's: 65 for an interrupted call, 128 + the signal otherwise) and
+// that the terminal is restored: alternate screen off, cursor shown, the
+// shell answering (issue 9, item 6).
+func TestE2ESignals(t *testing.T) {
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("tmux is not installed: the end-to-end terminal test needs it (.ci/run installs it)")
+	}
+	if testing.Short() {
+		t.Skip("-short: skipping the end-to-end terminal test")
+	}
+	bin := filepath.Join(t.TempDir(), "grpcsh")
+	build := exec.Command("go", "build", "-o", bin, "./cmd/grpcsh")
+	build.Dir = moduleRoot(t)
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	cases := []struct {
+		name   string
+		sig    string
+		inCall bool
+		want   int
+	}{
+		{"SIGINT mid-call", "INT", true, 65},
+		{"SIGTERM mid-call", "TERM", true, 143},
+		{"SIGHUP idle", "HUP", false, 129},
+		{"SIGINT idle", "INT", false, 130},
+	}
+	for i, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			target := fmt.Sprintf("sig%d", i)
+			tm := &tmux{t: t, sock: fmt.Sprintf("grpcsh-sig-%d-%d", os.Getpid(), i), target: target}
+			t.Cleanup(tm.kill)
+			tm.run("-f", "/dev/null", "new-session", "-d", "-s", target, "-x", "120", "-y", "40",
+				"-e", "XDG_STATE_HOME="+t.TempDir(), "-e", "TERM=xterm-256color", "sh")
+			tm.socket = tm.format("#{socket_path}")
+			tm.literal("PS1='E2E$ '; clear")
+			tm.keys("Enter")
+			tm.waitFor("the shell prompt", func(s string) bool { return lastLine(s) == "E2E$" && !strings.Contains(s, "PS1") }, 10*time.Second)
+			tm.literal(bin + " --demo; echo EXIT=$?")
+			tm.keys("Enter")
+			tm.waitFor("the method tree", func(s string) bool { return strings.Contains(s, "SayHello") && strings.Contains(s, "Methods") }, 20*time.Second)
+			if tc.inCall {
+				tm.keys(":")
+				tm.literal(`call showcase.Showcase/Sleep {"duration": "600s"}`)
+				tm.keys("Enter")
+				tm.waitFor("the call to run", func(s string) bool { return strings.Contains(s, "Command output · running") }, 10*time.Second)
+			}
+			shell := tm.format("#{pane_pid}")
+			out, err := exec.Command("pgrep", "-P", shell).Output()
+			if err != nil {
+				t.Fatalf("pgrep -P %s: %v", shell, err)
+			}
+			pid, err := strconv.Atoi(strings.Fields(string(out))[0])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := exec.Command("kill", "-"+tc.sig, strconv.Itoa(pid)).Run(); err != nil {
+				t.Fatalf("kill -%s %d: %v", tc.sig, pid, err)
+			}
+			screen := tm.waitFor("the exit code", func(s string) bool { return strings.Contains(s, "EXIT=") && lastLine(s) == "E2E$" }, 15*time.Second)
+			if want := fmt.Sprintf("EXIT=%d", tc.want); !strings.Contains(screen, want) {
+				t.Errorf("want %s:\n%s", want, screen)
+			}
+			if got := tm.format("#{alternate_on}"); got != "0" {
+				t.Errorf("the alternate screen is still on (%q):\n%s", got, screen)
+			}
+			if got := tm.format("#{cursor_flag}"); got != "1" {
+				t.Errorf("the cursor is hidden (cursor_flag %q)", got)
+			}
+			tm.literal("echo restored-$((40+2))")
+			tm.keys("Enter")
+			tm.waitFor("the shell to answer", func(s string) bool { return strings.Contains(s, "restored-42") }, 5*time.Second)
+		})
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	"charm.land/bubbles/v2/viewport"
@@ -47,6 +48,7 @@ func (c *call) wire(m protoreflect.MethodDescriptor) *dynamic.CapturedCall {
 // show its real HTTP/2 frames in the wire tab. It knows nothing of the
 // app: the app gives it a lesson and a function that sends.
 type explainPane struct {
+	ui     *uiCtx
 	lesson *dynamic.Lesson
 	tabs   []dynamic.Section
 	tab    int
@@ -321,16 +323,31 @@ func (p explainPane) helpKeys() []key.Binding {
 
 // onLearnKey gives the explain pane a key or its send's result, and does
 // what it asks: close, or copy the section shown (OSC 52, as y does).
-func (m *appModel) onLearnKey(msg tea.Msg) tea.Cmd {
+func (m *appModel) onLearnKey(msg tea.Msg) tea.Cmd { return m.drive(&m.learn, msg) }
+
+// copyLesson copies the explain pane's section (OSC 52, as y does).
+func (m *appModel) copyLesson() tea.Cmd {
+	text := m.learn.copyText()
+	return tea.Batch(tea.SetClipboard(text), m.setFlash(fmt.Sprintf("copied the %s section (%d bytes) to the clipboard (OSC 52)", m.learn.section().Key, len(text)), false))
+}
+
+// Component: the explain overlay. Close is an overlayClosedMsg, copy an
+// explainCopyMsg, both sent to the app. The three-result update and
+// view(st) stay: explain_test drives the pane alone, without an app.
+
+func (p *explainPane) Update(msg tea.Msg) (Component, tea.Cmd) {
 	var cmd tea.Cmd
 	var act explainAction
-	m.learn, cmd, act = m.learn.update(msg)
+	*p, cmd, act = p.update(msg)
 	switch act {
 	case explainClose:
-		m.overlay = ovNone
+		p.ui.send(overlayClosedMsg{})
 	case explainCopy:
-		text := m.learn.copyText()
-		return tea.Batch(tea.SetClipboard(text), m.setFlash(fmt.Sprintf("copied the %s section (%d bytes) to the clipboard (OSC 52)", m.learn.section().Key, len(text)), false))
+		p.ui.send(explainCopyMsg{})
 	}
-	return cmd
+	return p, cmd
 }
+
+func (p *explainPane) View() string        { return p.view(p.ui.st) }
+func (p *explainPane) SetSize(w, h int)    { p.setSize(w, h) }
+func (p *explainPane) KeyMap() help.KeyMap { return keyList(p.helpKeys()) }

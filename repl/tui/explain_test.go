@@ -80,7 +80,7 @@ func TestAppExplainPane(t *testing.T) {
 		}
 	}
 	h.press("esc")
-	if h.m.overlay != ovNone {
+	if h.m.topOverlay() != ovNone {
 		t.Errorf("esc did not close the pane")
 	}
 }

@@ -13,6 +13,8 @@ import (
 // helpModel is the "?" screen: every binding, grouped by where it works,
 // in as many columns as fit; it scrolls when the terminal is small.
 type helpModel struct {
+	ui   *uiCtx
+	keys overlayKeys
 	vp   viewport.Model
 	w, h int
 }
@@ -28,12 +30,6 @@ func (h *helpModel) setSize(w, hh int) {
 	h.w, h.h = w, hh
 	h.vp.SetWidth(max(w, 1))
 	h.vp.SetHeight(max(hh, 1))
-}
-
-func (h helpModel) update(msg tea.Msg) (helpModel, tea.Cmd) {
-	var cmd tea.Cmd
-	h.vp, cmd = h.vp.Update(msg)
-	return h, cmd
 }
 
 // render lays the sections out in columns and puts them in the viewport.
@@ -103,3 +99,20 @@ func shortHelp(st Styles, bindings []key.Binding, w int) string {
 	s := hm.ShortHelpView(bindings)
 	return fit(ansi.Truncate(s, w, "…"), w)
 }
+
+// Component: the "?" screen; its close key is an overlayClosedMsg sent to
+// the app.
+
+func (h *helpModel) Update(msg tea.Msg) (Component, tea.Cmd) {
+	if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, h.keys.CloseHelp) {
+		h.ui.send(overlayClosedMsg{})
+		return h, nil
+	}
+	var cmd tea.Cmd
+	h.vp, cmd = h.vp.Update(msg)
+	return h, cmd
+}
+
+func (h *helpModel) View() string        { return h.view() }
+func (h *helpModel) SetSize(w, hh int)   { h.setSize(w, hh) }
+func (h *helpModel) KeyMap() help.KeyMap { return keyList{h.keys.Scroll, h.keys.CloseHelp} }

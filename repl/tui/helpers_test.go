@@ -74,9 +74,15 @@ type harness struct {
 func newHarness(t testing.TB, w, h int) *harness {
 	t.Helper()
 	s := newTestSession(t)
+	return newHarnessSession(t, s, Options{HistoryPath: filepath.Join(t.TempDir(), "history.jsonl"), Version: "test"}, w, h)
+}
+
+// newHarnessSession is newHarness on a session of the test's own.
+func newHarnessSession(t testing.TB, s *repl.Session, opts Options, w, h int) *harness {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	m := newApp(ctx, s, Options{HistoryPath: filepath.Join(t.TempDir(), "history.jsonl"), Version: "test"})
+	m := newApp(ctx, s, opts)
 	m.loc = time.UTC
 	hs := &harness{t: t, m: m, msgs: make(chan tea.Msg, 1024), ctx: ctx}
 	t.Cleanup(m.shutdown)
@@ -160,6 +166,8 @@ func keyMsg(s string) tea.KeyPressMsg {
 		return tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
 	case "pgdown":
 		return tea.KeyPressMsg{Code: tea.KeyPgDown}
+	case "home":
+		return tea.KeyPressMsg{Code: tea.KeyHome}
 	}
 	if rest, ok := strings.CutPrefix(s, "ctrl+"); ok {
 		return tea.KeyPressMsg{Code: []rune(rest)[0], Mod: tea.ModCtrl}

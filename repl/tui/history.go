@@ -13,11 +13,13 @@ import (
 	"sync"
 	"time"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 
+	"github.com/grpcsh/grpcsh/dynamic"
 	"github.com/grpcsh/grpcsh/repl"
 )
 
@@ -179,7 +181,7 @@ func entryOf(c *call, target string) historyEntry {
 		Time:      c.startedAt,
 		Target:    target,
 		Method:    string(c.method.FullName()),
-		Kind:      kindBadge(c.method),
+		Kind:      dynamic.MethodKind(c.method).Short(),
 		Code:      repl.CodeName(c.code()),
 		LatencyMS: float64(c.elapsed.Microseconds()) / 1000,
 		Sent:      c.sent,
@@ -209,8 +211,8 @@ func compactJSON(s string) json.RawMessage {
 // historyModel is the history pane: the calls of this and earlier
 // sessions, newest first.
 type historyModel struct {
+	ui      *uiCtx
 	keys    histKeys
-	act     *historyActMsg // set by update: re-run or edit this entry
 	entries []historyEntry // oldest first
 	cursor  int            // index into the newest-first view
 	offset  int
@@ -298,10 +300,12 @@ func resolveHistoryCmd(s *repl.Session, e historyEntry, rerun bool) tea.Cmd {
 	})
 }
 
-func (m historyModel) update(msg tea.Msg) (historyModel, tea.Cmd, bool) {
+// Update handles a key (Component); it sends the app historyActMsg
+// (re-run or edit an entry) or overlayClosedMsg.
+func (m *historyModel) Update(msg tea.Msg) (Component, tea.Cmd) {
 	kmsg, ok := msg.(tea.KeyPressMsg)
 	if !ok {
-		return m, nil, false
+		return m, nil
 	}
 	k := m.keys
 	switch {
@@ -316,16 +320,16 @@ func (m historyModel) update(msg tea.Msg) (historyModel, tea.Cmd, bool) {
 	case key.Matches(kmsg, k.Rerun), key.Matches(kmsg, k.Edit):
 		e, ok := m.selected()
 		if !ok {
-			return m, nil, false
+			return m, nil
 		}
-		rerun := key.Matches(kmsg, k.Rerun)
-		m.act = &historyActMsg{entry: e, rerun: rerun}
-		return m, nil, true
+		m.ui.send(historyActMsg{entry: e, rerun: key.Matches(kmsg, k.Rerun)})
+		return m, nil
 	case key.Matches(kmsg, k.Close):
-		return m, nil, true
+		m.ui.send(overlayClosedMsg{})
+		return m, nil
 	}
 	m.clamp()
-	return m, nil, false
+	return m, nil
 }
 
 func (m historyModel) view(st Styles, loc *time.Location, now time.Time) string {
@@ -360,7 +364,7 @@ func (m historyModel) view(st Styles, loc *time.Location, now time.Time) string 
 		} else {
 			code = "✓ OK"
 		}
-		method := e.Method
+		method := dynamic.SafeLine(e.Method)
 		if len(method) > methodW {
 			method = "…" + method[len(method)-methodW+1:]
 		}
@@ -393,5 +397,15 @@ func (m historyModel) detail() string {
 	if e.Message != "" {
 		s += "  — " + e.Message
 	}
-	return s
+	return dynamic.SafeLine(s)
 }
+
+// Component: the history overlay. Choosing an entry is a historyActMsg,
+// closing an overlayClosedMsg, both sent to the app.
+
+func (m *historyModel) View() string { return m.view(m.ui.st, m.ui.loc, m.ui.now()) }
+func (m *historyModel) SetSize(w, h int) {
+	m.w, m.h = w, h
+	m.clamp()
+}
+func (m *historyModel) KeyMap() help.KeyMap { return m.keys }

@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"strings"
+
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 )
@@ -35,6 +37,17 @@ type globalKeys struct {
 	LearnL    key.Binding // L
 }
 
+// overlayKeys are the help screen's keys.
+type overlayKeys struct {
+	Scroll    key.Binding // ↑/↓ pgup/pgdn, for the hint bar (the viewport scrolls)
+	CloseHelp key.Binding // esc/?/q/L closes the help screen
+}
+
+// filterKeys work while the tree's filter input has the keys.
+type filterKeys struct {
+	Done, Clear, Prev, Next key.Binding
+}
+
 type treeKeys struct {
 	Up, Down, Top, Bottom, PageUp, PageDown key.Binding
 	Open                                    key.Binding // enter/→/l: open the method's form, expand a service
@@ -42,6 +55,8 @@ type treeKeys struct {
 	Filter                                  key.Binding // /
 	ClearFilter                             key.Binding // esc while filtered
 	Reload                                  key.Binding // R
+	Filtering                               filterKeys
+	Methods                                 key.Binding // esc in the form: back to the tree (the hint bar's)
 }
 
 type respKeys struct {
@@ -52,6 +67,7 @@ type respKeys struct {
 	Copy                                    key.Binding // y
 	Follow                                  key.Binding // f: follow the newest stream message
 	Edit                                    key.Binding // e: back to the form
+	Reveal                                  key.Binding // v: show the secret header values redacted in Headers/Trailers
 }
 
 type histKeys struct {
@@ -79,6 +95,7 @@ type cmdKeys struct {
 
 type keyMap struct {
 	Global globalKeys
+	Over   overlayKeys
 	Tree   treeKeys
 	Resp   respKeys
 	Hist   histKeys
@@ -111,6 +128,10 @@ func newKeyMap() keyMap {
 			MetadataM: kb([]string{"m"}, "m", "headers"),
 			LearnL:    kb([]string{"L"}, "L", "explain the call"),
 		},
+		Over: overlayKeys{
+			Scroll:    kb([]string{"up", "down", "pgup", "pgdown"}, "↑/↓ pgup/pgdn", "scroll"),
+			CloseHelp: kb([]string{"esc", "?", "q", "L"}, "esc/?", "close"),
+		},
 		Tree: treeKeys{
 			Up:          kb([]string{"up", "k"}, "↑/k", "up"),
 			Down:        kb([]string{"down", "j"}, "↓/j", "down"),
@@ -123,6 +144,13 @@ func newKeyMap() keyMap {
 			Filter:      kb([]string{"/"}, "/", "filter"),
 			ClearFilter: kb([]string{"esc"}, "esc", "clear filter"),
 			Reload:      kb([]string{"R"}, "R", "reload services"),
+			Filtering: filterKeys{
+				Done:  kb([]string{"enter"}, "enter", "done"),
+				Clear: kb([]string{"esc"}, "esc", "clear"),
+				Prev:  kb([]string{"up", "ctrl+p"}, "↑/↓", "move"),
+				Next:  kb([]string{"down", "ctrl+n"}, "↓", "move"),
+			},
+			Methods: kb([]string{"esc"}, "esc", "methods"),
 		},
 		Resp: respKeys{
 			Up:       kb([]string{"up", "k"}, "↑/k", "scroll up"),
@@ -138,6 +166,7 @@ func newKeyMap() keyMap {
 			Copy:     kb([]string{"y"}, "y", "copy (OSC 52)"),
 			Follow:   kb([]string{"f"}, "f", "follow newest"),
 			Edit:     kb([]string{"e"}, "e", "edit request"),
+			Reveal:   kb([]string{"v"}, "v", "show/hide secret headers"),
 		},
 		Hist: histKeys{
 			Up:     kb([]string{"up", "k"}, "↑/k", "up"),
@@ -155,8 +184,8 @@ func newKeyMap() keyMap {
 			Edit:   kb([]string{"enter", "e"}, "enter", "edit"),
 			Delete: kb([]string{"d", "x", "delete"}, "d", "delete"),
 			Close:  kb([]string{"esc", "q"}, "esc", "close"),
-			Save:   kb([]string{"enter"}, "enter", "save"),
-			Abort:  kb([]string{"esc"}, "esc", "cancel"),
+			Save:   kb([]string{"enter"}, "enter", "saves"),
+			Abort:  kb([]string{"esc"}, "esc", "cancels"),
 		},
 		Cmd: cmdKeys{
 			Run:     kb([]string{"enter"}, "enter", "run"),
@@ -165,9 +194,60 @@ func newKeyMap() keyMap {
 			Newer:   kb([]string{"down"}, "↓", "newer command"),
 			Scroll:  kb([]string{"pgup"}, "pgup", "scroll output"),
 			Scroll2: kb([]string{"pgdown"}, "pgdn", "scroll output"),
-			Close:   kb([]string{"esc"}, "esc", "close"),
+			Close:   kb([]string{"esc"}, "esc", "closes"),
 		},
 	}
+}
+
+// Each pane's keys are a help.KeyMap: ShortHelp is its part of the hint
+// bar, FullHelp its section of the "?" screen, so both come from the
+// bindings that dispatch.
+
+func (k treeKeys) ShortHelp() []key.Binding { return []key.Binding{k.Open, k.Filter} }
+func (k treeKeys) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{k.Up, k.Down, k.Open, k.Collapse, k.Filter, k.ClearFilter, k.Top, k.Bottom, k.Reload}}
+}
+
+func (k respKeys) ShortHelp() []key.Binding { return []key.Binding{k.NextTab, k.Save, k.Copy, k.Edit} }
+func (k respKeys) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.NextTab, k.PrevTab, k.Tabs, k.Save, k.Copy, k.Follow, k.Edit, k.Reveal}}
+}
+
+func (k histKeys) ShortHelp() []key.Binding {
+	return []key.Binding{k.Up, k.Down, k.Rerun, k.Edit, k.Close}
+}
+func (k histKeys) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{k.Up, k.Down, k.Rerun, k.Edit, k.Close}}
+}
+
+func (k metaKeys) ShortHelp() []key.Binding  { return []key.Binding{k.Add, k.Edit, k.Delete, k.Close} }
+func (k metaKeys) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
+
+func (k cmdKeys) ShortHelp() []key.Binding { return []key.Binding{k.Run, k.Abort} }
+func (k cmdKeys) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{k.Run, k.Older, k.Newer, k.Scroll, k.Abort}}
+}
+
+var _ = []help.KeyMap{treeKeys{}, respKeys{}, histKeys{}, metaKeys{}, cmdKeys{}}
+
+// flat is a KeyMap's full help in one column.
+func flat(km help.KeyMap) []key.Binding {
+	var out []key.Binding
+	for _, col := range km.FullHelp() {
+		out = append(out, col...)
+	}
+	return out
+}
+
+// hints is bindings as a box's or a pane's one-line hint ("a add · esc
+// close"), from their help text: the bindings are declared once, above.
+func hints(bs ...key.Binding) string {
+	parts := make([]string, 0, len(bs))
+	for _, b := range bs {
+		h := b.Help()
+		parts = append(parts, h.Key+" "+h.Desc)
+	}
+	return strings.Join(parts, " · ")
 }
 
 // helpKeys is a help.KeyMap built for the current focus.
@@ -193,18 +273,14 @@ func (k keyMap) sections(form help.KeyMap) []helpSection {
 	out := []helpSection{
 		{"Everywhere (also while typing in the form)", []key.Binding{g.Send, g.CloseSend, g.Cancel, g.History, g.Metadata, g.FocusTree, g.FocusForm, g.FocusResp}},
 		{"Outside text inputs", []key.Binding{g.NextPane, g.PrevPane, g.Back, g.Colon, g.HistoryH, g.MetadataM, g.LearnL, g.Help, g.Quit}},
-		{"Methods", []key.Binding{k.Tree.Up, k.Tree.Down, k.Tree.Open, k.Tree.Collapse, k.Tree.Filter, k.Tree.ClearFilter, k.Tree.Top, k.Tree.Bottom, k.Tree.Reload}},
-		{"Response", []key.Binding{k.Resp.Up, k.Resp.Down, k.Resp.PageUp, k.Resp.PageDown, k.Resp.Top, k.Resp.Bottom, k.Resp.NextTab, k.Resp.PrevTab, k.Resp.Tabs, k.Resp.Save, k.Resp.Copy, k.Resp.Follow, k.Resp.Edit}},
-		{"History", []key.Binding{k.Hist.Up, k.Hist.Down, k.Hist.Rerun, k.Hist.Edit, k.Hist.Close}},
-		{"Headers & deadline", []key.Binding{k.Meta.Add, k.Meta.Edit, k.Meta.Delete, k.Meta.Close}},
-		{"Command bar", []key.Binding{k.Cmd.Run, k.Cmd.Older, k.Cmd.Newer, k.Cmd.Scroll, k.Cmd.Abort}},
+		{"Methods", flat(k.Tree)},
+		{"Response", flat(k.Resp)},
+		{"History", flat(k.Hist)},
+		{"Headers & deadline", flat(k.Meta)},
+		{"Command bar", flat(k.Cmd)},
 	}
 	if form != nil {
-		var fk []key.Binding
-		for _, col := range form.FullHelp() {
-			fk = append(fk, col...)
-		}
-		out = append(out, helpSection{"Request form", fk})
+		out = append(out, helpSection{"Request form", flat(form)})
 	}
 	return out
 }

@@ -1,10 +1,13 @@
 package tui
 
 import (
+	"regexp"
 	"strings"
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/grpcsh/grpcsh/dynamic"
 )
 
 // Layout helpers: every pane renders itself into exactly w×h cells, so the
@@ -136,3 +139,21 @@ func wrap(text string, w int) string {
 
 // ansiStrip removes escape codes.
 func ansiStrip(s string) string { return ansi.Strip(s) }
+
+// sgr matches a colour (SGR) escape sequence: it can only colour text.
+var sgr = regexp.MustCompile("\x1b\\[[0-9;:]*m")
+
+// safeKeepSGR is dynamic.SafeText for text that mixes colour codes of
+// grpcsh's own (the command bar's output) with server text: colour
+// sequences are kept, every other control character is escaped.
+func safeKeepSGR(s string) string {
+	var b strings.Builder
+	last := 0
+	for _, loc := range sgr.FindAllStringIndex(s, -1) {
+		b.WriteString(dynamic.SafeText(s[last:loc[0]]))
+		b.WriteString(s[loc[0]:loc[1]])
+		last = loc[1]
+	}
+	b.WriteString(dynamic.SafeText(s[last:]))
+	return b.String()
+}

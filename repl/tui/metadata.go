@@ -1,15 +1,16 @@
 package tui
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/grpcsh/grpcsh/dynamic"
 	"github.com/grpcsh/grpcsh/repl"
 )
 
@@ -18,6 +19,7 @@ import (
 // (Settings.Deadline). Changes apply at once: they are session state, the
 // same the command bar's `header`/`set deadline` change.
 type metadataModel struct {
+	ui      *uiCtx
 	keys    metaKeys
 	rows    []metaRow
 	cursor  int
@@ -66,27 +68,29 @@ func fmtDeadline(d time.Duration) string {
 // typing says a text input takes the keys.
 func (m *metadataModel) typing() bool { return m.editing }
 
-// update handles a key; done says the editor closes.
-func (m metadataModel) update(msg tea.Msg, s *repl.Session) (metadataModel, tea.Cmd, bool) {
+// Update handles a key (Component); it sends the app overlayClosedMsg
+// when the editor closes.
+func (m *metadataModel) Update(msg tea.Msg) (Component, tea.Cmd) {
+	s := m.ui.s
 	kmsg, ok := msg.(tea.KeyPressMsg)
 	if m.editing {
 		if ok {
 			switch {
 			case key.Matches(kmsg, m.keys.Save):
 				m.commit(s)
-				return m, nil, false
+				return m, nil
 			case key.Matches(kmsg, m.keys.Abort):
 				m.editing, m.adding, m.err = false, false, ""
 				m.input.Blur()
-				return m, nil, false
+				return m, nil
 			}
 		}
 		var cmd tea.Cmd
 		m.input, cmd = m.input.Update(msg)
-		return m, cmd, false
+		return m, cmd
 	}
 	if !ok {
-		return m, nil, false
+		return m, nil
 	}
 	k := m.keys
 	switch {
@@ -99,10 +103,10 @@ func (m metadataModel) update(msg tea.Msg, s *repl.Session) (metadataModel, tea.
 		m.input.Prompt = "header> "
 		m.input.Placeholder = "key: value"
 		m.input.SetValue("")
-		return m, m.input.Focus(), false
+		return m, m.input.Focus()
 	case key.Matches(kmsg, k.Edit):
 		if m.cursor >= len(m.rows) {
-			return m, nil, false
+			return m, nil
 		}
 		r := m.rows[m.cursor]
 		m.editing, m.adding, m.err = true, false, ""
@@ -117,10 +121,10 @@ func (m metadataModel) update(msg tea.Msg, s *repl.Session) (metadataModel, tea.
 		} else {
 			m.input.Prompt = "header> "
 			m.input.Placeholder = "key: value"
-			m.input.SetValue(r.key + ": " + r.value)
+			m.input.SetValue(r.key + ": " + shownValue(r.key, r.value))
 		}
 		m.input.CursorEnd()
-		return m, m.input.Focus(), false
+		return m, m.input.Focus()
 	case key.Matches(kmsg, k.Delete):
 		if m.cursor <= 0 || m.cursor >= len(m.rows) {
 			if m.cursor == 0 {
@@ -129,15 +133,16 @@ func (m metadataModel) update(msg tea.Msg, s *repl.Session) (metadataModel, tea.
 				s.SetSettings(st)
 				m.load(s)
 			}
-			return m, nil, false
+			return m, nil
 		}
 		r := m.rows[m.cursor]
 		m.deleteValue(s, r)
 		m.load(s)
 	case key.Matches(kmsg, k.Close):
-		return m, nil, true
+		m.ui.send(overlayClosedMsg{})
+		return m, nil
 	}
-	return m, nil, false
+	return m, nil
 }
 
 // deleteValue removes one value of a header, keeping its others.
@@ -177,15 +182,12 @@ func (m *metadataModel) commit(s *repl.Session) {
 		st.Deadline = d
 		s.SetSettings(st)
 	} else {
-		k, v, ok := strings.Cut(text, ":")
-		k = strings.ToLower(strings.TrimSpace(k))
-		v = strings.TrimSpace(v)
-		if !ok || k == "" {
-			m.err = "write the header as key: value"
-			return
-		}
-		if err := checkHeaderKey(k); err != "" {
-			m.err = err
+		// The engine's header rule, the one -H and the script `header`
+		// command use: a value gRPC would refuse at call time (non-ASCII
+		// text, a control character) is refused here, where it is typed.
+		k, v, err := dynamic.ParseHeader(text)
+		if err != nil {
+			m.err = err.Error()
 			return
 		}
 		if !m.adding && m.cursor < len(m.rows) {
@@ -198,17 +200,13 @@ func (m *metadataModel) commit(s *repl.Session) {
 	m.load(s)
 }
 
-// checkHeaderKey explains a key gRPC would reject.
-func checkHeaderKey(k string) string {
-	if strings.HasPrefix(k, "grpc-") {
-		return "keys starting with grpc- are reserved by gRPC"
+// shownValue is a header value as it is typed: base64 for a -bin key
+// (the session holds the decoded bytes, as dynamic.ParseHeader returns).
+func shownValue(k, v string) string {
+	if strings.HasSuffix(k, "-bin") {
+		return base64Text([]byte(v))
 	}
-	for _, r := range k {
-		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
-			return fmt.Sprintf("%q: header keys are lower-case letters, digits, - _ and .", k)
-		}
-	}
-	return ""
+	return v
 }
 
 func (m metadataModel) view(st Styles) string {
@@ -224,7 +222,7 @@ func (m metadataModel) view(st Styles) string {
 		if r.key == "" {
 			line = marker + fit(st.Key.Render("deadline"), 24) + r.value + st.Dim.Render("  (per call)")
 		} else {
-			v := r.value
+			v := dynamic.SafeLine(shownValue(r.key, r.value))
 			if isSecretKey(r.key) {
 				v = maskSecret(v)
 			}
@@ -245,9 +243,9 @@ func (m metadataModel) view(st Styles) string {
 		if m.err != "" {
 			lines = append(lines, st.Err.Render("✗ "+m.err))
 		}
-		lines = append(lines, st.Dim.Render("enter saves · esc cancels"))
+		lines = append(lines, st.Dim.Render(hints(m.keys.Save, m.keys.Abort)))
 	} else {
-		lines = append(lines, st.Dim.Render("a add · enter edit · d delete · esc close"))
+		lines = append(lines, st.Dim.Render(hints(m.keys.ShortHelp()...)))
 	}
 	return strings.Join(lines, "\n")
 }
@@ -259,3 +257,10 @@ func maskSecret(v string) string {
 	}
 	return "••••••"
 }
+
+// Component: the request headers & deadline overlay, editing the
+// session's settings; closing is an overlayClosedMsg sent to the app.
+
+func (m *metadataModel) View() string        { return m.view(m.ui.st) }
+func (m *metadataModel) SetSize(w, h int)    { m.w, m.h = w, h }
+func (m *metadataModel) KeyMap() help.KeyMap { return m.keys }

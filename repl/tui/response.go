@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
@@ -39,10 +40,12 @@ var tabNames = [numTabs]string{"Body", "Headers", "Trailers", "Status", "Timing"
 // (spinner and elapsed time while running; count and rate of a stream;
 // final status and latency) and the selected section in a viewport.
 type responseModel struct {
+	ui     *uiCtx
 	keys   respKeys
 	vp     viewport.Model
 	tab    respTab
 	follow bool // keep the newest stream message in view
+	reveal bool // secret header values are shown (v), for this call only
 	dirty  bool // the viewport content must be rebuilt
 	header int  // lines above the viewport
 	w, h   int
@@ -75,12 +78,14 @@ func (r *responseModel) setHeader(n int) {
 func (r *responseModel) reset() {
 	r.tab = tabBody
 	r.follow = true
+	r.reveal = false
 	r.dirty = true
 	r.vp.SetContent("")
 	r.vp.GotoTop()
 }
 
-func (r responseModel) update(msg tea.Msg, c *call) (responseModel, tea.Cmd) {
+// Update handles a key on the response of the current call (Component).
+func (r *responseModel) Update(msg tea.Msg) (Component, tea.Cmd) {
 	kmsg, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		var cmd tea.Cmd
@@ -118,6 +123,9 @@ func (r responseModel) update(msg tea.Msg, c *call) (responseModel, tea.Cmd) {
 		r.setTab((r.tab + numTabs - 1) % numTabs)
 	case key.Matches(kmsg, k.Tabs):
 		r.setTab(respTab(kmsg.Text[0] - '1'))
+	case key.Matches(kmsg, k.Reveal):
+		r.reveal = !r.reveal
+		r.dirty = true
 	}
 	return r, nil
 }
@@ -152,12 +160,12 @@ func (r *responseModel) refresh(c *call, s *repl.Session, st Styles, loc *time.L
 	case tabBody:
 		text = bodyText(c, s, st, true)
 	case tabHeaders:
-		text = mdText(c.respHeader, c.gotHeader, "no response headers yet", st)
+		text = mdText(c.respHeader, c.gotHeader, "no response headers yet", r.reveal, st)
 	case tabTrailers:
 		if c.running() {
 			text = st.Dim.Render("trailers arrive when the call ends")
 		} else {
-			text = mdText(c.trailer, true, "", st)
+			text = mdText(c.trailer, true, "", r.reveal, st)
 		}
 	case tabStatus:
 		text = statusText(c, s, st)
@@ -219,7 +227,10 @@ func plainBody(c *call) string {
 	return strings.Join(parts, "\n") + "\n"
 }
 
-func mdText(md metadata.MD, have bool, empty string, st Styles) string {
+// mdText lists headers or trailers, server text escaped, and the values
+// of secret-looking keys redacted (dynamic.Redact, the rule -v and the
+// history use) unless reveal: then a line says they are shown.
+func mdText(md metadata.MD, have bool, empty string, reveal bool, st Styles) string {
 	if !have {
 		return st.Dim.Render(empty)
 	}
@@ -227,10 +238,27 @@ func mdText(md metadata.MD, have bool, empty string, st Styles) string {
 		return st.Dim.Render("(none)")
 	}
 	var b strings.Builder
-	for _, kv := range repl.MDLines(md, false) {
-		b.WriteString(st.Key.Render(kv[0]) + ": " + st.Value.Render(kv[1]) + "\n")
+	secrets := 0
+	for _, kv := range repl.MDLines(md, !reveal) {
+		if dynamic.IsSecretKey(kv[0]) {
+			secrets++
+		}
+		b.WriteString(st.Key.Render(dynamic.SafeLine(kv[0])) + ": " + st.Value.Render(dynamic.SafeLine(kv[1])) + "\n")
+	}
+	switch {
+	case secrets > 0 && reveal:
+		b.WriteString(st.Warn.Render("secrets shown · v hides them") + "\n")
+	case secrets > 0:
+		b.WriteString(st.Dim.Render(fmt.Sprintf("%d secret value%s redacted · v shows", secrets, plural(secrets))) + "\n")
 	}
 	return strings.TrimRight(b.String(), "\n")
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
 }
 
 // statusText is the code, message and each detail, decoded, or as its
@@ -247,26 +275,26 @@ func statusText(c *call, s *repl.Session, st Styles) string {
 	}
 	fmt.Fprintf(&b, "%s %s (%d)\n", mark, st.Key.Render(repl.CodeName(code)), int(code))
 	if c.status != nil && c.status.Status != nil && c.status.Message() != "" {
-		b.WriteString(wrap(c.status.Message(), max(60, 1)) + "\n")
+		b.WriteString(wrap(dynamic.SafeText(c.status.Message()), max(60, 1)) + "\n")
 	}
 	if c.sendErr != nil && code != 0 {
-		b.WriteString(st.Dim.Render("sending: "+c.sendErr.Error()) + "\n")
+		b.WriteString(st.Dim.Render("sending: "+dynamic.SafeLine(c.sendErr.Error())) + "\n")
 	}
 	if c.status != nil && len(c.status.Details) > 0 {
 		fmt.Fprintf(&b, "\n%s\n", st.Service.Render(fmt.Sprintf("Details (%d)", len(c.status.Details))))
 		f := s.Formatter(true)
 		for i, d := range c.status.Details {
 			if d.Message == nil {
-				fmt.Fprintf(&b, "%d) %s %s\n   base64: %s\n", i+1, st.Type.Render(d.TypeURL), st.Dim.Render("(unknown type)"), base64Text(d.Value))
+				fmt.Fprintf(&b, "%d) %s %s\n   base64: %s\n", i+1, st.Type.Render(dynamic.SafeLine(d.TypeURL)), st.Dim.Render("(unknown type)"), base64Text(d.Value))
 				continue
 			}
 			text, err := formatMessage(f, d.Message)
 			if err != nil {
-				text = "<" + err.Error() + ">"
+				text = "<" + dynamic.SafeLine(err.Error()) + ">"
 			} else if st.colorJSON {
 				text = repl.ColorJSON(text)
 			}
-			fmt.Fprintf(&b, "%d) %s\n%s\n", i+1, st.Type.Render(string(d.Message.ProtoReflect().Descriptor().FullName())), text)
+			fmt.Fprintf(&b, "%d) %s\n%s\n", i+1, st.Type.Render(dynamic.SafeLine(string(d.Message.ProtoReflect().Descriptor().FullName()))), text)
 		}
 	}
 	return strings.TrimRight(b.String(), "\n")
@@ -314,7 +342,7 @@ func summary(c *call, st Styles, spin string, now time.Time) string {
 	if c == nil {
 		return st.Dim.Render("no call yet: ctrl+s sends the request")
 	}
-	name := string(c.method.Name())
+	name := dynamic.SafeLine(string(c.method.Name()))
 	if c.running() {
 		state := "calling"
 		switch {
@@ -423,11 +451,22 @@ func base64Text(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
 func formatMessage(f dynamic.Formatter, msg proto.Message) (string, error) {
 	text, err := f.Format(msg)
 	if err != nil || f.Text {
-		return text, err
+		// Strings of server text can hold C1 controls and escapes the
+		// text format leaves raw.
+		return dynamic.SafeText(text), err
 	}
 	var b bytes.Buffer
 	if json.Indent(&b, []byte(text), "", "  ") != nil {
-		return text, nil
+		return dynamic.SafeText(text), nil
 	}
-	return b.String(), nil
+	// protojson escapes C0 controls but not C1 ones (U+009B is a CSI).
+	return dynamic.SafeText(b.String()), nil
 }
+
+// Component: the response of the app's current call (uiCtx.call).
+
+func (r *responseModel) View() string {
+	return r.view(r.ui.call, r.ui.st, r.ui.spinner.View(), r.ui.now())
+}
+func (r *responseModel) SetSize(w, h int)    { r.setSize(w, h) }
+func (r *responseModel) KeyMap() help.KeyMap { return r.keys }

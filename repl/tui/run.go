@@ -10,16 +10,19 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
+	"google.golang.org/grpc/codes"
 
 	"github.com/grpcsh/grpcsh/repl"
 )
@@ -54,8 +57,52 @@ func (e *CrashError) Error() string {
 	return fmt.Sprintf("the TUI crashed: %s (report: %s)", e.Msg, e.Report)
 }
 
+// SignalError is Run's error when SIGINT, SIGTERM or SIGHUP ended the TUI
+// (the terminal is restored first). Its exit code is the CLI's: SIGINT
+// cancels a running call or command, which exits 64 + CANCELLED = 65 as an
+// interrupted CLI call does; otherwise a signal exits 128 + its number (130
+// SIGINT, 143 SIGTERM, 129 SIGHUP), what a shell reports for a process the
+// signal killed.
+type SignalError struct {
+	Signal syscall.Signal
+	// Cancelled says a call or command was running: the signal cancelled it.
+	Cancelled bool
+}
+
+func (e *SignalError) Error() string {
+	if e.Cancelled {
+		return fmt.Sprintf("%s: the running call was cancelled", signalName(e.Signal))
+	}
+	return signalName(e.Signal)
+}
+
+// ExitCode is grpcsh's exit code for the signal (repl.ExitCode uses it).
+func (e *SignalError) ExitCode() int {
+	if e.Signal == syscall.SIGINT && e.Cancelled {
+		return repl.ExitRPCBase + int(codes.Canceled)
+	}
+	return 128 + int(e.Signal)
+}
+
+func signalName(s syscall.Signal) string {
+	switch s {
+	case syscall.SIGINT:
+		return "interrupted (SIGINT)"
+	case syscall.SIGTERM:
+		return "terminated (SIGTERM)"
+	case syscall.SIGHUP:
+		return "hung up (SIGHUP)"
+	}
+	return s.String()
+}
+
+// signalMsg tells the app a signal arrived: it cancels what runs and quits
+// through Bubble Tea, which restores the terminal.
+type signalMsg struct{ sig syscall.Signal }
+
 // Run runs the TUI on the terminal until the user quits. The terminal is
-// restored on every exit path; a panic is recovered, written to a crash
+// restored on every exit path, signals included (SIGINT, SIGTERM, SIGHUP
+// end it with a *SignalError); a panic is recovered, written to a crash
 // report (its path printed to stderr, secrets redacted) and returned as an
 // error.
 func Run(ctx context.Context, s *repl.Session, opts Options) error {
@@ -89,14 +136,22 @@ func run(ctx context.Context, s *repl.Session, opts Options, stderr io.Writer, p
 	}()
 
 	app = newApp(ctx, s, opts)
-	all := []tea.ProgramOption{tea.WithContext(ctx)}
+	// The signals are the app's, not Bubble Tea's: Bubble Tea turns SIGTERM
+	// into a plain quit (exit 0) and does not catch SIGHUP, whose default
+	// action would leave the alternate screen on and the cursor hidden.
+	all := []tea.ProgramOption{tea.WithContext(ctx), tea.WithoutSignals()}
 	if opts.NoColor {
 		all = append(all, tea.WithColorProfile(colorprofile.ASCII))
 	}
 	all = append(all, progOpts...)
 	p := tea.NewProgram(&rootModel{app: app, crash: crash}, all...)
 	crash.quit = func() { go p.Quit() }
+	stopSignals := relaySignals(p)
 	_, err = p.Run()
+	stopSignals()
+	if app.signal != nil {
+		return app.signal
+	}
 	if errors.Is(err, tea.ErrProgramPanic) {
 		// A panic Bubble Tea caught itself (a command of a component
 		// this package does not wrap); it printed the stack already.
@@ -109,6 +164,36 @@ func run(ctx context.Context, s *repl.Session, opts Options, stderr io.Writer, p
 		return nil // the caller's context ended: a normal exit
 	}
 	return err
+}
+
+// relaySignals sends SIGINT, SIGTERM and SIGHUP to the program as a
+// signalMsg; a second one, should the first not end it, kills the program
+// (Kill restores the terminal too). The returned func stops the relay.
+func relaySignals(p *tea.Program) func() {
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	done := make(chan struct{})
+	go func() {
+		n := 0
+		for {
+			select {
+			case sig := <-sigs:
+				n++
+				if n > 1 {
+					p.Kill()
+					continue
+				}
+				s, _ := sig.(syscall.Signal)
+				go p.Send(signalMsg{sig: s})
+			case <-done:
+				return
+			}
+		}
+	}()
+	return func() {
+		signal.Stop(sigs)
+		close(done)
+	}
 }
 
 // rootModel wraps the app so that a panic in Update or View is recovered:

@@ -5,6 +5,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/colorprofile"
 
+	"github.com/grpcsh/grpcsh/dynamic"
 	"github.com/grpcsh/grpcsh/repl/tui/theme"
 )
 
@@ -21,7 +22,7 @@ type Styles struct {
 	Service             lipgloss.Style // a service row in the tree
 	Method              lipgloss.Style // a method row in the tree
 	Match               lipgloss.Style // the part of a name matching the filter
-	Badge               map[string]lipgloss.Style
+	Badge               map[dynamic.RPCKind]lipgloss.Style
 	Tab, TabActive      lipgloss.Style
 	OK, Err, Warn       lipgloss.Style
 	Key, Value          lipgloss.Style // header keys and values
@@ -48,7 +49,7 @@ func newStyles(profile colorprofile.Profile, isDark bool) Styles {
 		s.Title, s.TitleFocus = plain, bold
 		s.Selected = plain.Reverse(profile == colorprofile.ASCII)
 		s.Dim, s.Service, s.Method, s.Match = plain, bold, plain, plain.Underline(profile == colorprofile.ASCII)
-		s.Badge = map[string]lipgloss.Style{}
+		s.Badge = map[dynamic.RPCKind]lipgloss.Style{}
 		s.Tab, s.TabActive = plain, bold.Underline(profile == colorprofile.ASCII)
 		s.OK, s.Err, s.Warn = plain, bold, bold
 		s.Key, s.Value, s.Comment, s.Type = bold, plain, plain.Italic(profile == colorprofile.ASCII), plain
@@ -74,11 +75,11 @@ func newStyles(profile colorprofile.Profile, isDark bool) Styles {
 	s.Service = plain.Bold(true).Foreground(text)
 	s.Method = plain.Foreground(text)
 	s.Match = plain.Underline(true).Foreground(accent)
-	s.Badge = map[string]lipgloss.Style{
-		"unary":  plain.Foreground(muted),
-		"server": plain.Foreground(blue),
-		"client": plain.Foreground(magenta),
-		"bidi":   plain.Foreground(cyan),
+	s.Badge = map[dynamic.RPCKind]lipgloss.Style{
+		dynamic.Unary:        plain.Foreground(muted),
+		dynamic.ServerStream: plain.Foreground(blue),
+		dynamic.ClientStream: plain.Foreground(magenta),
+		dynamic.BidiStream:   plain.Foreground(cyan),
 	}
 	s.Tab = plain.Foreground(muted)
 	s.TabActive = plain.Bold(true).Foreground(accent).Underline(true)
@@ -109,7 +110,7 @@ func unstyled(s Styles) Styles {
 }
 
 // badge is a method kind's style (plain when unknown).
-func (s Styles) badge(kind string) lipgloss.Style {
+func (s Styles) badge(kind dynamic.RPCKind) lipgloss.Style {
 	if st, ok := s.Badge[kind]; ok {
 		return st
 	}

@@ -1,23 +1,29 @@
 package tui
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"google.golang.org/protobuf/reflect/protoreflect"
 
+	"github.com/grpcsh/grpcsh/dynamic"
 	"github.com/grpcsh/grpcsh/repl"
 )
 
 // treeModel is the services → methods tree: services expand to their
 // methods, each with its RPC kind badge; "/" filters by typing.
 type treeModel struct {
+	ui        *uiCtx
+	focused   bool // drawn with the cursor: the tree has the keys
 	keys      treeKeys
 	services  []protoreflect.ServiceDescriptor
+	broken    []brokenService // listed, but their descriptors could not be loaded
 	collapsed map[protoreflect.FullName]bool
 	loading   bool
 	err       error
@@ -30,31 +36,58 @@ type treeModel struct {
 	offset int
 	w, h   int
 
-	open protoreflect.MethodDescriptor // set by update: open this method's form
+	open protoreflect.MethodDescriptor // set by update, sent by Update as a treeOpenMsg
 }
 
-// treeRow is one visible line: a service, or one of its methods.
+// treeRow is one visible line: a service, one of its methods, or a
+// service that could not be loaded.
 type treeRow struct {
 	service protoreflect.ServiceDescriptor
 	method  protoreflect.MethodDescriptor // nil on a service row
+	broken  *brokenService                // set on a broken service's row
 }
 
-// servicesMsg carries the services the session lists (reflection or files).
+// brokenService is a service the server lists but whose descriptor it
+// cannot serve: it is shown with its error, and the others stay usable.
+type brokenService struct {
+	name string // as the server spelt it: untrusted
+	err  error
+}
+
+// servicesMsg carries the services the session lists (reflection or
+// files); err is set when the list itself failed.
 type servicesMsg struct {
 	services []protoreflect.ServiceDescriptor
+	broken   []brokenService
 	err      error
 }
 
 // loadServicesCmd lists the services in the background: reflection is I/O.
-func loadServicesCmd(s *repl.Session) tea.Cmd {
+// Each service is looked up on its own, so one the server cannot describe
+// is reported beside the others instead of replacing them all.
+// ctx ends the lookups when the user quits; each is bounded by the
+// session's timeout (-max-time, else -connect-timeout) in any case.
+func loadServicesCmd(ctx context.Context, s *repl.Session) tea.Cmd {
 	return guard(func() tea.Msg {
-		svcs, err := s.Services()
-		if err == nil {
-			slices.SortFunc(svcs, func(a, b protoreflect.ServiceDescriptor) int {
-				return strings.Compare(string(a.FullName()), string(b.FullName()))
-			})
+		src := s.SourceContext(ctx)
+		names, err := src.ListServices()
+		if err != nil {
+			return servicesMsg{err: err}
 		}
-		return servicesMsg{services: svcs, err: err}
+		var msg servicesMsg
+		for _, n := range names {
+			sd, err := dynamic.FindService(src, string(n))
+			if err != nil {
+				msg.broken = append(msg.broken, brokenService{name: string(n), err: err})
+				continue
+			}
+			msg.services = append(msg.services, sd)
+		}
+		slices.SortFunc(msg.services, func(a, b protoreflect.ServiceDescriptor) int {
+			return strings.Compare(string(a.FullName()), string(b.FullName()))
+		})
+		slices.SortFunc(msg.broken, func(a, b brokenService) int { return strings.Compare(a.name, b.name) })
+		return msg
 	})
 }
 
@@ -72,10 +105,11 @@ func (t *treeModel) setSize(w, h int) {
 	t.clamp()
 }
 
-func (t *treeModel) setServices(svcs []protoreflect.ServiceDescriptor, err error) {
+func (t *treeModel) setServices(svcs []protoreflect.ServiceDescriptor, broken []brokenService, err error) {
 	t.loading = false
 	t.err = err
 	if err == nil {
+		t.broken = broken
 		// Keep the cursor on the same method across a reload.
 		var keep protoreflect.FullName
 		if r, ok := t.selectedRow(); ok {
@@ -90,6 +124,9 @@ func (t *treeModel) setServices(svcs []protoreflect.ServiceDescriptor, err error
 }
 
 func (r treeRow) fullName() protoreflect.FullName {
+	if r.broken != nil {
+		return protoreflect.FullName(r.broken.name)
+	}
 	if r.method != nil {
 		return r.method.FullName()
 	}
@@ -133,6 +170,11 @@ func (t *treeModel) rebuild() {
 		t.rows = append(t.rows, treeRow{service: sd})
 		if len(terms) > 0 || !t.collapsed[sd.FullName()] {
 			t.rows = append(t.rows, ms...)
+		}
+	}
+	for i := range t.broken {
+		if len(terms) == 0 || matchAll(t.broken[i].name, terms) {
+			t.rows = append(t.rows, treeRow{broken: &t.broken[i]})
 		}
 	}
 	t.clamp()
@@ -212,6 +254,23 @@ type treeOpenMsg struct{ method protoreflect.MethodDescriptor }
 // typing says the filter input takes the keys.
 func (t *treeModel) typing() bool { return t.filtering }
 
+// Update handles msg (Component). Opening a method is a treeOpenMsg sent
+// to the app, which handles it before the next key: keys typed right
+// after enter must reach the form, not the tree.
+func (t *treeModel) Update(msg tea.Msg) (Component, tea.Cmd) {
+	var cmd tea.Cmd
+	*t, cmd = t.update(msg)
+	if md := t.open; md != nil {
+		t.open = nil
+		t.ui.send(treeOpenMsg{method: md})
+	}
+	return t, cmd
+}
+
+func (t *treeModel) View() string        { return t.view(t.ui.st, t.focused) }
+func (t *treeModel) SetSize(w, h int)    { t.setSize(w, h) }
+func (t *treeModel) KeyMap() help.KeyMap { return t.keys }
+
 func (t treeModel) update(msg tea.Msg) (treeModel, tea.Cmd) {
 	kmsg, ok := msg.(tea.KeyPressMsg)
 	if !ok {
@@ -223,26 +282,26 @@ func (t treeModel) update(msg tea.Msg) (treeModel, tea.Cmd) {
 		return t, nil
 	}
 	if t.filtering {
-		switch kmsg.String() {
-		case "enter":
+		fk := t.keys.Filtering
+		switch {
+		case key.Matches(kmsg, fk.Done):
 			t.filtering = false
 			t.filter.Blur()
 			if m := t.selected(); m == nil {
 				t.moveToMethod(1)
 			}
 			return t, nil
-		case "esc":
+		case key.Matches(kmsg, fk.Clear):
 			t.filtering = false
 			t.filter.Blur()
 			t.filter.SetValue("")
 			t.rebuild()
 			return t, nil
-		case "up", "down", "ctrl+p", "ctrl+n":
-			if kmsg.String() == "up" || kmsg.String() == "ctrl+p" {
-				t.move(-1)
-			} else {
-				t.move(1)
-			}
+		case key.Matches(kmsg, fk.Prev):
+			t.move(-1)
+			return t, nil
+		case key.Matches(kmsg, fk.Next):
+			t.move(1)
 			return t, nil
 		}
 		before := t.filter.Value()
@@ -280,7 +339,7 @@ func (t treeModel) update(msg tea.Msg) (treeModel, tea.Cmd) {
 		t.rebuild()
 	case key.Matches(kmsg, k.Open):
 		r, ok := t.selectedRow()
-		if !ok {
+		if !ok || r.broken != nil {
 			return t, nil
 		}
 		if r.method == nil {
@@ -298,7 +357,7 @@ func (t treeModel) update(msg tea.Msg) (treeModel, tea.Cmd) {
 		return t, nil
 	case key.Matches(kmsg, k.Collapse):
 		r, ok := t.selectedRow()
-		if !ok || t.filter.Value() != "" {
+		if !ok || t.filter.Value() != "" || r.broken != nil {
 			return t, nil
 		}
 		name := r.service.FullName()
@@ -328,19 +387,6 @@ func (t *treeModel) moveToMethod(d int) {
 	}
 }
 
-// kindBadge is the short name of a method's kind.
-func kindBadge(m protoreflect.MethodDescriptor) string {
-	switch {
-	case m.IsStreamingClient() && m.IsStreamingServer():
-		return "bidi"
-	case m.IsStreamingServer():
-		return "server"
-	case m.IsStreamingClient():
-		return "client"
-	}
-	return "unary"
-}
-
 func (t treeModel) view(st Styles, focused bool) string {
 	w := t.w
 	var lines []string
@@ -355,8 +401,8 @@ func (t treeModel) view(st Styles, focused bool) string {
 	case t.loading:
 		lines = append(lines, st.Dim.Render("loading services…"))
 	case t.err != nil:
-		lines = append(lines, strings.Split(wrap(st.Err.Render("✗ ")+t.err.Error(), w), "\n")...)
-		lines = append(lines, st.Dim.Render("R retries"))
+		lines = append(lines, strings.Split(wrap(st.Err.Render("✗ ")+dynamic.SafeLine(t.err.Error()), w), "\n")...)
+		lines = append(lines, strings.Split(wrap(st.Dim.Render(loadHint), w), "\n")...)
 	case len(t.rows) == 0 && t.filter.Value() != "":
 		lines = append(lines, st.Dim.Render("no method matches"))
 	case len(t.rows) == 0:
@@ -375,24 +421,28 @@ func (t treeModel) view(st Styles, focused bool) string {
 			}
 		}
 		var line string
-		if r.method == nil {
+		if r.broken != nil {
+			line = marker + st.Err.Render("✗ ") + st.Service.Render(dynamic.SafeLine(r.broken.name)) + st.Dim.Render(" (cannot load)")
+		} else if r.method == nil {
 			arrow := "▾ "
 			if t.collapsed[r.service.FullName()] && len(terms) == 0 {
 				arrow = "▸ "
 			}
-			line = marker + arrow + st.Service.Render(string(r.service.FullName()))
+			line = marker + arrow + st.Service.Render(dynamic.SafeLine(string(r.service.FullName())))
 			if n := r.service.Methods().Len(); len(terms) == 0 && t.collapsed[r.service.FullName()] {
 				line += st.Dim.Render(fmt.Sprintf(" (%d)", n))
 			}
 		} else {
-			badge := kindBadge(r.method)
-			name := highlight(string(r.method.Name()), terms, st)
+			kind := dynamic.MethodKind(r.method)
+			badge := kind.Short()
+			plain := dynamic.SafeLine(string(r.method.Name()))
+			name := highlight(plain, terms, st)
 			left := marker + "  " + name
-			pad := w - len([]rune(marker)) - 2 - len(r.method.Name()) - len(badge)
+			pad := w - len([]rune(marker)) - 2 - len(plain) - len(badge)
 			if pad < 1 {
 				pad = 1
 			}
-			line = left + strings.Repeat(" ", pad) + st.badge(badge).Render(badge)
+			line = left + strings.Repeat(" ", pad) + st.badge(kind).Render(badge)
 		}
 		line = fit(line, w)
 		if sel && focused {
@@ -445,8 +495,8 @@ func methodInfo(m protoreflect.MethodDescriptor, st Styles, w int) string {
 		return st.Dim.Render("Select a method: ↑/↓ then enter. / filters.")
 	}
 	var b strings.Builder
-	b.WriteString(st.Service.Render(string(m.Name())) + " · " + st.badge(kindBadge(m)).Render(kindLong(m)) + "\n")
-	in, out := string(m.Input().FullName()), string(m.Output().FullName())
+	b.WriteString(st.Service.Render(dynamic.SafeLine(string(m.Name()))) + " · " + st.badge(dynamic.MethodKind(m)).Render(dynamic.MethodKind(m).String()) + "\n")
+	in, out := dynamic.SafeLine(string(m.Input().FullName())), dynamic.SafeLine(string(m.Output().FullName()))
 	if m.IsStreamingClient() {
 		in = "stream " + in
 	}
@@ -455,7 +505,7 @@ func methodInfo(m protoreflect.MethodDescriptor, st Styles, w int) string {
 	}
 	b.WriteString(wrap("→ "+st.Type.Render(in), w) + "\n")
 	b.WriteString(wrap("← "+st.Type.Render(out), w) + "\n")
-	if c := leadingComment(m); c != "" {
+	if c := dynamic.SafeLine(leadingComment(m)); c != "" {
 		b.WriteString(st.Comment.Render(wrap(c, w)))
 	} else {
 		b.WriteString(st.Dim.Render("(no comment)"))
@@ -463,16 +513,13 @@ func methodInfo(m protoreflect.MethodDescriptor, st Styles, w int) string {
 	return b.String()
 }
 
-func kindLong(m protoreflect.MethodDescriptor) string {
-	switch kindBadge(m) {
-	case "server":
-		return "server stream"
-	case "client":
-		return "client stream"
-	case "bidi":
-		return "bidi stream"
-	}
-	return "unary"
+// loadHint is what to try when the services could not be listed.
+const loadHint = "R retries · a server without reflection needs -proto or -protoset files · -max-time bounds the wait"
+
+// brokenInfo is the details pane of a service that could not be loaded.
+func brokenInfo(b *brokenService, st Styles, w int) string {
+	return st.Err.Render("✗ ") + wrap(dynamic.SafeLine(b.name)+" cannot be loaded: "+dynamic.SafeLine(b.err.Error()), w-2) + "\n" +
+		st.Dim.Render(wrap("The other services work. R reloads; -proto or -protoset files can describe it instead.", w))
 }
 
 // leadingComment is a descriptor's leading comment, when the source has

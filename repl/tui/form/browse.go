@@ -16,7 +16,25 @@ func (m Model) cur() row {
 	return row{kind: rowEmpty}
 }
 
+// updateBrowse takes a key while no input is open: a printable key that
+// can begin the cursor row's value opens its input with it; any other key
+// that changes a value is one undo step.
 func (m Model) updateBrowse(msg tea.KeyPressMsg) (Model, tea.Cmd) {
+	k := m.keys
+	switch {
+	case m.StartsEditing(msg):
+		return m.startTyping(msg) // recorded when the input closes
+	case key.Matches(msg, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom):
+		return m.browseKey(msg) // moves only
+	}
+	before := m.snapshot()
+	m, cmd := m.browseKey(msg)
+	m.record(before)
+	return m, cmd
+}
+
+// browseKey does what a key bound while browsing does.
+func (m Model) browseKey(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 	k := m.keys
 	switch {
 	case key.Matches(msg, k.ToggleJSON, k.JSONToggleAlt):

@@ -42,3 +42,5 @@ func (durationWidget) placeholder(valueType) string { return "e.g. 1.5s, 100ms, 
 func (durationWidget) emptyText(valueType) string { return "0s" }
 
 func (durationWidget) hint(valueType) string { return "1.5s, 100ms, 2h45m, -3s" }
+
+func (durationWidget) startsValue(_ valueType, r rune) bool { return startsNumber(r) }

@@ -2,6 +2,8 @@ package form
 
 import (
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -18,6 +20,7 @@ func (m Model) startEdit(extra string) (Model, tea.Cmd) {
 		return m, nil
 	}
 	v := r.val
+	m.editBefore = m.snapshot()
 	m.editing = true
 	m.editID = r.id()
 	m.editDirty = false
@@ -42,6 +45,55 @@ func (m Model) startEdit(extra string) (Model, tea.Cmd) {
 }
 
 // editRow is the row being edited.
+// StartsEditing reports whether the form, browsing its fields, would take
+// a key as the first character typed into the cursor row's input (see
+// keyMap): a host that has plain keys of its own can ask before taking one.
+func (m Model) StartsEditing(msg tea.KeyPressMsg) bool {
+	if !m.focused || m.editing || m.jsonMode {
+		return false
+	}
+	c, ok := printableKey(msg)
+	if !ok {
+		return false
+	}
+	r := m.cur()
+	switch r.kind {
+	case rowAnyType:
+		return true // a type name
+	case rowElem, rowKey, rowMapVal:
+		k := m.keys
+		if key.Matches(msg, k.Add, k.Clear, k.MoveUp, k.MoveDown) {
+			return false
+		}
+	}
+	return r.textEditable() && r.val.t.w.startsValue(r.val.t, c)
+}
+
+// printableKey is the first character of a key that types text: no ctrl or
+// alt, not blank (space activates a row).
+func printableKey(msg tea.KeyPressMsg) (rune, bool) {
+	if msg.Text == "" || msg.Mod&(tea.ModCtrl|tea.ModAlt|tea.ModMeta|tea.ModSuper|tea.ModHyper) != 0 {
+		return 0, false
+	}
+	c, _ := utf8.DecodeRuneInString(msg.Text)
+	if !unicode.IsPrint(c) || unicode.IsSpace(c) {
+		return 0, false
+	}
+	return c, true
+}
+
+// startTyping opens the input of the cursor row with the key typed in it,
+// in place of the text there.
+func (m Model) startTyping(msg tea.KeyPressMsg) (Model, tea.Cmd) {
+	m, cmd := m.startEdit("")
+	if !m.editing {
+		return m, cmd
+	}
+	m.input.SetValue("")
+	m, c := m.typeKey(msg)
+	return m, tea.Batch(cmd, c)
+}
+
 func (m Model) editRow() (row, bool) {
 	for _, r := range m.rows {
 		if r.id() == m.editID {
@@ -188,6 +240,7 @@ func (m *Model) commitEdit(pick bool) {
 	defer func() { m.cands = nil }()
 	if !ok {
 		m.rebuild()
+		m.record(m.editBefore)
 		return
 	}
 	v := r.val
@@ -205,6 +258,7 @@ func (m *Model) commitEdit(pick bool) {
 		m.markSet(r)
 	}
 	m.rebuild()
+	m.record(m.editBefore)
 }
 
 // paste puts pasted text into the input being edited, or opens the input of
@@ -214,9 +268,10 @@ func (m Model) paste(msg tea.PasteMsg) (Model, tea.Cmd) {
 	switch {
 	case m.jsonMode:
 		m.jsonEditing = true
-		before := m.area.Value()
+		before := m.jsonNow()
 		m.area, cmd = m.area.Update(msg)
-		if m.area.Value() != before {
+		if m.area.Value() != before.text {
+			m.recordJSON(before, "")
 			m.jsonChanged()
 		}
 	case m.editing:

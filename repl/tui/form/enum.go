@@ -3,6 +3,7 @@ package form
 import (
 	"strconv"
 	"strings"
+	"unicode"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/lipgloss/v2"
@@ -93,4 +94,10 @@ func (enumWidget) cycle(m *Model, r row, delta int) bool {
 
 func (enumWidget) keyBinds(k keyMap) []key.Binding {
 	return []key.Binding{k.Activate, k.Expand, k.Collapse, k.Clear}
+}
+
+// startsValue: a letter, digit, _ or - begins a value name or number (and
+// filters the picker).
+func (enumWidget) startsValue(_ valueType, r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_' || r == '-'
 }

@@ -37,20 +37,20 @@ func TestFormScrolling(t *testing.T) {
 	}
 	for i := 0; i < len(d.m.rows)+3; i++ {
 		check()
-		d.keys("j")
+		d.keys("down") // j types on a text row
 	}
 	if d.row().path != "nothing" {
 		t.Fatalf("last row %q", d.row().path)
 	}
 	for i := 0; i < 10; i++ {
 		check()
-		d.keys("k")
+		d.keys("up")
 	}
-	d.keys("g")
+	d.keys("home")
 	check()
 	d.keys("pgdown", "pgdown")
 	check()
-	d.keys("G")
+	d.keys("end")
 	check()
 	// An invalid row takes two lines; both are shown.
 	d.goTo("ttl")
@@ -176,7 +176,7 @@ func TestFormKeyMapAndFocus(t *testing.T) {
 		t.Fatal("keys handled while blurred")
 	}
 	d.m.Focus()
-	d.keys("j")
+	d.keys("down") // j would type on f_string
 	if d.row().path != "f_bytes" {
 		t.Fatalf("cursor on %s after focus + j", d.row().path)
 	}

@@ -93,7 +93,7 @@ func TestFormGolden(t *testing.T) {
 	cases := []goldenCase{
 		{name: "top"},
 		{name: "scrolled", script: func(s *script) {
-			s.keys("pgdown", "j", "j", "j")
+			s.keys("pgdown", "down", "down", "down") // j types on a text row
 		}},
 		{name: "invalid", script: func(s *script) {
 			s.goTo("f_int32")
@@ -150,6 +150,29 @@ func TestFormGolden(t *testing.T) {
 			s.goTo(`places["home"]`)
 			s.keys("enter")
 			s.goTo("tags")
+		}},
+		// Rough edge 8 of issue 12: a key typed on a field opens it with
+		// the key; f8 opens the collapsed rows of the next invalid value;
+		// undo says what it did in the footer.
+		{name: "type_to_edit", load: collections, script: func(s *script) {
+			s.goTo("f_string")
+			s.typ("typed")
+		}},
+		{name: "next_invalid", script: func(s *script) {
+			s.goTo("address")
+			s.keys("enter")
+			s.goTo("address.geo")
+			s.keys("enter")
+			s.goTo("address.geo.lat")
+			s.typ("1e")
+			s.keys("enter")
+			s.goTo("address")
+			s.keys("left", "home", "f8")
+		}},
+		{name: "undo", script: func(s *script) {
+			s.goTo("f_int32")
+			s.typ("42")
+			s.keys("enter", "ctrl+z")
 		}},
 	}
 	sizes := [][2]int{{80, 24}, {120, 40}}

@@ -34,8 +34,17 @@ func (m *Model) enterJSON() bool {
 	return true
 }
 
-// showJSON switches to the JSON view with text.
+// showJSON switches to the JSON view with text; coming from the form, the
+// text's history starts there (in the JSON view, the text replaced is a
+// step).
 func (m *Model) showJSON(text string) {
+	if m.jsonMode {
+		if m.area.Value() != text {
+			m.recordJSON(m.jsonNow(), "")
+		}
+	} else {
+		m.resetJSONHistory()
+	}
 	m.jsonMode = true
 	m.jsonEditing = false
 	m.jsonErr = nil
@@ -89,10 +98,13 @@ func (m Model) updateJSON(msg tea.KeyPressMsg) (Model, tea.Cmd) {
 			m.jsonEditing = false
 			return m, nil
 		}
-		before := m.area.Value()
+		before := m.jsonNow()
 		m.area, cmd = m.area.Update(msg)
-		if m.area.Value() != before {
+		if m.area.Value() != before.text {
+			m.recordJSON(before, jsonGroupOf(msg))
 			m.jsonChanged()
+		} else if m.hist != nil {
+			m.hist.jsonGroup = "" // the cursor moved: the next change is a new step
 		}
 		return m, cmd
 	}

@@ -7,6 +7,36 @@ import (
 
 // keyMap holds the key bindings of the request form. Bindings are
 // grouped by mode: browsing the fields, editing one input, and the JSON view.
+//
+// Typing on a field starts editing it. While browsing, a printable key
+// (not space, no ctrl/alt) on the row of a typed value opens its input with
+// the key as the first character typed, replacing the text (ctrl+z brings
+// it back) — when the key can begin a value of the row's type (the widget's
+// startsValue). Which keys that is, per widget:
+//
+//   - string, bytes, field mask, Struct/Value/ListValue JSON, the @type of
+//     an Any: every printable key but space. The form's letter shortcuts
+//     (j k g G h l i x a J) are text there: arrows, home/end, pgup/pgdn,
+//     delete (unset), enter and ctrl+j do their work on these rows.
+//   - enum: letters, digits, _ and - (they filter the value picker); ←/→
+//     cycle the values.
+//   - integers, floats, Duration: digits, - and . ; letters keep their
+//     shortcuts (0x… and inf start with 0 / i: enter first for "inf").
+//   - Timestamp: digits and n (now).
+//   - bool, message, oneof, repeated/map header: none; space still toggles
+//     a bool, and every letter keeps its shortcut.
+//   - on an element or entry row of a repeated or map field, a + x [ ] keep
+//     their meaning (add, remove, move) whatever the element type: adding
+//     the next element after typing one is the common case.
+//
+// A host's own plain keys (grpcsh's ? : H m L) are taken by the host before
+// the form sees them while it browses; StartsEditing tells a host which keys
+// the form would type, if it wants to give them to the form first.
+//
+// Undo (ctrl+z) and redo (ctrl+y) work in every mode: on the value tree in
+// the form, on the text in the JSON view. Bubble Tea puts the terminal in
+// raw mode, so ctrl+z arrives as a key (it does not suspend) and so does
+// ctrl+y (no delayed suspend); neither is a key of bubbles' text inputs.
 type keyMap struct {
 	// Browsing the fields.
 	Up       key.Binding
@@ -24,8 +54,12 @@ type keyMap struct {
 	MoveDown key.Binding // move an element down
 
 	// Everywhere.
-	ToggleJSON key.Binding
-	Editor     key.Binding
+	ToggleJSON  key.Binding
+	Editor      key.Binding
+	Undo        key.Binding // ctrl+z: undo the last change
+	Redo        key.Binding // ctrl+y: redo what was undone
+	Reset       key.Binding // ctrl+l: back to the method's empty request (undoable)
+	NextInvalid key.Binding // f8/alt+n: the next invalid field, wrapping
 
 	// Editing one input.
 	Done     key.Binding // enter: keep the value, leave the input
@@ -64,6 +98,13 @@ func newKeyMap() keyMap {
 
 		ToggleJSON: key.NewBinding(key.WithKeys("ctrl+j"), key.WithHelp("ctrl+j", "form ⇄ JSON")),
 		Editor:     key.NewBinding(key.WithKeys("ctrl+e"), key.WithHelp("ctrl+e", "edit in $EDITOR")),
+		// Not letters: on a text row every letter types. ctrl+l clears a
+		// shell's screen, as it clears the form; f8 is "next problem" in
+		// editors, alt+n for terminals without function keys.
+		Undo:        key.NewBinding(key.WithKeys("ctrl+z"), key.WithHelp("ctrl+z", "undo")),
+		Redo:        key.NewBinding(key.WithKeys("ctrl+y"), key.WithHelp("ctrl+y", "redo")),
+		Reset:       key.NewBinding(key.WithKeys("ctrl+l"), key.WithHelp("ctrl+l", "reset form")),
+		NextInvalid: key.NewBinding(key.WithKeys("f8", "alt+n"), key.WithHelp("f8/alt+n", "next invalid field")),
 
 		Done:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "done")),
 		Leave:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "leave input")),
@@ -99,7 +140,8 @@ var _ help.KeyMap = helpKeys{}
 func AllBindings() []key.Binding {
 	k := newKeyMap()
 	return []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.Expand, k.Collapse,
-		k.Activate, k.Clear, k.Add, k.MoveUp, k.MoveDown, k.ToggleJSON, k.Editor, k.Done, k.Leave, k.Next,
+		k.Activate, k.Clear, k.Add, k.MoveUp, k.MoveDown, k.ToggleJSON, k.Editor, k.Undo, k.Redo, k.Reset,
+		k.NextInvalid, k.Done, k.Leave, k.Next,
 		k.Prev, k.PickUp, k.PickDown, k.JSONEdit, k.JSONLeave, k.JSONEditor, k.JSONScrollUp, k.JSONScrollDn,
 		k.JSONPageUp, k.JSONPageDown, k.JSONToggleAlt}
 }

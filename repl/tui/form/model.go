@@ -81,7 +81,8 @@ type Model struct {
 	// Editing one row.
 	editing     bool
 	editID      rowID
-	editDirty   bool // the user changed the text
+	editDirty   bool      // the user changed the text
+	editBefore  formState // the tree when the input opened (its undo step)
 	input       textinput.Model
 	cands       []string // picker choices (enum values, Any types)
 	candSel     int
@@ -98,6 +99,8 @@ type Model struct {
 	status    string
 	statusErr bool
 
+	hist *history // undo / redo (shared by copies, like the tree)
+
 	execEditor execFunc
 }
 
@@ -112,6 +115,7 @@ func New(md protoreflect.MessageDescriptor, opts Options) Model {
 		keys:       newKeyMap(),
 		input:      textinput.New(),
 		area:       textarea.New(),
+		hist:       &history{},
 		execEditor: tea.ExecProcess,
 	}
 	m.input.Prompt = ""
@@ -268,11 +272,12 @@ func (m Model) problems() []fieldProblem {
 // KeyMap returns the bindings that apply now, for bubbles/help.
 func (m Model) KeyMap() help.KeyMap {
 	k := m.keys
+	whole := []key.Binding{k.Undo, k.Redo, k.Reset, k.NextInvalid}
 	switch {
 	case m.jsonMode && m.jsonEditing:
 		return helpKeys{
 			short: []key.Binding{k.JSONLeave, k.ToggleJSON, k.Editor},
-			full:  [][]key.Binding{{k.JSONLeave, k.ToggleJSON, k.Editor}},
+			full:  [][]key.Binding{{k.JSONLeave, k.ToggleJSON, k.Editor}, whole},
 		}
 	case m.jsonMode:
 		return helpKeys{
@@ -281,6 +286,7 @@ func (m Model) KeyMap() help.KeyMap {
 				{k.JSONScrollUp, k.JSONScrollDn, k.JSONPageUp, k.JSONPageDown},
 				{k.JSONEdit, k.JSONEditor, k.Editor},
 				{k.ToggleJSON, k.JSONToggleAlt},
+				whole,
 			},
 		}
 	case m.editing:
@@ -293,7 +299,7 @@ func (m Model) KeyMap() help.KeyMap {
 		}
 		return helpKeys{
 			short: []key.Binding{k.Done, k.Leave, next, pickUp, pickDown},
-			full:  [][]key.Binding{{k.Done, k.Leave}, {next, k.Prev, pickUp, pickDown}, {k.ToggleJSON, k.Editor}},
+			full:  [][]key.Binding{{k.Done, k.Leave}, {next, k.Prev, pickUp, pickDown}, {k.ToggleJSON, k.Editor}, whole},
 		}
 	}
 	r := m.cur()
@@ -308,11 +314,19 @@ func (m Model) KeyMap() help.KeyMap {
 	}
 	toggle := k.ToggleJSON
 	toggle.SetHelp("ctrl+j/J", "JSON")
+	// On a text row the letters type: name the keys that still work.
+	if m.StartsEditing(tea.KeyPressMsg{Code: 'J', Text: "J", Mod: tea.ModShift}) {
+		toggle.SetHelp("ctrl+j", "JSON")
+	}
+	xTypes := m.StartsEditing(tea.KeyPressMsg{Code: 'x', Text: "x"})
+	if xTypes {
+		clr.SetHelp("del", "unset")
+	}
 	move := key.NewBinding(key.WithKeys("up", "down", "k", "j"), key.WithHelp("↑↓", "move"))
 	act := k.Activate
 	act.SetHelp("enter", "edit")
 	shortClr := clr
-	if !movable {
+	if !movable && !xTypes {
 		shortClr.SetHelp("x", "unset")
 	}
 	editor := k.Editor
@@ -324,6 +338,7 @@ func (m Model) KeyMap() help.KeyMap {
 			{k.Activate, k.Expand, k.Collapse, clr},
 			{add, mvUp, mvDown},
 			{toggle, k.Editor},
+			whole,
 		},
 	}
 }
@@ -351,6 +366,8 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	case tea.KeyPressMsg:
 		m.status, m.statusErr = "", false
 		switch {
+		case m.hist != nil && key.Matches(msg, m.keys.Undo, m.keys.Redo, m.keys.Reset, m.keys.NextInvalid):
+			m.wholeFormKey(msg)
 		case m.jsonMode:
 			m, cmd = m.updateJSON(msg)
 		case m.editing:
@@ -376,8 +393,13 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 }
 
 // loadMessage replaces the form's content (nil: empty), keeping what was
-// expanded expanded.
+// expanded expanded; ctrl+z brings back what was there.
 func (m *Model) loadMessage(src protoreflect.Message) {
+	if m.editing {
+		m.commitEdit(false) // the edit is a step of its own
+	}
+	before := m.snapshot()
+	defer m.record(before)
 	exp := map[string]bool{}
 	walk(m.root, "", func(k string, f *fieldNode, v *valueNode) {
 		if f != nil && f.expanded || v != nil && v.expanded {

@@ -44,3 +44,14 @@ func (textWidget) hint(t valueType) string {
 	}
 	return ""
 }
+
+// startsValue: a string begins with anything, a number with a digit, a sign
+// or a point, so that letters keep their shortcuts on number rows.
+func (textWidget) startsValue(t valueType, r rune) bool {
+	if t.scalar == protoreflect.StringKind {
+		return true
+	}
+	return startsNumber(r)
+}
+
+func startsNumber(r rune) bool { return r >= '0' && r <= '9' || r == '-' || r == '.' }

@@ -44,3 +44,6 @@ func (timestampWidget) placeholder(valueType) string { return "RFC 3339 or now" 
 func (timestampWidget) emptyText(valueType) string { return "1970-01-01T00:00:00Z" }
 
 func (timestampWidget) hint(valueType) string { return "RFC 3339 (2024-05-01T12:00:00Z), now, now-1h" }
+
+// startsValue: a date, or n for now.
+func (timestampWidget) startsValue(_ valueType, r rune) bool { return r >= '0' && r <= '9' || r == 'n' }

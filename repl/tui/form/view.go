@@ -297,7 +297,11 @@ func (m Model) rowHint(r row) string {
 	case r.unset():
 		return r.val.t.w.unsetHint(r.val.t)
 	case r.kind == rowField && r.field.explicit():
-		return "set · x: unset · " + hint(r.val.t)
+		unset := "x: unset"
+		if r.textEditable() && r.val.t.w.startsValue(r.val.t, 'x') {
+			unset = "del: unset" // x types here
+		}
+		return "set · " + unset + " · " + hint(r.val.t)
 	}
 	return hint(r.val.t)
 }

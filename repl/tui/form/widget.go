@@ -56,6 +56,10 @@ type widget interface {
 	// hint is the footer's how-to; unsetHint the one of an unset field.
 	hint(t valueType) string
 	unsetHint(t valueType) string
+	// startsValue reports whether a printable key pressed on the value's row
+	// while browsing can begin a value: it then opens the input with the key
+	// as the first character typed (keys.go says which keys, per widget).
+	startsValue(t valueType, r rune) bool
 	// choices are the picker's candidates while typing (nil: none).
 	choices(t valueType) []string
 	// display is the value column of the value's row (not being edited).
@@ -148,6 +152,9 @@ func (textBase) unsetHint(t valueType) string {
 
 func (textBase) choices(valueType) []string { return nil }
 
+// startsValue: a value typed as free text begins with anything.
+func (textBase) startsValue(valueType, rune) bool { return true }
+
 func (textBase) display(s styles, r row, _ bool) (string, lipgloss.Style) {
 	v := r.val
 	if v.err != "" {
@@ -180,6 +187,8 @@ func (nodeBase) isZero(*valueNode) bool { return false }
 func (nodeBase) check(*valueNode, string, *[]fieldProblem) {}
 
 func (nodeBase) unsetHint(valueType) string { return "unset (not sent) · enter: set" }
+
+func (nodeBase) startsValue(valueType, rune) bool { return false }
 
 func (nodeBase) parse(valueType, string, *valueCtx, bool) (protoreflect.Value, error) {
 	return protoreflect.Value{}, errNotText
