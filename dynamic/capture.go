@@ -82,7 +82,10 @@ type WireFrame struct {
 	// 5-byte prefix removed); Compressed says which were.
 	Messages   [][]byte
 	Compressed []bool
-	Detail     string // SETTINGS values, WINDOW_UPDATE increment, RST code...
+	// NotKept are the lengths of the messages that end in this frame but
+	// were not kept: past CallCapture's byte budget.
+	NotKept []int
+	Detail  string // SETTINGS values, WINDOW_UPDATE increment, RST code...
 }
 
 // Frames parses the capture into frames, in the order they crossed. The
@@ -227,14 +230,19 @@ func frameFlags(h http2.FrameHeader) string {
 	return strings.Join(fl, "|")
 }
 
-// CapturedCall is one call made on a connection of its own, with its
-// frames: what explain -send shows.
+// CapturedCall is one call with its frames: made on a connection of its
+// own (what explain -send shows), or, Shared, on a long-lived connection
+// whose CallCapture kept the frames of the call's stream.
 type CapturedCall struct {
 	Method    protoreflect.MethodDescriptor
 	Frames    []WireFrame
 	Elapsed   time.Duration // from starting the call to its status
 	Status    *Status
 	Responses int
+	Shared    bool     // on a connection other calls use too
+	Stream    uint32   // the call's HTTP/2 stream, when Shared
+	Notes     []string // what was counted, not kept
+	Running   bool     // the call has not ended: frames so far
 }
 
 // SendCaptured makes one call of call.Method with reqs on a new connection
@@ -244,6 +252,7 @@ type CapturedCall struct {
 func SendCaptured(ctx context.Context, cfg ConnConfig, types *Types, call Call, reqs []proto.Message) (*CapturedCall, error) {
 	capture := NewWireCapture()
 	cfg.Capture = capture
+	cfg.Calls = nil // this connection's frames are all recorded
 	conn, err := Dial(ctx, cfg)
 	if err != nil {
 		return nil, err

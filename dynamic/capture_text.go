@@ -33,7 +33,11 @@ var headerMeaning = map[string]string{
 // frames on one line each, and the timing.
 func (c *CapturedCall) Text() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "The real call, as HTTP/2 frames captured on its connection (→ client to server, ← server to client):\n")
+	if c.Shared {
+		fmt.Fprintf(&b, "The real call, as HTTP/2 frames of its stream %d on the session's connection (→ client to server, ← server to client):\n", c.Stream)
+	} else {
+		fmt.Fprintf(&b, "The real call, as HTTP/2 frames captured on its connection (→ client to server, ← server to client):\n")
+	}
 	for _, f := range c.Frames {
 		arrow := "←"
 		if f.Sent {
@@ -91,6 +95,16 @@ func (c *CapturedCall) Text() string {
 				writeWireFields(&b, AnnotateWire(md, msg), "      ")
 			}
 		}
+		for _, n := range f.NotKept {
+			fmt.Fprintf(&b, "    a gRPC message of %d bytes, not kept: past the bytes the capture keeps per call\n", n)
+		}
+	}
+	for _, n := range c.Notes {
+		b.WriteString(n + "\n")
+	}
+	if c.Running {
+		fmt.Fprintf(&b, "The call is still running: %d response message(s) so far.\n", c.Responses)
+		return b.String()
 	}
 	code := codes.OK
 	if c.Status != nil && c.Status.Status != nil {

@@ -94,6 +94,9 @@ type ConnConfig struct {
 	// Capture, when set, records the connection's bytes after TLS (see
 	// WireCapture): explain -send shows a call's frames with it.
 	Capture *WireCapture
+	// Calls, when set, keeps the frames of the latest calls started with
+	// it (see CallCapture): the TUI's session connection sets it.
+	Calls *CallCapture
 }
 
 const connDefaultTimeout = 10 * time.Second
@@ -232,7 +235,7 @@ func connNew(cfg ConnConfig) (*Conn, error) {
 		callOpts = append(callOpts, grpc.UseCompressor(gzip.Name))
 	}
 	opts := []grpc.DialOption{
-		grpc.WithTransportCredentials(&connCreds{TransportCredentials: creds, track: track, plaintext: !s.useTLS, capture: cfg.Capture}),
+		grpc.WithTransportCredentials(&connCreds{TransportCredentials: creds, track: track, plaintext: !s.useTLS, capture: cfg.Capture, calls: cfg.Calls}),
 		// The dialer records why each attempt failed: grpc keeps that to
 		// itself until a call fails, and Ready must explain before then.
 		// (A custom dialer turns off grpc's HTTPS_PROXY support.)
@@ -269,6 +272,9 @@ func (c *Conn) ClientConn() *grpc.ClientConn { return c.cc }
 // Explain rewords err when it comes from this connection failing (see
 // ExplainConnError); other errors come back unchanged.
 func (c *Conn) Explain(err error) error { return ExplainConnError(err, c.settings.cfg) }
+
+// Calls is the connection's call capture, nil when it has none.
+func (c *Conn) Calls() *CallCapture { return c.settings.cfg.Calls }
 
 // TLS says whether the connection is secured with TLS (else plaintext).
 func (c *Conn) TLS() bool { return c.settings.useTLS }
@@ -775,6 +781,7 @@ type connCreds struct {
 	track     *connTracker
 	plaintext bool
 	capture   *WireCapture // nil: not captured
+	calls     *CallCapture // nil: calls not captured
 }
 
 func (c *connCreds) ClientHandshake(ctx context.Context, authority string, raw net.Conn) (net.Conn, credentials.AuthInfo, error) {
@@ -788,11 +795,14 @@ func (c *connCreds) ClientHandshake(ctx context.Context, authority string, raw n
 	if c.capture != nil {
 		conn = &captureConn{Conn: conn, capture: c.capture}
 	}
+	if c.calls != nil {
+		conn = c.calls.wrap(conn)
+	}
 	return &connWatch{Conn: conn, track: c.track, attempt: a, plaintext: c.plaintext}, info, nil
 }
 
 func (c *connCreds) Clone() credentials.TransportCredentials {
-	return &connCreds{TransportCredentials: c.TransportCredentials.Clone(), track: c.track, plaintext: c.plaintext, capture: c.capture}
+	return &connCreds{TransportCredentials: c.TransportCredentials.Clone(), track: c.track, plaintext: c.plaintext, capture: c.capture, calls: c.calls}
 }
 
 // connWatch records how the server first answers on a connection: the

@@ -27,6 +27,9 @@ type Client struct {
 	// blame (see Conn.Explain), so that a connection breaking during a call
 	// says what happened and what to do.
 	Explain func(error) error
+	// Calls, when set, keeps the HTTP/2 frames of the calls started (see
+	// CallCapture, Stream.Wire); it must be the connection's.
+	Calls *CallCapture
 }
 
 // Call is one RPC to start.
@@ -87,7 +90,20 @@ type Stream struct {
 	closed   bool
 	sendErr  error
 	received int
-	openErr  error // why the stream did not open (cs is nil)
+	openErr  error        // why the stream did not open (cs is nil)
+	calls    *CallCapture // with wire, when the call's frames are kept
+	wire     *callWire
+}
+
+// Wire is the call's HTTP/2 frames so far, with Method set but not its
+// status; nil when its client had no CallCapture.
+func (s *Stream) Wire() *CapturedCall {
+	if s.wire == nil {
+		return nil
+	}
+	c := s.calls.snapshot(s.wire)
+	c.Method = s.method
+	return c
 }
 
 // Start begins a call. It does not wait for the server.
@@ -132,7 +148,19 @@ func (c *Client) open(ctx context.Context, call Call) (*Stream, error) {
 		ClientStreams: m.IsStreamingClient(),
 	}
 	s := &Stream{ctx: ctx, timeout: call.Timeout, method: m, cancel: cancel, start: time.Now(), explain: c.Explain}
-	cs, err := c.CC.NewStream(ctx, desc, "/"+MethodPath(m), call.CallOptions...)
+	var cs grpc.ClientStream
+	var err error
+	if c.Calls != nil {
+		c.Calls.startMu.Lock()
+		s.wire, s.calls = c.Calls.expect("/"+MethodPath(m)), c.Calls
+		cs, err = c.CC.NewStream(ctx, desc, "/"+MethodPath(m), call.CallOptions...)
+		c.Calls.startMu.Unlock()
+		if err != nil {
+			c.Calls.forget(s.wire)
+		}
+	} else {
+		cs, err = c.CC.NewStream(ctx, desc, "/"+MethodPath(m), call.CallOptions...)
+	}
 	if err != nil {
 		s.openErr = err
 		return s, nil
@@ -320,6 +348,9 @@ func (s *Stream) receive(types *Types) {
 // error from emit cancels the call and is returned.
 func (s *Stream) receiveAll(types *Types, emit func(Event) error) (emitErr error) {
 	defer s.cancel()
+	if s.wire != nil {
+		defer s.calls.settle(s.wire)
+	}
 	// A bug here must end the call with an error, not the process.
 	defer func() {
 		if r := recover(); r != nil {

@@ -126,6 +126,11 @@ func NewSession(ctx context.Context, opts Options) (*Session, error) {
 // Connect connects (again) to a target; the previous connection, if any,
 // is closed only once the new one is up.
 func (s *Session) Connect(ctx context.Context, cfg dynamic.ConnConfig) error {
+	if cfg.Calls == nil {
+		// A session that captures calls (the TUI's) keeps doing so on
+		// the connection `connect TARGET` makes from the defaults.
+		cfg.Calls = s.ConnConfig().Calls
+	}
 	conn, err := dynamic.Dial(ctx, cfg)
 	if err != nil {
 		return err
@@ -168,6 +173,7 @@ func (s *Session) setSource(src dynamic.Source) {
 	if s.conn != nil {
 		s.client.CC = s.conn.ClientConn()
 		s.client.Explain = s.conn.Explain
+		s.client.Calls = s.conn.Calls()
 	}
 	s.methods = map[string]protoreflect.MethodDescriptor{}
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/grpcsh/grpcsh/demo"
 	"github.com/grpcsh/grpcsh/dynamic"
 	"github.com/grpcsh/grpcsh/repl"
+	"github.com/grpcsh/grpcsh/repl/tui"
 	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
@@ -105,6 +106,10 @@ func execute(ctx context.Context, cfg *config, stdin io.Reader, stdout, stderr i
 		c := cfg.session.Conn
 		sendTo = &c
 		cfg.session.Conn.Target = ""
+	}
+	if cfg.verb == "" && cfg.scriptFile == "" && isTerminal(stdin, stdout) {
+		// The TUI's connection keeps its calls' frames: L's wire tab.
+		cfg.session.Conn.Calls = tui.CallCapture()
 	}
 	if d := cfg.session.Settings.Deadline; d > 0 && cfg.verb != "" {
 		// A one-shot's -max-time bounds all of it, connecting and

@@ -556,6 +556,7 @@ func (m *appModel) openLesson() tea.Cmd {
 	if err != nil {
 		return m.setFlash(err.Error(), true)
 	}
+	lesson.Call = m.call.wire(m.method) // the last call's frames, if of this method
 	method := m.method
 	m.learn = newExplainPane(lesson, func(ctx context.Context) (*dynamic.Lesson, error) {
 		return m.s.ExplainSend(ctx, method, []byte(data))

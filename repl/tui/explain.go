@@ -12,8 +12,34 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
+	"google.golang.org/protobuf/reflect/protoreflect"
+
 	"github.com/grpcsh/grpcsh/dynamic"
 )
+
+// CallCapture is what the TUI's session connection keeps of its calls'
+// HTTP/2 frames (ConnConfig.Calls): the latest 8 calls, 64 KiB of DATA
+// each, so that L's wire tab shows the last call as it crossed the wire.
+// Scripts and the CLI do not capture.
+func CallCapture() *dynamic.CallCapture { return dynamic.NewCallCapture(64<<10, 8) }
+
+// wire is the call's frames, when it was a call of m made on a connection
+// that captures calls; nil otherwise.
+func (c *call) wire(m protoreflect.MethodDescriptor) *dynamic.CapturedCall {
+	if c == nil || c.stream == nil || m == nil || c.method.FullName() != m.FullName() {
+		return nil
+	}
+	w := c.stream.Wire()
+	if w == nil {
+		return nil
+	}
+	w.Responses = c.msgs.total
+	w.Running = c.running()
+	if !w.Running {
+		w.Status, w.Elapsed = c.status, c.elapsed
+	}
+	return w
+}
 
 // explainPane is L's screen: the lesson of the call in the form, one tab
 // per section (contract, codegen, client, server, wire, grpcurl), with a
@@ -84,6 +110,9 @@ func newExplainPane(l *dynamic.Lesson, send func(context.Context) (*dynamic.Less
 	in.Prompt = "/"
 	p := explainPane{vp: vp, search: in, send: send, keys: newExplainKeys()}
 	p.setLesson(l)
+	if l.Call != nil {
+		p.status = fmt.Sprintf("the wire tab shows your last call's %d frames; s sends the call again on a connection of its own", len(l.Call.Frames))
+	}
 	return p
 }
 
