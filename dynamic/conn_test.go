@@ -369,8 +369,12 @@ func TestConnDeadline(t *testing.T) {
 	if status.Code(err) != codes.DeadlineExceeded {
 		t.Fatalf("Sleep(5s) with a 200ms deadline: %v, want DeadlineExceeded", err)
 	}
-	if ctx.Err() == nil {
-		t.Fatalf("the call ended with DeadlineExceeded before its deadline passed")
+	// The server's timer (grpc-timeout, sent as what is left of the 200ms)
+	// may fire a moment before the client's own, so ctx.Err() can still be
+	// nil here: what must not happen is ending well before the deadline. A
+	// loaded machine only makes the call end later, so this cannot flake.
+	if deadline, _ := ctx.Deadline(); time.Until(deadline) > 50*time.Millisecond {
+		t.Fatalf("the call ended with DeadlineExceeded %v before its deadline", time.Until(deadline))
 	}
 }
 

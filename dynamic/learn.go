@@ -130,7 +130,7 @@ func isWellKnownFile(path string) bool { return strings.HasPrefix(path, "google/
 func protoPaths(protos []ProtoFile) string {
 	paths := make([]string, len(protos))
 	for i, p := range protos {
-		paths[i] = p.Path
+		paths[i] = shellQuote(p.Path) // server-named: pasted into a shell
 	}
 	return strings.Join(paths, " ")
 }
@@ -143,7 +143,7 @@ func codegenCommands(protos []ProtoFile) []Snippet {
 	var py, cc, gob []string
 	for _, p := range protos {
 		base := strings.TrimSuffix(p.Path, ".proto")
-		py = append(py, base+"_pb2.py", base+"_pb2_grpc.py")
+		py = append(py, pyBase(p.Path)+"_pb2.py", pyBase(p.Path)+"_pb2_grpc.py")
 		cc = append(cc, base+".pb.{h,cc}", base+".grpc.pb.{h,cc}")
 		gob = append(gob, base+".pb.go", base+"_grpc.pb.go")
 	}

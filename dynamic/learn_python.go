@@ -11,9 +11,16 @@ import (
 )
 
 // pyModule is the module protoc's Python plugin writes for a file:
-// "a/b/test.proto" → "a.b.test_pb2".
+// "a/b/test.proto" → "a.b.test_pb2", "my-svc.proto" → "my_svc_pb2" (protoc's
+// ModuleName turns dashes into underscores: a dash is no Python name).
 func pyModule(file string) string {
-	return strings.ReplaceAll(strings.TrimSuffix(file, ".proto"), "/", ".") + "_pb2"
+	return strings.ReplaceAll(pyBase(file), "/", ".") + "_pb2"
+}
+
+// pyBase is the path, without its extension, of the files protoc's Python
+// plugin writes for a .proto file: "a/my-svc.proto" → "a/my_svc".
+func pyBase(file string) string {
+	return strings.ReplaceAll(strings.TrimSuffix(file, ".proto"), "-", "_")
 }
 
 // pyImports collects the import lines of a snippet: modules of files at the

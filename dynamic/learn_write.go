@@ -152,6 +152,11 @@ func (l *Lesson) WriteProject(dir string, force bool) ([]string, error) {
 		if !filepath.IsLocal(filepath.FromSlash(f.Path)) {
 			return nil, &WriteProjectError{Path: SafeLine(f.Path), Err: errors.New("the server names this .proto file outside DIR: nothing written")}
 		}
+		// Nor may a name carry what a terminal or a shell acts on: the
+		// README's commands and the clients' imports are made of it.
+		if !isPlainPath(f.Path) {
+			return nil, &WriteProjectError{Path: SafeLine(f.Path), Err: errors.New("the server names this .proto file with characters other than letters, digits, '.', '_', '-' and '/': nothing written")}
+		}
 	}
 	if !force {
 		var existing []string
@@ -189,4 +194,12 @@ func unwrapPathError(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// isPlainPath says a file path is made of letters, digits, '.', '_', '-'
+// and '/' only: safe to write, to show and to paste into a shell.
+func isPlainPath(p string) bool {
+	return p != "" && strings.IndexFunc(p, func(r rune) bool {
+		return !(r == '.' || r == '_' || r == '-' || r == '/' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z')
+	}) < 0
 }

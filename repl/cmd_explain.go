@@ -88,10 +88,15 @@ func explainAfter(w io.Writer, cmd *Command, lesson *dynamic.Lesson) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(w, "wrote %s into %s\n", strings.Join(written, ", "), dir)
+		fmt.Fprintf(w, "wrote %s into %s\n", dynamic.SafeLine(strings.Join(written, ", ")), dir)
 	}
 	if lesson.SendErr != nil {
 		return fmt.Errorf("explain -send: %w", lesson.SendErr)
+	}
+	if c := lesson.Call; c != nil && !c.Status.OK() {
+		// The call was made and failed: exit as call does (64 + code), so
+		// a script can tell.
+		return &RPCError{Method: c.Method, Status: c.Status}
 	}
 	return nil
 }
