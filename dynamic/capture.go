@@ -187,24 +187,34 @@ func parseFrames(sent bool, b []byte, locate func(off int) (int, time.Duration))
 				buf = buf[5+n:]
 			}
 			pending[h.StreamID] = buf
-		case *http2.SettingsFrame:
-			var s []string
-			f.ForeachSetting(func(st http2.Setting) error {
-				s = append(s, st.String())
-				return nil
-			})
-			wf.Detail = strings.Join(s, ", ")
-		case *http2.WindowUpdateFrame:
-			wf.Detail = fmt.Sprintf("increment %d", f.Increment)
-		case *http2.PingFrame:
-			wf.Detail = fmt.Sprintf("data % x", f.Data[:])
-		case *http2.RSTStreamFrame:
-			wf.Detail = f.ErrCode.String()
-		case *http2.GoAwayFrame:
-			wf.Detail = fmt.Sprintf("%s, last stream %d", f.ErrCode, f.LastStreamID)
+		default:
+			wf.Detail = connFrameDetail(f)
 		}
 		out = append(out, orderedFrame{wf, order})
 	}
+}
+
+// connFrameDetail says what a frame other than HEADERS and DATA carries:
+// SETTINGS values, a WINDOW_UPDATE's increment, RST_STREAM's code...
+func connFrameDetail(f http2.Frame) string {
+	switch f := f.(type) {
+	case *http2.SettingsFrame:
+		var s []string
+		f.ForeachSetting(func(st http2.Setting) error {
+			s = append(s, st.String())
+			return nil
+		})
+		return strings.Join(s, ", ")
+	case *http2.WindowUpdateFrame:
+		return fmt.Sprintf("increment %d", f.Increment)
+	case *http2.PingFrame:
+		return fmt.Sprintf("data % x", f.Data[:])
+	case *http2.RSTStreamFrame:
+		return f.ErrCode.String()
+	case *http2.GoAwayFrame:
+		return fmt.Sprintf("%s, last stream %d", f.ErrCode, f.LastStreamID)
+	}
+	return ""
 }
 
 func frameFlags(h http2.FrameHeader) string {
@@ -248,11 +258,21 @@ type CapturedCall struct {
 // SendCaptured makes one call of call.Method with reqs on a new connection
 // configured by cfg whose frames are captured, and closes it. A connection
 // that cannot be made is an error; a call that fails is not (its status is
-// in the result).
+// in the result). What is kept is bounded as CallCapture bounds a call
+// (64 KiB of DATA, callMaxFrames frames); the rest is counted, so that a
+// long stream costs neither memory nor pages of output.
 func SendCaptured(ctx context.Context, cfg ConnConfig, types *Types, call Call, reqs []proto.Message) (*CapturedCall, error) {
-	capture := NewWireCapture()
-	cfg.Capture = capture
-	cfg.Calls = nil // this connection's frames are all recorded
+	if call.Method == nil {
+		return nil, errors.New("no method")
+	}
+	capture := NewCallCapture(64<<10, 1)
+	capture.own = true
+	// Expected before the connection is made, so that its first frames
+	// (the SETTINGS exchange) are the call's too; the call's clock starts
+	// here, as the connection's.
+	w := capture.expect("/" + MethodPath(call.Method))
+	cfg.Capture = nil
+	cfg.Calls = capture
 	conn, err := Dial(ctx, cfg)
 	if err != nil {
 		return nil, err
@@ -269,16 +289,20 @@ func SendCaptured(ctx context.Context, cfg ConnConfig, types *Types, call Call, 
 		}
 	}
 	stream.CloseSend()
-	out := &CapturedCall{Method: call.Method}
+	var responses int
+	var status *Status
+	var elapsed time.Duration
 	for ev := range stream.Events() {
 		switch e := ev.(type) {
 		case MessageEvent:
-			out.Responses++
+			responses++
 		case EndEvent:
-			out.Status, out.Elapsed = e.Status, e.Elapsed
+			status, elapsed = e.Status, e.Elapsed
 		}
 	}
 	conn.Close() // so that the last frames (GOAWAY) are in
-	out.Frames = capture.Frames()
+	out := capture.snapshot(w)
+	out.Method, out.Status, out.Elapsed, out.Responses = call.Method, status, elapsed, responses
+	out.Shared, out.Stream = false, 0
 	return out, nil
 }

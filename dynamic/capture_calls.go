@@ -33,6 +33,10 @@ import (
 type CallCapture struct {
 	budget int // DATA payload bytes kept per call
 	keep   int // calls kept, the most recent
+	// own: the connection is made for its one call (explain -send), so
+	// its own frames (stream 0) are the call's, kept like the stream's
+	// within callMaxFrames, from the connection's start to its GOAWAY.
+	own bool
 
 	mu    sync.Mutex
 	calls []*callWire // oldest first
@@ -291,6 +295,15 @@ func (c *callConn) frame(d *wireDir, f http2.Frame) {
 		}
 		d.hdr.Length += int(h.Length)
 		c.headerBlock(d, f.HeaderBlockFragment(), f.HeadersEnded())
+		return
+	}
+	if h.StreamID == 0 && c.capture.own {
+		wf.Detail = connFrameDetail(f)
+		for _, w := range c.capture.calls {
+			if w.conn == nil || w.conn == c {
+				w.add(wf, false)
+			}
+		}
 		return
 	}
 	if h.StreamID == 0 {
