@@ -558,6 +558,7 @@ func (m *appModel) openLesson() tea.Cmd {
 	}
 	lesson.Call = m.call.wire(m.method) // the last call's frames, if of this method
 	method := m.method
+	m.learn.cancelSend() // the pane it replaces, if it was not closed
 	m.learn = newExplainPane(lesson, func(ctx context.Context) (*dynamic.Lesson, error) {
 		return m.s.ExplainSend(ctx, method, []byte(data))
 	})
@@ -766,5 +767,6 @@ func (m *appModel) shutdown() {
 	if m.cmd.running != nil {
 		m.cmd.running.cancel()
 	}
+	m.learn.cancelSend()
 	m.store.wait(2 * time.Second)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync/atomic"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
@@ -62,7 +63,9 @@ type explainPane struct {
 	matches   []int // lines of the content that contain the query
 	match     int
 	sending   bool
-	status    string // the outcome of the last send or search
+	sendID    uint64             // the send running, or the last one; 0: none yet
+	stopSend  context.CancelFunc // cancels the send running; nil when none
+	status    string             // the outcome of the last send or search
 	w, h      int
 	keys      explainKeys
 }
@@ -81,17 +84,24 @@ func newExplainKeys() explainKeys {
 		NextMatch: kb([]string{"n"}, "n/N", "next/previous match"),
 		PrevMatch: kb([]string{"N"}, "N", "previous match"),
 		Copy:      kb([]string{"y"}, "y", "copy section"),
-		Send:      kb([]string{"s"}, "s", "send: real frames"),
+		Send:      kb([]string{"s"}, "s", "send: real frames (one at a time; esc cancels)"),
 		Close:     kb([]string{"esc", "L"}, "esc/L", "close"),
 	}
 }
 
 // explainSentMsg is the lesson after s: with the call's frames, or the
-// reason it could not be sent.
+// reason it could not be sent. id is the send's (explainSendIDs): the
+// app hands the message to whatever pane is open, which may be a newer
+// one than the send's, or the same pane after a newer send.
 type explainSentMsg struct {
+	id     uint64
 	lesson *dynamic.Lesson
 	err    error
 }
+
+// explainSendIDs numbers every pane's sends, across panes, so that a
+// result is taken only by the pane and send it belongs to.
+var explainSendIDs atomic.Uint64
 
 // explainAction is what the app must do after a key.
 type explainAction int
@@ -179,7 +189,10 @@ func (p *explainPane) setTab(i int) {
 func (p explainPane) update(msg tea.Msg) (explainPane, tea.Cmd, explainAction) {
 	switch msg := msg.(type) {
 	case explainSentMsg:
-		p.sending = false
+		if !p.sending || msg.id != p.sendID {
+			return p, nil, explainStay // a closed pane's send, or a cancelled one
+		}
+		p.cancelSend()
 		if msg.lesson != nil {
 			p.setLesson(msg.lesson)
 			for i, s := range p.tabs {
@@ -221,6 +234,7 @@ func (p explainPane) update(msg tea.Msg) (explainPane, tea.Cmd, explainAction) {
 		k := p.keys
 		switch {
 		case key.Matches(msg, k.Close):
+			p.cancelSend()
 			return p, nil, explainClose
 		case key.Matches(msg, k.NextTab):
 			p.setTab(p.tab + 1)
@@ -256,15 +270,23 @@ func (p explainPane) update(msg tea.Msg) (explainPane, tea.Cmd, explainAction) {
 		case key.Matches(msg, k.Copy):
 			return p, nil, explainCopy
 		case key.Matches(msg, k.Send):
-			if p.sending || p.send == nil {
+			if p.send == nil {
 				return p, nil, explainStay
 			}
-			p.sending = true
-			p.status = "sending…"
+			if p.sending {
+				// One send at a time: a second would only race the first
+				// for the wire tab.
+				p.status = "sending… (one at a time: esc closes the pane and cancels it)"
+				return p, nil, explainStay
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			id := explainSendIDs.Add(1)
+			p.sending, p.sendID, p.stopSend = true, id, cancel
+			p.status = "sending… (esc cancels it)"
 			send := p.send
 			return p, func() tea.Msg {
-				l, err := send(context.Background())
-				return explainSentMsg{lesson: l, err: err}
+				l, err := send(ctx)
+				return explainSentMsg{id: id, lesson: l, err: err}
 			}, explainStay
 		default:
 			var cmd tea.Cmd
@@ -274,6 +296,15 @@ func (p explainPane) update(msg tea.Msg) (explainPane, tea.Cmd, explainAction) {
 		return p, nil, explainStay
 	}
 	return p, nil, explainStay
+}
+
+// cancelSend ends the send running, if any: its connection closes and
+// its result, when it comes, is dropped.
+func (p *explainPane) cancelSend() {
+	if p.stopSend != nil {
+		p.stopSend()
+	}
+	p.sending, p.stopSend = false, nil
 }
 
 // view draws the tabs, the language picker, the section and a status
