@@ -3,7 +3,6 @@ package dynamic_test
 import (
 	"context"
 	"errors"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,6 +19,7 @@ import (
 	"github.com/grpcsh/grpcsh/demo"
 	"github.com/grpcsh/grpcsh/dynamic"
 	"github.com/grpcsh/grpcsh/internal/hostile"
+	"github.com/grpcsh/grpcsh/internal/testnet"
 )
 
 // dialHostile connects to a hostile server and returns its reflection
@@ -141,11 +141,10 @@ func TestFindDescriptorOfABrokenSymbolSaysWhy(t *testing.T) {
 // plain GracefulStop (no force-stop) is not held up, and the next lookup
 // after the server comes back works at once.
 func TestIdleReflectionDoesNotHoldUpGracefulStop(t *testing.T) {
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := lis.Addr().String()
+	// The port is held for the whole test, so the restart keeps the address.
+	port := testnet.HoldPort(t)
+	lis := port.Listen(t)
+	addr := port.Addr
 	srv := demo.Start(lis, demo.Options{})
 	conn, err := dynamic.Dial(context.Background(), dynamic.ConnConfig{Target: addr, ConnectTimeout: 5 * time.Second})
 	if err != nil {
@@ -171,10 +170,7 @@ func TestIdleReflectionDoesNotHoldUpGracefulStop(t *testing.T) {
 		srv.Stop(0)
 		t.Fatal("GracefulStop waited on the idle client's reflection stream")
 	}
-	lis2, err := net.Listen("tcp", addr)
-	if err != nil {
-		t.Skipf("the port was taken meanwhile: %v", err)
-	}
+	lis2 := port.Listen(t)
 	srv2 := demo.Start(lis2, demo.Options{})
 	defer srv2.Stop(time.Second)
 	if _, err := src.FindSymbol("showcase.Showcase"); err != nil {

@@ -161,11 +161,10 @@ func (f *firstLine) Write(p []byte) (int, error) {
 // GracefulStop (no force-stop after a grace period) is not held up, and
 // the session's next lookup and call after the restart work at once.
 func TestIdleSessionDoesNotHoldUpGracefulStop(t *testing.T) {
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := lis.Addr().String()
+	// The port is held for the whole test, so the restart keeps the address.
+	port := testnet.HoldPort(t)
+	lis := port.Listen(t)
+	addr := port.Addr
 	srv := demo.Start(lis, demo.Options{})
 	ctx := context.Background()
 	s, err := repl.NewSession(ctx, repl.Options{Conn: dynamic.ConnConfig{Target: addr, ConnectTimeout: 2 * time.Second}})
@@ -191,10 +190,7 @@ func TestIdleSessionDoesNotHoldUpGracefulStop(t *testing.T) {
 		srv.Stop(0)
 		t.Fatal("GracefulStop waited on the idle session")
 	}
-	lis2, err := net.Listen("tcp", addr)
-	if err != nil {
-		t.Skipf("port %s not free again: %v", addr, err)
-	}
+	lis2 := port.Listen(t)
 	srv2 := demo.Start(lis2, demo.Options{})
 	defer srv2.Stop(time.Second)
 	if err := s.Describe(&out, "showcase.Showcase"); err != nil {
