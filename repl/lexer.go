@@ -115,12 +115,17 @@ func (p *Parser) word() (Word, bool, error) {
 				switch {
 				case c == '\\' && p.off+1 < len(p.text):
 					p.advance()
-					switch e := p.text[p.off]; e {
-					case 'n':
+					switch e := p.text[p.off]; {
+					case p.shell && e != '"' && e != '\\' && e != '$' && e != '`':
+						b.WriteByte('\\')
+						b.WriteByte(e)
+					case p.shell:
+						b.WriteByte(e)
+					case e == 'n':
 						b.WriteByte('\n')
-					case 't':
+					case e == 't':
 						b.WriteByte('\t')
-					case '"', '\\', '$':
+					case e == '"' || e == '\\' || e == '$':
 						b.WriteByte(e)
 					default:
 						b.WriteByte('\\')
@@ -131,7 +136,7 @@ func (p *Parser) word() (Word, bool, error) {
 					b.WriteByte('$')
 					p.advance()
 					p.advance()
-				case c == '$' && p.peekAt(1) == '{':
+				case c == '$' && (p.peekAt(1) == '{' || p.shell && isNameByte(p.peekAt(1), true)):
 					v, err := p.expandVar()
 					if err != nil {
 						return w, false, err
@@ -154,7 +159,7 @@ func (p *Parser) word() (Word, bool, error) {
 			b.WriteByte('$')
 			p.advance()
 			p.advance()
-		case c == '$' && p.peekAt(1) == '{':
+		case c == '$' && (p.peekAt(1) == '{' || p.shell && isNameByte(p.peekAt(1), true)):
 			w.Quoted = true // an expanded value is never a flag
 			v, err := p.expandVar()
 			if err != nil {
@@ -190,6 +195,15 @@ func (p *Parser) words() ([]Word, error) {
 func (p *Parser) expandVar() (string, error) {
 	start := p.pos()
 	p.advance()
+	if p.shell && p.text[p.off] != '{' {
+		// A shell's $NAME: the name runs to the first byte that cannot
+		// be in one.
+		nameStart := p.off
+		for !p.atEnd() && isNameByte(p.text[p.off], p.off == nameStart) {
+			p.advance()
+		}
+		return p.lookupVar(start, p.text[nameStart:p.off], "", false)
+	}
 	p.advance()
 	nameStart := p.off
 	for !p.atEnd() && isNameByte(p.text[p.off], p.off == nameStart) {
@@ -224,6 +238,12 @@ func (p *Parser) expandVar() (string, error) {
 		return "", p.errorf(start, "${} names no variable")
 	}
 	p.advance() // '}'
+	return p.lookupVar(start, name, def, hasDef)
+}
+
+// lookupVar is the value of the variable name, found at start; def is
+// its default when hasDef.
+func (p *Parser) lookupVar(start Pos, name, def string, hasDef bool) (string, error) {
 	lookup := p.Env
 	if lookup == nil {
 		lookup = os.LookupEnv

@@ -44,6 +44,10 @@ type Options struct {
 	// means context.Background(); the ctx of NewSession bounds connecting
 	// only.
 	Context context.Context
+
+	// NoReflection reads descriptors from the files alone, not asking the
+	// server: grpcurl's default when given files (-use-reflection=false).
+	NoReflection bool
 }
 
 // Settings change how calls are made and printed; the command language's
@@ -151,7 +155,10 @@ func (s *Session) Connect(ctx context.Context, cfg dynamic.ConnConfig) error {
 	s.opts.Conn = cfg
 	s.mu.Unlock()
 	var src dynamic.Source = refl
-	if s.files != nil {
+	switch {
+	case s.files != nil && s.opts.NoReflection:
+		src = s.files
+	case s.files != nil:
 		src = dynamic.Composite{Primary: refl, Fallback: s.files}
 	}
 	s.setSource(src)

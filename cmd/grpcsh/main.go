@@ -50,6 +50,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 			code = crashed(r, stderr)
 		}
 	}()
+	if len(args) > 0 && args[0] == "grpcurl" {
+		return runGrpcurl(args[1:], stdin, stdout, stderr)
+	}
 	cfg, err := parseArgs(args)
 	var help *helpError
 	if errors.As(err, &help) {
@@ -138,7 +141,7 @@ func execute(ctx context.Context, cfg *config, stdin io.Reader, stdout, stderr i
 		return sess.List(stdout, cfg.verbArg)
 	case "describe":
 		if cfg.verbArg == "" {
-			err = describeAll(sess, stdout)
+			err = sess.DescribeAll(stdout)
 		} else {
 			err = sess.Describe(stdout, cfg.verbArg)
 		}
@@ -180,22 +183,6 @@ func execute(ctx context.Context, cfg *config, stdin io.Reader, stdout, stderr i
 		return err
 	}
 	return interactive(ctx, cfg, sess, stdin, out)
-}
-
-func describeAll(sess *repl.Session, w io.Writer) error {
-	names, err := sess.ServiceNames()
-	if err != nil {
-		return err
-	}
-	for i, n := range names {
-		if i > 0 {
-			fmt.Fprintln(w)
-		}
-		if err := sess.Describe(w, n); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // export writes the schema of every service, with its imports, as
