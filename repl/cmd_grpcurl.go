@@ -3,6 +3,7 @@ package repl
 import (
 	"context"
 	"errors"
+	"os"
 	"strings"
 )
 
@@ -31,11 +32,7 @@ Examples:
 		MaxArgs: -1,
 		parse:   (*Parser).grpcurlCommand,
 		run: func(ctx context.Context, x *Executor, cmd *Command) error {
-			g := *cmd.parsed.(*GrpcurlCommand) // a copy: Resolve sets its headers
-			if err := g.Resolve(x.Lookup(nil)); err != nil {
-				return err
-			}
-			return RunGrpcurl(ctx, &g, GrpcurlInput{Body: cmd.Body}, x.observedOutput(), x)
+			return RunGrpcurl(ctx, cmd.parsed.(*GrpcurlCommand), GrpcurlInput{Body: cmd.Body}, x.observedOutput(), x)
 		},
 	})
 }
@@ -112,6 +109,14 @@ func (p *Parser) grpcurlCommand(cmd *Command) error {
 		if cmd.Body, err = grpcurlBody(g.Data, at); err != nil {
 			return p.errorf(w.Pos, "grpcurl: %v", err)
 		}
+	}
+	// -expand-headers finds ${VAR} where the line's own ${VAR} are found.
+	lookup := p.Env
+	if lookup == nil {
+		lookup = os.LookupEnv
+	}
+	if err := g.Resolve(lookup); err != nil {
+		return p.errorf(cmd.Pos, "grpcurl: %v", err)
 	}
 	cmd.parsed = g
 	// Args name the call in messages (never the flags: -H may hold a
