@@ -183,6 +183,10 @@ func parseArgs(args []string) (*config, error) {
 		return nil, err
 	}
 
+	if len(positional) == 1 && positional[0] == "version" {
+		cfg.version = true // grpcsh version, as -version
+		return cfg, nil
+	}
 	if len(positional) > 0 && !isVerb(positional[0]) {
 		c.Target = positional[0]
 		positional = positional[1:]

@@ -24,6 +24,7 @@ import (
 )
 
 func main() {
+	stampVersion()
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
@@ -64,7 +65,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		return repl.ExitUsage
 	}
 	if cfg.version {
-		fmt.Fprintln(stdout, "grpcsh", dynamic.Version)
+		fmt.Fprint(stdout, versionText())
 		return repl.ExitOK
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
