@@ -24,6 +24,7 @@ type globalKeys struct {
 	FocusTree key.Binding // alt+1
 	FocusForm key.Binding // alt+2
 	FocusResp key.Binding // alt+3
+	CopyAs    key.Binding // alt+y: the request as a grpcurl, grpcsh or ghz line (copyas.go)
 
 	// Outside text inputs only.
 	Quit      key.Binding // q
@@ -118,6 +119,7 @@ func newKeyMap() keyMap {
 			FocusTree: kb([]string{"alt+1"}, "alt+1", "focus methods"),
 			FocusForm: kb([]string{"alt+2"}, "alt+2", "focus request"),
 			FocusResp: kb([]string{"alt+3"}, "alt+3", "focus response"),
+			CopyAs:    kb([]string{"alt+y"}, "alt+y", "copy as grpcurl/ghz"),
 			Quit:      kb([]string{"q"}, "q", "quit"),
 			Help:      kb([]string{"?"}, "?", "all keys"),
 			Colon:     kb([]string{":"}, ":", "command bar"),
@@ -271,7 +273,7 @@ type helpSection struct {
 func (k keyMap) sections(form help.KeyMap) []helpSection {
 	g := k.Global
 	out := []helpSection{
-		{"Everywhere (also while typing in the form)", []key.Binding{g.Send, g.CloseSend, g.Cancel, g.History, g.Metadata, g.FocusTree, g.FocusForm, g.FocusResp}},
+		{"Everywhere (also while typing in the form)", []key.Binding{g.Send, g.CloseSend, g.Cancel, g.History, g.Metadata, g.FocusTree, g.FocusForm, g.FocusResp, g.CopyAs}},
 		{"Outside text inputs", []key.Binding{g.NextPane, g.PrevPane, g.Back, g.Colon, g.HistoryH, g.MetadataM, g.LearnL, g.Help, g.Quit}},
 		{"Methods", flat(k.Tree)},
 		{"Response", flat(k.Resp)},

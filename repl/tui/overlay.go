@@ -18,6 +18,7 @@ const (
 	ovHistory
 	ovMetadata
 	ovLearn // explain: the seed's workflow for the request in the form
+	ovYank  // alt+y: the request as a grpcurl, grpcsh or ghz line
 )
 
 // top is the overlay drawn and given the keys, nil when none is.
@@ -41,6 +42,8 @@ func (m *appModel) topOverlay() overlay {
 		return ovMetadata
 	case Component(&m.learn):
 		return ovLearn
+	case Component(&m.yank):
+		return ovYank
 	}
 	return ovNone
 }
@@ -56,6 +59,8 @@ func (m *appModel) overlay(o overlay) Component {
 		return &m.meta
 	case ovLearn:
 		return &m.learn
+	case ovYank:
+		return &m.yank
 	}
 	return nil
 }
