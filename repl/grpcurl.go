@@ -480,6 +480,22 @@ func grpcurlFlagsHelp() string {
 		}
 	}
 	slices.Sort(refused)
-	return fmt.Sprintf("  as grpcsh's own: %s\n  translated:       %s\n  refused, saying what to use instead: %s",
-		strings.Join(same, " "), strings.Join(mapped, " "), strings.Join(refused, " "))
+	var b strings.Builder
+	for _, part := range []struct {
+		title string
+		names []string
+	}{{"the same as grpcsh's connection flags:", same}, {"translated:", mapped}, {"refused, with what to use instead:", refused}} {
+		b.WriteString("  " + part.title + "\n   ")
+		n := 3
+		for _, name := range part.names {
+			if n+1+len(name) > 76 {
+				b.WriteString("\n   ")
+				n = 3
+			}
+			b.WriteString(" " + name)
+			n += 1 + len(name)
+		}
+		b.WriteString("\n")
+	}
+	return strings.TrimSuffix(b.String(), "\n")
 }

@@ -57,6 +57,8 @@ Usage:
                                          -write DIR writes a runnable project (-force overwrites)
   grpcsh [flags] TARGET test [PATH...]   run .grpcsh files (folders recursively) as tests:
                                          PASS/FAIL per file; -junit, -update, -parallel
+  grpcsh grpcurl GRPCURL-ARGS...         a grpcurl command line, run as the same call
+  grpcsh version                         the version and the commit it was built from
 
 TARGET: host:port, dns:///host:port, [::1]:port, unix:///path, or
 ipv4:host:port,host:port (failover). TARGET may be left out of list,
