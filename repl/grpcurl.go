@@ -310,13 +310,23 @@ func (g *GrpcurlCommand) check() error {
 	if !g.expandHeaders {
 		for _, hs := range g.headers {
 			for _, h := range hs {
-				if _, _, err := dynamic.ParseHeader(h); err != nil {
+				if _, _, err := grpcurlHeader(h); err != nil {
 					return err
 				}
 			}
 		}
 	}
 	return nil
+}
+
+// grpcurlHeader parses a header as grpcurl's -H takes it. Its errors
+// never quote the value: it may be a secret ($TOKEN).
+func grpcurlHeader(h string) (string, string, error) {
+	name, _, ok := strings.Cut(h, ":")
+	if !ok || strings.TrimSpace(name) == "" {
+		return "", "", errors.New(`a header is not "name: value" (its text is not shown: it may hold a secret)`)
+	}
+	return dynamic.ParseHeader(h)
 }
 
 // Resolve sets the headers, their ${VAR} expanded with lookup when the
@@ -332,7 +342,7 @@ func (g *GrpcurlCommand) Resolve(lookup func(string) (string, bool)) error {
 					return &UsageError{Msg: fmt.Sprintf("-expand-headers: %v", err)}
 				}
 			}
-			k, v, err := dynamic.ParseHeader(h)
+			k, v, err := grpcurlHeader(h)
 			if err != nil {
 				return &UsageError{Msg: err.Error()}
 			}

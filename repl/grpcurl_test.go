@@ -163,7 +163,7 @@ func TestGrpcurlArgumentErrors(t *testing.T) {
 		"-format text -d {} h:1 m":           "grpcsh reads requests as JSON only",
 		"-format xml h:1 m":                  `-format: must be json or text, got "xml"`,
 		"-use-reflection=false h:1 m":        "-use-reflection=false needs -proto or -protoset",
-		"-H nocolon h:1 m":                   `has no colon`,
+		"-H nocolon h:1 m":                   `a header is not "name: value" (its text is not shown`,
 		"-max-time":                          "-max-time needs a value",
 		"-authority a -servername b h:1 m":   "differ",
 		"-emit-defaults=maybe h:1 m":         "-emit-defaults: expected true or false",
