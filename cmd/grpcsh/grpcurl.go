@@ -27,11 +27,7 @@ func runGrpcurl(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	out := &repl.Output{Out: stdout, Err: stderr}
-	if f, ok := stdout.(*os.File); ok && term.IsTerminal(f.Fd()) {
-		out.Pretty = true
-		out.Color = os.Getenv("NO_COLOR") == ""
-	}
+	out := newOutput(stdout, stderr)
 	in := repl.GrpcurlInput{Stdin: stdin, Failed: func(s *repl.Session, rpc *repl.RPCError) {
 		fmt.Fprint(stderr, repl.FormatStatus(s, rpc.Status))
 	}}
@@ -44,4 +40,15 @@ func runGrpcurl(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "grpcsh grpcurl: %s\n", dynamic.SafeText(err.Error()))
 	}
 	return repl.ExitCode(err)
+}
+
+// newOutput prints responses indented and coloured on a terminal
+// (NO_COLOR: not coloured), as compact JSON lines elsewhere.
+func newOutput(stdout, stderr io.Writer) *repl.Output {
+	out := &repl.Output{Out: stdout, Err: stderr}
+	if f, ok := stdout.(*os.File); ok && term.IsTerminal(f.Fd()) {
+		out.Pretty = true
+		out.Color = os.Getenv("NO_COLOR") == ""
+	}
+	return out
 }

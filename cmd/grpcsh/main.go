@@ -132,11 +132,7 @@ func execute(ctx context.Context, cfg *config, stdin io.Reader, stdout, stderr i
 	defer sess.Close()
 	cfg.sendTo = sendTo
 
-	out := &repl.Output{Out: stdout, Err: stderr}
-	if f, ok := stdout.(*os.File); ok && term.IsTerminal(f.Fd()) {
-		out.Pretty = true
-		out.Color = os.Getenv("NO_COLOR") == ""
-	}
+	out := newOutput(stdout, stderr)
 	switch cfg.verb {
 	case "list":
 		return sess.List(stdout, cfg.verbArg)
