@@ -101,3 +101,18 @@ func TestCopyAsGolden(t *testing.T) {
 		})
 	}
 }
+
+// A grpcurl line typed in the : bar runs as the same call.
+func TestCmdBarGrpcurlLine(t *testing.T) {
+	h := newHarness(t, 120, 40)
+	h.waitServices()
+	h.press(":")
+	h.typeText(`grpcurl -plaintext -H 'x-k: v' -d '{"name":"bar baz"}' ` + h.m.s.Target() + ` helloworld.Greeter/SayHello`)
+	h.press("enter")
+	h.waitFor("the grpcurl line", func() bool { return h.m.cmd.running == nil && strings.Contains(ansiStrip(h.m.cmd.out.String()), `"message": "Hello bar baz"`) }, 10*time.Second)
+	h.typeText(`grpcurl -alts ` + h.m.s.Target() + ` helloworld.Greeter/SayHello`)
+	h.press("enter")
+	h.waitFor("the refusal", func() bool {
+		return h.m.cmd.running == nil && strings.Contains(ansiStrip(h.m.cmd.out.String()), "grpcurl's -alts has no grpcsh equivalent")
+	}, 10*time.Second)
+}
