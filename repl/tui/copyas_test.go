@@ -109,7 +109,9 @@ func TestCmdBarGrpcurlLine(t *testing.T) {
 	h.press(":")
 	h.typeText(`grpcurl -plaintext -H 'x-k: v' -d '{"name":"bar baz"}' ` + h.m.s.Target() + ` helloworld.Greeter/SayHello`)
 	h.press("enter")
-	h.waitFor("the grpcurl line", func() bool { return h.m.cmd.running == nil && strings.Contains(ansiStrip(h.m.cmd.out.String()), `"message": "Hello bar baz"`) }, 10*time.Second)
+	h.waitFor("the grpcurl line", func() bool {
+		return h.m.cmd.running == nil && strings.Contains(ansiStrip(h.m.cmd.out.String()), `"message": "Hello bar baz"`)
+	}, 10*time.Second)
 	h.typeText(`grpcurl -alts ` + h.m.s.Target() + ` helloworld.Greeter/SayHello`)
 	h.press("enter")
 	h.waitFor("the refusal", func() bool {
