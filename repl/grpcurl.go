@@ -109,6 +109,9 @@ var grpcurlFlags = []grpcurlFlag{
 	{name: "authority", conn: true},
 	{name: "user-agent", conn: true},
 	{name: "d", value: true, apply: func(g *GrpcurlCommand, v string) error {
+		if len(v) > 1 && v[0] == '@' {
+			return fmt.Errorf("grpcurl reads -d @ from stdin, and takes no file name: write -d @ < %s (grpcsh's own call -d takes %s)", v[1:], v)
+		}
 		g.Data, g.Stdin = v, v == "@"
 		if g.Stdin {
 			g.Data = ""

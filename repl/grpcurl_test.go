@@ -169,6 +169,7 @@ func TestGrpcurlArgumentErrors(t *testing.T) {
 		"-emit-defaults=maybe h:1 m":         "-emit-defaults: expected true or false",
 		"-connect-timeout soon h:1 m":        "-connect-timeout",
 		"-plaintext -tls h:1 m":              "grpcurl has no flag -tls",
+		"-d @req.json h:1 m":                 "write -d @ < req.json",
 		"-plaintext -- h:1 m -not-a-flag-no": "unexpected argument",
 	} {
 		_, err := ParseGrpcurl(strings.Fields(line))
