@@ -216,6 +216,7 @@ func TestGrpcurlLinesSplitAsTheShellDoes(t *testing.T) {
 		`-d '{"a": "${WHO}"}' -H "x: ${WHO}s" h:1 m`,
 		`-d a\ b\"c h:1 m`,
 		`-H"k:v"'w' h:1 m # a comment`,
+		"-d '{\n  \"name\": \"a\"\n}' -H \"k:\n v\" h:1 m",
 	}
 	lookup := func(n string) (string, bool) { v, ok := env[n]; return v, ok }
 	for _, line := range lines {
@@ -229,9 +230,16 @@ func TestGrpcurlLinesSplitAsTheShellDoes(t *testing.T) {
 		p := NewParser(strings.NewReader(line))
 		p.Env, p.shell = lookup, true
 		p.readLine()
-		ws, err := p.words()
-		if err != nil {
-			t.Fatalf("%q: %v", line, err)
+		var ws []Word
+		for {
+			w, ok, err := p.word()
+			if err != nil {
+				t.Fatalf("%q: %v", line, err)
+			}
+			if !ok {
+				break
+			}
+			ws = append(ws, w)
 		}
 		got := make([]string, len(ws))
 		for i, w := range ws {
@@ -270,6 +278,8 @@ func TestScriptGrpcurlLineIsTheNativeCall(t *testing.T) {
 			"header authorization: Bearer ${TOK}\ncall showcase.Showcase/Metadata"},
 		{"grpcurl -plaintext -d @ " + a + " showcase.Showcase/Sum <<EOM\n{\"value\": 1}\n{\"value\": 41}\nEOM",
 			"call showcase.Showcase/Sum {\"value\": 1} {\"value\": 41}"},
+		{"grpcurl -plaintext -d '{\n  \"name\": \"on lines\"\n}' " + a + " helloworld.Greeter/SayHello",
+			`call helloworld.Greeter/SayHello {"name": "on lines"}`},
 		{`grpcurl -plaintext -d '{"value":1}{"value":2}' ` + a + ` showcase.Showcase/Sum`,
 			`call showcase.Showcase/Sum {"value":1} {"value":2}`},
 		{`grpcurl -plaintext -d "{\"fString\": \"$WHO\", \"fInt32\": 2}" ` + a + ` showcase.Showcase/Echo`,
@@ -324,6 +334,8 @@ func TestScriptGrpcurlLineErrors(t *testing.T) {
 		"grpcurl -plaintext -d '{\"nme\": 1}' " + a + " helloworld.Greeter/SayHello":      `line 1:25: nme: unknown field "nme"; did you mean name?`,
 		"grpcurl -plaintext -d '{\"name\": ' " + a + " helloworld.Greeter/SayHello":       "line 1:23: grpcurl: -d:",
 		"grpcurl -plaintext \\": "the grpcurl line ends with \\ but nothing follows it",
+		"grpcurl -plaintext -d '{\n\"nme\": 1}' " + a + " helloworld.Greeter/SayHello": `line 2:1: nme: unknown field "nme"`,
+		"grpcurl -plaintext -d '{\n": "line 1:23: the quote ' that starts here is not closed",
 		"grpcurl -plaintext -H 'x: ${NOPE}' -expand-headers " + a + " helloworld.Greeter/SayHello": "NOPE",
 	} {
 		out, errOut, err := runScriptText(t, a, script, func(string) (string, bool) { return "", false })

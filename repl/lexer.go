@@ -91,12 +91,14 @@ func (p *Parser) word() (Word, bool, error) {
 			w.Quoted = true
 			open := p.pos()
 			p.advance()
-			for !p.atEnd() && p.text[p.off] != '\'' {
-				b.WriteByte(p.text[p.off])
-				p.advance()
+			for p.atEnd() && p.quoteGoesOn(&b) || !p.atEnd() && p.text[p.off] != '\'' {
+				if !p.atEnd() {
+					b.WriteByte(p.text[p.off])
+					p.advance()
+				}
 			}
 			if p.atEnd() {
-				return w, false, p.errorf(open, "the quote ' that starts here is not closed on its line")
+				return w, false, p.errorf(open, "the quote ' that starts here is not closed %s", p.quoteEnd())
 			}
 			p.advance()
 		case c == '"':
@@ -104,8 +106,11 @@ func (p *Parser) word() (Word, bool, error) {
 			open := p.pos()
 			p.advance()
 			for {
+				if p.atEnd() && p.quoteGoesOn(&b) {
+					continue
+				}
 				if p.atEnd() {
-					return w, false, p.errorf(open, "the quote \" that starts here is not closed on its line")
+					return w, false, p.errorf(open, "the quote \" that starts here is not closed %s", p.quoteEnd())
 				}
 				c := p.text[p.off]
 				if c == '"' {
@@ -173,6 +178,26 @@ func (p *Parser) word() (Word, bool, error) {
 	}
 	w.Text = b.String()
 	return w, true, nil
+}
+
+// quoteGoesOn is, in shell mode, a quote that the line ends inside of
+// going on over the next line, as a shell's does (grpcurl -d '{ on one
+// line, the JSON on the next ones); b gets the newline. False outside
+// shell mode or at the end of the input.
+func (p *Parser) quoteGoesOn(b *strings.Builder) bool {
+	if !p.shell || !p.readLine() {
+		return false
+	}
+	b.WriteByte('\n')
+	return true
+}
+
+// quoteEnd says where a quote should have been closed.
+func (p *Parser) quoteEnd() string {
+	if p.shell {
+		return "before the input ends"
+	}
+	return "on its line"
 }
 
 // words reads the words left on the line.
