@@ -117,6 +117,11 @@ func runCmd(ctx context.Context, x *cmdExecutor, id int, line string) tea.Cmd {
 // pane (Component). Enter sends the app the line to run (cmdLineMsg).
 func (c *cmdbarModel) Update(msg tea.Msg) (Component, tea.Cmd) {
 	kmsg, ok := msg.(tea.KeyPressMsg)
+	if paste, isPaste := msg.(tea.PasteMsg); isPaste {
+		// A command pasted from a shell (a grpcurl line) goes on over
+		// lines with a backslash: one line here, as the shell reads it.
+		msg = tea.PasteMsg{Content: pasteLines.Replace(paste.Content)}
+	}
 	if !ok {
 		var cmd tea.Cmd
 		if c.active {
@@ -214,3 +219,6 @@ func (c cmdbarModel) barView(st Styles, spin string, w int) string {
 func (c *cmdbarModel) View() string        { return c.outputView(c.ui.st) }
 func (c *cmdbarModel) SetSize(w, h int)    { c.setSize(w, h) }
 func (c *cmdbarModel) KeyMap() help.KeyMap { return c.keys }
+
+// pasteLines joins the lines of a pasted command that end in a backslash.
+var pasteLines = strings.NewReplacer("\\\r\n", " ", "\\\n", " ")

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/grpcsh/grpcsh/repl"
@@ -111,6 +112,12 @@ func TestCmdBarGrpcurlLine(t *testing.T) {
 	h.press("enter")
 	h.waitFor("the grpcurl line", func() bool {
 		return h.m.cmd.running == nil && strings.Contains(ansiStrip(h.m.cmd.out.String()), `"message": "Hello bar baz"`)
+	}, 10*time.Second)
+	// Pasted from a shell, over lines that end in a backslash.
+	h.send(tea.PasteMsg{Content: "grpcurl -plaintext \\\n  -d '{\"name\":\"pasted\"}' \\\r\n  " + h.m.s.Target() + " helloworld.Greeter/SayHello"})
+	h.press("enter")
+	h.waitFor("the pasted line", func() bool {
+		return h.m.cmd.running == nil && strings.Contains(ansiStrip(h.m.cmd.out.String()), `"message": "Hello pasted"`)
 	}, 10*time.Second)
 	h.typeText(`grpcurl -alts ` + h.m.s.Target() + ` helloworld.Greeter/SayHello`)
 	h.press("enter")
