@@ -220,5 +220,6 @@ func (c *cmdbarModel) View() string        { return c.outputView(c.ui.st) }
 func (c *cmdbarModel) SetSize(w, h int)    { c.setSize(w, h) }
 func (c *cmdbarModel) KeyMap() help.KeyMap { return c.keys }
 
-// pasteLines joins the lines of a pasted command that end in a backslash.
-var pasteLines = strings.NewReplacer("\\\r\n", " ", "\\\n", " ")
+// pasteLines joins the lines of a pasted command that end in a backslash
+// (terminals may send a line end as \r).
+var pasteLines = strings.NewReplacer("\\\r\n", " ", "\\\n", " ", "\\\r", " ")

@@ -114,7 +114,7 @@ func TestCmdBarGrpcurlLine(t *testing.T) {
 		return h.m.cmd.running == nil && strings.Contains(ansiStrip(h.m.cmd.out.String()), `"message": "Hello bar baz"`)
 	}, 10*time.Second)
 	// Pasted from a shell, over lines that end in a backslash.
-	h.send(tea.PasteMsg{Content: "grpcurl -plaintext \\\n  -d '{\"name\":\"pasted\"}' \\\r\n  " + h.m.s.Target() + " helloworld.Greeter/SayHello"})
+	h.send(tea.PasteMsg{Content: "grpcurl -plaintext \\\n  -d '{\"name\":\"pasted\"}' \\\r  " + h.m.s.Target() + " helloworld.Greeter/SayHello"})
 	h.press("enter")
 	h.waitFor("the pasted line", func() bool {
 		return h.m.cmd.running == nil && strings.Contains(ansiStrip(h.m.cmd.out.String()), `"message": "Hello pasted"`)
