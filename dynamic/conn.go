@@ -89,9 +89,6 @@ type ConnConfig struct {
 	RoundRobin bool
 	// UserAgent prefixes gRPC's own user agent; default "grpcsh/"+Version.
 	UserAgent string
-	// Capture, when set, records the connection's bytes after TLS (see
-	// WireCapture): explain -send shows a call's frames with it.
-	Capture *WireCapture
 	// Calls, when set, keeps the frames of the latest calls started with
 	// it (see CallCapture): the TUI's session connection sets it.
 	Calls *CallCapture
@@ -233,7 +230,7 @@ func connNew(cfg ConnConfig) (*Conn, error) {
 		callOpts = append(callOpts, grpc.UseCompressor(gzip.Name))
 	}
 	opts := []grpc.DialOption{
-		grpc.WithTransportCredentials(&connCreds{TransportCredentials: creds, track: track, plaintext: !s.useTLS, capture: cfg.Capture, calls: cfg.Calls}),
+		grpc.WithTransportCredentials(&connCreds{TransportCredentials: creds, track: track, plaintext: !s.useTLS, calls: cfg.Calls}),
 		// The dialer records why each attempt failed: grpc keeps that to
 		// itself until a call fails, and Ready must explain before then.
 		// (A custom dialer turns off grpc's HTTPS_PROXY support.)
