@@ -222,7 +222,8 @@ func connNew(cfg ConnConfig) (*Conn, error) {
 	if cfg.RoundRobin {
 		lb = "round_robin"
 	}
-	var callOpts []grpc.CallOption
+	// Large responses are read with one copy fewer (see bigCodec).
+	callOpts := []grpc.CallOption{grpc.ForceCodecV2(bigCodec{})}
 	if cfg.MaxMsgSize > 0 {
 		callOpts = append(callOpts, grpc.MaxCallRecvMsgSize(cfg.MaxMsgSize), grpc.MaxCallSendMsgSize(cfg.MaxMsgSize))
 	}
