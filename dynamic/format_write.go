@@ -142,9 +142,12 @@ type bytesSwap struct {
 }
 
 // swapBigBytes replaces each large bytes value of m with a placeholder of
-// its own, and says how to put them back.
+// its own, and says how to put them back. It walks the fields of the
+// descriptor, not m.Range, so that a message with nothing to swap (most)
+// costs no allocation.
 func swapBigBytes(m protoreflect.Message, swaps []bytesSwap) []bytesSwap {
-	if m.Descriptor().FullName() == "google.protobuf.Any" {
+	md := m.Descriptor()
+	if md.FullName() == "google.protobuf.Any" {
 		return swaps
 	}
 	swap := func(val []byte, set func([]byte)) {
@@ -153,33 +156,15 @@ func swapBigBytes(m protoreflect.Message, swaps []bytesSwap) []bytesSwap {
 		swaps = append(swaps, bytesSwap{tok: base64.StdEncoding.EncodeToString(ph), val: val, set: set})
 		set(ph)
 	}
-	type entry struct {
-		fd protoreflect.FieldDescriptor
-		v  protoreflect.Value
-	}
-	var fields []entry // set after Range: m is not changed while it ranges
-	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
-		k := fd.Kind()
-		if fd.IsMap() {
-			k = fd.MapValue().Kind()
-		}
-		if k == protoreflect.BytesKind || (!fd.IsList() && !fd.IsMap() && (k == protoreflect.MessageKind || k == protoreflect.GroupKind)) {
-			fields = append(fields, entry{fd, v})
-		}
-		return true
-	})
-	for _, e := range fields {
-		fd, v := e.fd, e.v
+	fields := md.Fields()
+	for i := range fields.Len() {
+		fd := fields.Get(i)
 		switch {
-		case fd.IsList():
-			l := v.List()
-			for i := range l.Len() {
-				if b := l.Get(i).Bytes(); len(b) >= streamBytesMin {
-					swap(b, func(b []byte) { l.Set(i, protoreflect.ValueOfBytes(b)) })
-				}
-			}
 		case fd.IsMap():
-			mp := v.Map()
+			if fd.MapValue().Kind() != protoreflect.BytesKind || !m.Has(fd) {
+				continue
+			}
+			mp := m.Get(fd).Map()
 			var keys []protoreflect.MapKey
 			mp.Range(func(k protoreflect.MapKey, v protoreflect.Value) bool {
 				if len(v.Bytes()) >= streamBytesMin {
@@ -190,12 +175,24 @@ func swapBigBytes(m protoreflect.Message, swaps []bytesSwap) []bytesSwap {
 			for _, k := range keys {
 				swap(mp.Get(k).Bytes(), func(b []byte) { mp.Set(k, protoreflect.ValueOfBytes(b)) })
 			}
+		case fd.IsList():
+			if fd.Kind() != protoreflect.BytesKind || !m.Has(fd) {
+				continue
+			}
+			l := m.Get(fd).List()
+			for i := range l.Len() {
+				if b := l.Get(i).Bytes(); len(b) >= streamBytesMin {
+					swap(b, func(b []byte) { l.Set(i, protoreflect.ValueOfBytes(b)) })
+				}
+			}
 		case fd.Kind() == protoreflect.BytesKind:
-			if b := v.Bytes(); len(b) >= streamBytesMin {
+			if b := m.Get(fd).Bytes(); len(b) >= streamBytesMin {
 				swap(b, func(b []byte) { m.Set(fd, protoreflect.ValueOfBytes(b)) })
 			}
 		case fd.Kind() == protoreflect.MessageKind || fd.Kind() == protoreflect.GroupKind:
-			swaps = swapBigBytes(v.Message(), swaps)
+			if m.Has(fd) {
+				swaps = swapBigBytes(m.Get(fd).Message(), swaps)
+			}
 		}
 	}
 	return swaps
