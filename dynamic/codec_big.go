@@ -31,12 +31,39 @@ var defaultCodec = encoding.GetCodecV2(grpcproto.Name)
 // content-type from application/grpc to application/grpc+proto.
 func (bigCodec) Name() string { return "" }
 
-func (bigCodec) Marshal(v any) (mem.BufferSlice, error) { return defaultCodec.Marshal(v) }
+// Marshal and Unmarshal of small messages are grpc's codec's, but for the
+// required-field check, made only where it can fail (checkInitialized).
+func (bigCodec) Marshal(v any) (mem.BufferSlice, error) {
+	m, ok := v.(proto.Message)
+	if !ok {
+		return defaultCodec.Marshal(v)
+	}
+	if err := checkInitialized(m); err != nil {
+		return nil, err
+	}
+	size := proto.Size(m)
+	if !mem.IsBelowBufferPoolingThreshold(size) {
+		return defaultCodec.Marshal(v)
+	}
+	buf, err := proto.MarshalOptions{AllowPartial: true, UseCachedSize: true}.MarshalAppend(make([]byte, 0, size), m)
+	if err != nil {
+		return nil, err
+	}
+	return mem.BufferSlice{mem.SliceBuffer(buf)}, nil
+}
 
 func (bigCodec) Unmarshal(data mem.BufferSlice, v any) error {
 	m, ok := v.(proto.Message)
-	if !ok || data.Len() < bigCodecMin {
+	if !ok {
 		return defaultCodec.Unmarshal(data, v)
+	}
+	if data.Len() < bigCodecMin {
+		buf := data.MaterializeToBuffer(mem.DefaultBufferPool())
+		defer buf.Free()
+		if err := (proto.UnmarshalOptions{AllowPartial: true}).Unmarshal(buf.ReadOnlyData(), m); err != nil {
+			return err
+		}
+		return checkInitialized(m)
 	}
 	// Materialize allocates a buffer that is not the pool's: the message
 	// may keep pointing into it.
@@ -110,5 +137,5 @@ func unmarshalAliasing(b []byte, m proto.Message) error {
 	for num, val := range big {
 		r.Set(aliasable(num), protoreflect.ValueOfBytes(val))
 	}
-	return proto.CheckInitialized(m)
+	return checkInitialized(m)
 }

@@ -48,7 +48,10 @@ func ParseJSON(types *Types, md protoreflect.MessageDescriptor, data []byte) (*d
 	if len(bytes.TrimSpace(data)) == 0 {
 		return msg, nil
 	}
-	err := protojson.UnmarshalOptions{Resolver: types}.Unmarshal(data, msg)
+	err := protojson.UnmarshalOptions{Resolver: types, AllowPartial: true}.Unmarshal(data, msg)
+	if err == nil {
+		err = checkInitialized(msg)
+	}
 	if err != nil {
 		return nil, jsonError(data, err)
 	}
@@ -403,11 +406,14 @@ func (f Formatter) format(m proto.Message, resolver protoreflectResolver) (strin
 		// Server text: escaped as everywhere (see SafeText).
 		return SafeText(stableText(strings.TrimSpace(string(b)))), err
 	}
-	opts := protojson.MarshalOptions{EmitDefaultValues: f.EmitDefaults, UseProtoNames: f.ProtoNames, Multiline: f.Multiline, Resolver: resolver}
+	opts := protojson.MarshalOptions{EmitDefaultValues: f.EmitDefaults, UseProtoNames: f.ProtoNames, Multiline: f.Multiline, Resolver: resolver, AllowPartial: true}
 	if f.Multiline {
 		opts.Indent = "  "
 	}
 	b, err := opts.Marshal(m)
+	if err == nil {
+		err = checkInitialized(m)
+	}
 	if err != nil {
 		return "", err
 	}
