@@ -22,10 +22,16 @@ func FindMethod(src Source, name string) (protoreflect.MethodDescriptor, error) 
 		return nil, fmt.Errorf("no method given")
 	}
 	// A fully-qualified name costs one lookup: no need to load every service.
-	d, direct := src.FindSymbol(protoreflect.FullName(dotted))
-	if direct == nil {
-		if md, ok := d.(protoreflect.MethodDescriptor); ok {
-			return md, nil
+	// A name without a dot cannot be a method's full name (Service.Method
+	// at the least): not worth the server's round trip.
+	var direct error = ErrNotFound
+	if strings.Contains(dotted, ".") {
+		var d protoreflect.Descriptor
+		d, direct = src.FindSymbol(protoreflect.FullName(dotted))
+		if direct == nil {
+			if md, ok := d.(protoreflect.MethodDescriptor); ok {
+				return md, nil
+			}
 		}
 	}
 	methods, broken, err := loadMethods(src)
