@@ -3,9 +3,11 @@ package dynamic
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 
+	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protodesc"
 	"google.golang.org/protobuf/reflect/protoreflect"
@@ -191,5 +193,22 @@ func TestBigResponseThroughTheCodec(t *testing.T) {
 		if err := proto.Unmarshal(wire, got); err != nil || !proto.Equal(got, want) {
 			t.Errorf("size %d: the reply differs from what the server sent (%v)", size, err)
 		}
+	}
+}
+
+// stableJSON's one-line output is json.Compact's, whether or not this
+// binary's protojson adds its random spaces (compactIsStable).
+func TestStableJSONCompactsProtojson(t *testing.T) {
+	m := &showcasepb.BigReply{Payload: []byte("p, q"), Items: []*showcasepb.Item{{Index: 1, Name: "a, b"}, {Index: 2}}}
+	b, err := protojson.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want bytes.Buffer
+	if err := json.Compact(&want, b); err != nil {
+		t.Fatal(err)
+	}
+	if got := stableJSON(b, false); got != want.String() {
+		t.Errorf("stableJSON = %s, want %s (compactIsStable %v)", got, want.String(), compactIsStable)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"google.golang.org/protobuf/reflect/protoreflect"
 )
@@ -386,3 +387,17 @@ func kindOf(d protoreflect.Descriptor) string {
 
 // KindOf names the kind of a descriptor: "service", "method", "message"...
 func KindOf(d protoreflect.Descriptor) string { return kindOf(d) }
+
+// rpcPaths caches each method's "/pkg.Service/Method": built per call, it
+// was two allocations of every call of a script. Descriptors are few
+// (one per method loaded): the cache is not bounded.
+var rpcPaths sync.Map // protoreflect.MethodDescriptor → string
+
+func rpcPath(m protoreflect.MethodDescriptor) string {
+	if p, ok := rpcPaths.Load(m); ok {
+		return p.(string)
+	}
+	p := "/" + MethodPath(m)
+	rpcPaths.Store(m, p)
+	return p
+}

@@ -127,6 +127,9 @@ func RunScript(ctx context.Context, s *Session, r io.Reader, out *Output, opts S
 			continue
 		}
 		err = x.Exec(ctx, cmd)
+		if err == nil {
+			continue // (the checks below cost two allocations a command)
+		}
 		var exit *ExitRequest
 		if errors.As(err, &exit) {
 			if exit.HasCode {
