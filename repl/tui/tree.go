@@ -45,6 +45,7 @@ type treeRow struct {
 	service protoreflect.ServiceDescriptor
 	method  protoreflect.MethodDescriptor // nil on a service row
 	broken  *brokenService                // set on a broken service's row
+	hits    []int                         // the name's letters the filter matched (treefilter.go)
 }
 
 // brokenService is a service the server lists but whose descriptor it
@@ -135,45 +136,36 @@ func (r treeRow) fullName() protoreflect.FullName {
 
 func (r treeRow) isMethod() bool { return r.method != nil }
 
-// terms are the filter's words, lower-cased: every one must occur in a
-// method's full name.
+// terms are the filter's words, lower-cased: every one must match a
+// method (treefilter.go).
 func (t *treeModel) terms() []string {
 	return strings.Fields(strings.ToLower(t.filter.Value()))
 }
 
-func matchAll(name string, terms []string) bool {
-	name = strings.ToLower(name)
-	for _, w := range terms {
-		if !strings.Contains(name, w) {
-			return false
-		}
-	}
-	return true
-}
-
 // rebuild computes the visible rows from the services, collapsed state
-// and filter.
+// and filter; filtered, the best matches come first.
 func (t *treeModel) rebuild() {
 	terms := t.terms()
 	t.rows = t.rows[:0]
-	for _, sd := range t.services {
-		var ms []treeRow
-		for i := 0; i < sd.Methods().Len(); i++ {
-			m := sd.Methods().Get(i)
-			if len(terms) == 0 || matchAll(string(m.FullName()), terms) {
-				ms = append(ms, treeRow{service: sd, method: m})
+	if len(terms) == 0 {
+		for _, sd := range t.services {
+			t.rows = append(t.rows, treeRow{service: sd})
+			if t.collapsed[sd.FullName()] {
+				continue
+			}
+			for i := 0; i < sd.Methods().Len(); i++ {
+				t.rows = append(t.rows, treeRow{service: sd, method: sd.Methods().Get(i)})
 			}
 		}
-		if len(terms) > 0 && len(ms) == 0 {
-			continue
-		}
-		t.rows = append(t.rows, treeRow{service: sd})
-		if len(terms) > 0 || !t.collapsed[sd.FullName()] {
-			t.rows = append(t.rows, ms...)
+	}
+	for _, rs := range rankServices(t.services, terms) { // none without terms
+		t.rows = append(t.rows, treeRow{service: rs.sd})
+		for _, m := range rs.methods {
+			t.rows = append(t.rows, treeRow{service: rs.sd, method: m.md, hits: m.hits})
 		}
 	}
 	for i := range t.broken {
-		if len(terms) == 0 || matchAll(t.broken[i].name, terms) {
+		if len(terms) == 0 || matchMethod(t.broken[i].name, t.broken[i].name, terms).ok {
 			t.rows = append(t.rows, treeRow{broken: &t.broken[i]})
 		}
 	}
@@ -332,7 +324,13 @@ func (t treeModel) update(msg tea.Msg) (treeModel, tea.Cmd) {
 		t.cursor = len(t.rows) - 1
 		t.clamp()
 	case key.Matches(kmsg, k.Filter):
+		// A fresh filter: "/" then a name finds that name, whatever was
+		// typed the time before (esc clears it too).
 		t.filtering = true
+		if t.filter.Value() != "" {
+			t.filter.SetValue("")
+			t.rebuild()
+		}
 		return t, t.filter.Focus()
 	case key.Matches(kmsg, k.ClearFilter) && t.filter.Value() != "":
 		t.filter.SetValue("")
@@ -436,7 +434,7 @@ func (t treeModel) view(st Styles, focused bool) string {
 			kind := dynamic.MethodKind(r.method)
 			badge := kind.Short()
 			plain := dynamic.SafeLine(string(r.method.Name()))
-			name := highlight(plain, terms, st)
+			name := highlight(plain, r.hits, st)
 			left := marker + "  " + name
 			pad := w - len([]rune(marker)) - 2 - len(plain) - len(badge)
 			if pad < 1 {
@@ -453,23 +451,15 @@ func (t treeModel) view(st Styles, focused bool) string {
 	return strings.Join(lines, "\n")
 }
 
-// highlight marks the filter terms in a name.
-func highlight(name string, terms []string, st Styles) string {
-	if len(terms) == 0 {
+// highlight marks the letters of a name the filter matched.
+func highlight(name string, hits []int, st Styles) string {
+	if len(hits) == 0 {
 		return st.Method.Render(name)
 	}
-	lower := strings.ToLower(name)
 	mark := make([]bool, len(name))
-	for _, w := range terms {
-		for from := 0; ; {
-			i := strings.Index(lower[from:], w)
-			if i < 0 {
-				break
-			}
-			for j := from + i; j < from+i+len(w); j++ {
-				mark[j] = true
-			}
-			from += i + len(w)
+	for _, i := range hits {
+		if i >= 0 && i < len(name) {
+			mark[i] = true
 		}
 	}
 	var b strings.Builder
