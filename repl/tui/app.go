@@ -726,6 +726,7 @@ func (m *appModel) runCommand(line string) tea.Cmd {
 	m.cmd.running = &cmdRun{id: m.nextID, line: line, cancel: cancel}
 	fmt.Fprintf(m.cmd.out, ":%s\n", line)
 	m.cmd.showOut = true
+	m.cmd.follow = true
 	return tea.Batch(runCmd(ctx, m.exec, m.nextID, line), m.startSpinner())
 }
 
