@@ -80,6 +80,8 @@ type appModel struct {
 	flashID  int
 	quitting bool
 	signal   *SignalError // the signal that ended the TUI
+
+	flashWhile func() bool // the flash is true only while this holds (flash.go)
 }
 
 func newApp(ctx context.Context, s *repl.Session, opts Options) *appModel {
@@ -151,6 +153,7 @@ func (m *appModel) startSpinner() tea.Cmd {
 
 func (m *appModel) setFlash(text string, isErr bool) tea.Cmd {
 	m.flashID++
+	m.flashWhile = nil
 	// Flashes quote errors, and errors quote the server.
 	m.flash, m.flashErr = dynamic.SafeLine(text), isErr
 	d := 4 * time.Second
@@ -277,6 +280,7 @@ func (m *appModel) openForm(md protoreflect.MethodDescriptor) {
 
 func (m *appModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	cmd := m.update(msg)
+	m.expireFlash()
 	// Keep the response viewer current after anything that changed it.
 	m.resp.refresh(m.call, m.s, m.st, m.loc)
 	return m, cmd
@@ -324,6 +328,9 @@ func (m *appModel) update(msg tea.Msg) tea.Cmd {
 		m.resp.dirty = true
 		return nil
 	case callFlashMsg:
+		if msg.untilEnd {
+			return m.setFlashWhile(msg.text, msg.isErr, m.whileCallRuns())
+		}
 		return m.setFlash(msg.text, msg.isErr)
 	case callEndedMsg:
 		return m.finish(msg.c)
@@ -487,7 +494,7 @@ func (m *appModel) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, g.Quit) && m.focus != focusForm:
 		if m.busy() {
-			return m.setFlash("a call is running: esc or ctrl+c cancels it first", true)
+			return m.setFlashWhile("a call is running: esc or ctrl+c cancels it first", true, m.whileBusy())
 		}
 		return m.quit()
 	case key.Matches(msg, g.Help):
@@ -679,7 +686,7 @@ func (m *appModel) cancelOrQuit() tea.Cmd {
 	}
 	if m.cmd.running != nil {
 		m.cmd.running.cancel()
-		return m.setFlash("cancelling the command…", false)
+		return m.setFlashWhile("cancelling the command…", false, m.whileCmdRuns())
 	}
 	return m.quit()
 }
@@ -690,7 +697,7 @@ func (m *appModel) onHistoryResolved(msg historyResolvedMsg) tea.Cmd {
 	}
 	if msg.rerun && m.call != nil && m.call.running() {
 		// Refuse before touching the form: what is typed there stays.
-		return m.setFlash("a call is running: esc or ctrl+c cancels it", true)
+		return m.setFlashWhile("a call is running: esc or ctrl+c cancels it", true, m.whileCallRuns())
 	}
 	m.tree.selectMethod(msg.method)
 	m.openForm(msg.method)
@@ -719,7 +726,7 @@ func (m *appModel) onHistoryResolved(msg historyResolvedMsg) tea.Cmd {
 
 func (m *appModel) runCommand(line string) tea.Cmd {
 	if m.cmd.running != nil {
-		return m.setFlash("a command is running: ctrl+c cancels it", true)
+		return m.setFlashWhile("a command is running: ctrl+c cancels it", true, m.whileCmdRuns())
 	}
 	m.nextID++
 	ctx, cancel := context.WithCancel(m.ctx)
@@ -738,7 +745,7 @@ func (m *appModel) onCmdDone(msg cmdDoneMsg) tea.Cmd {
 	m.cmd.running = nil
 	if errors.Is(msg.err, errExitRequested) {
 		if m.busy() {
-			return m.setFlash("a call is running: esc or ctrl+c cancels it first", true)
+			return m.setFlashWhile("a call is running: esc or ctrl+c cancels it first", true, m.whileBusy())
 		}
 		return m.quit()
 	}

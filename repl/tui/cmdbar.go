@@ -28,7 +28,7 @@ type cmdbarModel struct {
 	// follow keeps the newest output in view until pgup scrolls away (a
 	// flag, not "is the viewport at the bottom": a resize moves the
 	// bottom, and a running stream must stay followed through it).
-	follow bool
+	follow  bool
 	out     *syncBuffer
 	vp      viewport.Model
 	running *cmdRun

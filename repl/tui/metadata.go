@@ -264,7 +264,7 @@ func maskSecret(v string) string {
 // Component: the request headers & deadline overlay, editing the
 // session's settings; closing is an overlayClosedMsg sent to the app.
 
-func (m *metadataModel) View() string        { return m.view(m.ui.st) }
+func (m *metadataModel) View() string { return m.view(m.ui.st) }
 func (m *metadataModel) SetSize(w, h int) {
 	m.w, m.h = w, h
 	m.fitInput()

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -44,5 +45,77 @@ func TestCmdOutputFollowsAfterResize(t *testing.T) {
 	scr := h.screen()
 	if !strings.Contains(scr, `"index": 60,`) || !strings.Contains(scr, "Command output") {
 		t.Fatalf("after a resize the output pane did not follow to the last message:\n%s\noutput:\n%s", scr, h.m.cmd.out.String())
+	}
+}
+
+// 4: a flash that states something goes when it stops being true.
+func TestFlashesExpireWithTheirState(t *testing.T) {
+	h := newHarness(t, 120, 40)
+	h.openMethod("showcase.Showcase.Count", "showcase count")
+	h.press("home")
+	h.typeText("5x")
+	h.press("enter", "ctrl+s")
+	if !strings.Contains(h.m.flash, "not sent") || h.m.call != nil {
+		t.Fatalf("an invalid count was sent, or no flash says so (%q):\n%s", h.m.flash, h.screen())
+	}
+	h.press("home")
+	h.typeText("3")
+	h.press("enter")
+	if h.m.flash != "" {
+		t.Fatalf("the flash %q stayed after the field was fixed:\n%s", h.m.flash, h.screen())
+	}
+	// "a call is running" lasts as long as the call.
+	h.press("down")
+	h.typeText("0.2s")
+	h.press("enter", "ctrl+s")
+	h.waitFor("the call to start", func() bool { return h.m.call != nil && h.m.call.phase != phaseStarting }, 10*time.Second)
+	h.press("ctrl+s")
+	if !strings.Contains(h.m.flash, "a call is running") {
+		t.Fatalf("no flash for a second send (%q)", h.m.flash)
+	}
+	h.waitCallDone()
+	if h.m.flash != "" {
+		t.Fatalf("the flash %q outlived the call", h.m.flash)
+	}
+
+	// "request stream closed" lasts until the call's end.
+	h.openMethod("showcase.Showcase.Sum", "showcase sum")
+	h.press("ctrl+s")
+	h.waitFor("the stream to open", func() bool { return h.m.call.phase == phaseOpen }, 10*time.Second)
+	h.press("ctrl+x")
+	if !strings.Contains(h.m.flash, "request stream closed") {
+		t.Fatalf("ctrl+x flash %q", h.m.flash)
+	}
+	h.waitCallDone()
+	if h.m.flash != "" {
+		t.Fatalf("the flash %q outlived the call:\n%s", h.m.flash, h.screen())
+	}
+}
+
+// 7: a stream's requests are numbered from 1 in the flash as in the
+// stream line, and the responses from #1.
+func TestStreamNumbering(t *testing.T) {
+	h := newHarness(t, 120, 40)
+	h.openMethod("showcase.Showcase.Chat", "showcase chat")
+	h.typeText("hi")
+	h.press("enter", "ctrl+s")
+	h.waitFor("the first request sent", func() bool { return h.m.call != nil && h.m.call.sent == 1 }, 10*time.Second)
+	for n := 2; n <= 3; n++ {
+		h.press("ctrl+s")
+		if want := fmt.Sprintf("request #%d queued", n); h.m.flash != want {
+			t.Fatalf("flash %q, want %q", h.m.flash, want)
+		}
+		h.waitFor(fmt.Sprintf("request %d sent", n), func() bool { return h.m.call.sent == n }, 10*time.Second)
+	}
+	h.waitFor("three responses", func() bool { return h.m.call.msgs.total == 3 }, 10*time.Second)
+	scr := h.screen()
+	for _, want := range []string{"3 sent · 3 msgs received", "── #3 ·"} {
+		if !strings.Contains(scr, want) {
+			t.Errorf("%q is not on the screen:\n%s", want, scr)
+		}
+	}
+	h.press("alt+3", "g")
+	if scr := h.screen(); !strings.Contains(scr, "── #1 ·") || strings.Contains(scr, "#0") {
+		t.Errorf("the responses are not numbered from #1:\n%s", scr)
 	}
 }
