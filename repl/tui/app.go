@@ -29,6 +29,7 @@ const (
 	focusTree focus = iota
 	focusForm
 	focusResp
+	focusInfo // the Details pane (details.go)
 )
 
 // appModel is the root model: it owns the panes, routes keys by focus,
@@ -71,6 +72,7 @@ type appModel struct {
 	exec  *cmdExecutor
 	helpm helpModel
 	learn explainPane // L (explain.go)
+	info  detailsModel
 
 	saving bool // the save prompt has focus
 	save   textinput.Model
@@ -115,7 +117,9 @@ func newApp(ctx context.Context, s *repl.Session, opts Options) *appModel {
 		cmd:        newCmdbar(keys.Cmd),
 		helpm:      newHelp(),
 		save:       save,
+		info:       newDetails(keys.Info),
 	}
+	m.info.ui = ui
 	m.tree.ui, m.resp.ui, m.hist.ui, m.meta.ui, m.cmd.ui, m.helpm.ui, m.learn.ui = ui, ui, ui, ui, ui, ui, ui
 	m.helpm.keys = keys.Over
 	m.callModel = callModel{ctx: ctx, ui: ui, keep: defaultKeep}
@@ -172,6 +176,7 @@ func (m *appModel) layout() {
 	lw := m.leftWidth()
 	infoH := m.infoHeight(mainH)
 	m.tree.SetSize(lw-2, mainH-infoH-2)
+	m.info.SetSize(lw-2, infoH-2)
 	rw := m.w - lw
 	reqH, respH := m.rightHeights(mainH)
 	if m.hasForm {
@@ -197,6 +202,10 @@ func (m *appModel) leftWidth() int {
 }
 
 func (m *appModel) infoHeight(mainH int) int {
+	if m.focus == focusInfo {
+		// Focused, the Details pane takes half the column, at every size.
+		return max(min(mainH/2, mainH-4), 0)
+	}
 	switch {
 	case mainH >= 30:
 		return 9
@@ -397,6 +406,8 @@ func (m *appModel) update(msg tea.Msg) tea.Cmd {
 		return m.routeToFocused(msg)
 	case tea.KeyPressMsg:
 		return m.onKey(msg)
+	case tea.MouseMsg:
+		return m.onMouse(msg) // mouse.go
 	}
 	// Anything else (cursor blinks, $EDITOR results...) goes to the
 	// components that may be waiting for it.
@@ -477,6 +488,9 @@ func (m *appModel) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, g.FocusResp):
 		m.overlays = nil
 		return m.setFocus(focusResp)
+	case key.Matches(msg, g.FocusInfo):
+		m.overlays = nil
+		return m.setFocus(focusInfo)
 	}
 	if m.saving {
 		return m.onSaveKey(msg)
@@ -540,6 +554,8 @@ func (m *appModel) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 	case focusResp:
 		return m.onRespKey(msg)
+	case focusInfo:
+		return m.drive(&m.info, msg)
 	}
 	return nil
 }
@@ -576,9 +592,9 @@ func (m *appModel) openLesson() tea.Cmd {
 }
 
 func (m *appModel) nextFocus(d int) focus {
-	order := []focus{focusTree, focusForm, focusResp}
+	order := []focus{focusTree, focusForm, focusResp, focusInfo}
 	if !m.hasForm {
-		order = []focus{focusTree, focusResp}
+		order = []focus{focusTree, focusResp, focusInfo}
 	}
 	i := 0
 	for j, f := range order {

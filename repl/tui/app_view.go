@@ -18,6 +18,7 @@ import (
 func (m *appModel) View() tea.View {
 	v := tea.NewView(m.render())
 	v.AltScreen = true
+	v.MouseMode = tea.MouseModeCellMotion // clicks and the wheel (mouse.go)
 	v.WindowTitle = "grpcsh"
 	if t := m.s.Target(); t != "" {
 		v.WindowTitle = "grpcsh · " + t
@@ -100,11 +101,15 @@ func (m *appModel) panes(mainH int) string {
 		if sel == nil && m.method != nil && m.focus != focusTree {
 			sel = m.method
 		}
-		info := methodInfo(sel, m.st, lw-2)
-		if r, ok := m.tree.selectedRow(); ok && r.broken != nil && m.focus == focusTree {
-			info = brokenInfo(r.broken, m.st, lw-2)
+		subject, info := "", methodDetails(sel, m.st, lw-2)
+		if sel != nil {
+			subject = string(sel.FullName())
 		}
-		left = vjoin(left, box(m.st, "Details", "", info, lw, infoH, false))
+		if r, ok := m.tree.selectedRow(); ok && r.broken != nil && (m.focus == focusTree || m.focus == focusInfo) {
+			subject, info = r.broken.name, brokenInfo(r.broken, m.st, lw-2)
+		}
+		m.info.show(subject, info)
+		left = vjoin(left, box(m.st, "Details", m.info.scrollInfo(), m.info.View(), lw, infoH, m.focus == focusInfo))
 	}
 	rw := m.w - lw
 	reqH, respH := m.rightHeights(mainH)
@@ -187,6 +192,8 @@ func (m *appModel) shortKeys() []key.Binding {
 		if !m.typing() {
 			ks = append(ks, m.keys.Tree.Methods)
 		}
+	case focusInfo:
+		ks = m.info.KeyMap().ShortHelp()
 	case focusResp:
 		ks = m.resp.KeyMap().ShortHelp()
 		if t := m.resp.tab; t == tabHeaders || t == tabTrailers {

@@ -24,6 +24,7 @@ type globalKeys struct {
 	FocusTree key.Binding // alt+1
 	FocusForm key.Binding // alt+2
 	FocusResp key.Binding // alt+3
+	FocusInfo key.Binding // alt+4: the Details pane
 
 	// Outside text inputs only.
 	Quit      key.Binding // q
@@ -70,6 +71,17 @@ type respKeys struct {
 	Reveal                                  key.Binding // v: show the secret header values redacted in Headers/Trailers
 }
 
+// detailKeys scroll the Details pane (details.go).
+type detailKeys struct {
+	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
+}
+
+// mouseKeys describe the mouse for the "?" screen; they match no key
+// (mouse.go handles the mouse).
+type mouseKeys struct {
+	Click, Wheel key.Binding
+}
+
 type histKeys struct {
 	Up, Down, Top, Bottom key.Binding
 	Rerun                 key.Binding // enter/r
@@ -101,6 +113,8 @@ type keyMap struct {
 	Hist   histKeys
 	Meta   metaKeys
 	Cmd    cmdKeys
+	Info   detailKeys
+	Mouse  mouseKeys
 }
 
 func kb(keys []string, helpKey, desc string) key.Binding {
@@ -118,6 +132,7 @@ func newKeyMap() keyMap {
 			FocusTree: kb([]string{"alt+1"}, "alt+1", "focus methods"),
 			FocusForm: kb([]string{"alt+2"}, "alt+2", "focus request"),
 			FocusResp: kb([]string{"alt+3"}, "alt+3", "focus response"),
+			FocusInfo: kb([]string{"alt+4"}, "alt+4", "focus details"),
 			Quit:      kb([]string{"q"}, "q", "quit"),
 			Help:      kb([]string{"?"}, "?", "all keys"),
 			Colon:     kb([]string{":"}, ":", "command bar"),
@@ -196,6 +211,18 @@ func newKeyMap() keyMap {
 			Scroll2: kb([]string{"pgdown"}, "pgdn", "scroll output"),
 			Close:   kb([]string{"esc"}, "esc", "closes"),
 		},
+		Info: detailKeys{
+			Up:       kb([]string{"up", "k"}, "↑/k", "scroll up"),
+			Down:     kb([]string{"down", "j"}, "↓/j", "scroll down"),
+			PageUp:   kb([]string{"pgup", "b"}, "pgup", "page up"),
+			PageDown: kb([]string{"pgdown", "space"}, "pgdn", "page down"),
+			Top:      kb([]string{"home", "g"}, "g", "top"),
+			Bottom:   kb([]string{"end", "G"}, "G", "bottom"),
+		},
+		Mouse: mouseKeys{
+			Click: key.NewBinding(key.WithHelp("click", "focus · pick row or tab")),
+			Wheel: key.NewBinding(key.WithHelp("wheel", "scroll pane under it")),
+		},
 	}
 }
 
@@ -223,12 +250,20 @@ func (k histKeys) FullHelp() [][]key.Binding {
 func (k metaKeys) ShortHelp() []key.Binding  { return []key.Binding{k.Add, k.Edit, k.Delete, k.Close} }
 func (k metaKeys) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
 
+func (k detailKeys) ShortHelp() []key.Binding { return []key.Binding{k.Down, k.Up, k.PageDown} }
+func (k detailKeys) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}}
+}
+
+func (k mouseKeys) ShortHelp() []key.Binding  { return []key.Binding{k.Click, k.Wheel} }
+func (k mouseKeys) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
+
 func (k cmdKeys) ShortHelp() []key.Binding { return []key.Binding{k.Run, k.Abort} }
 func (k cmdKeys) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{k.Run, k.Older, k.Newer, k.Scroll, k.Abort}}
 }
 
-var _ = []help.KeyMap{treeKeys{}, respKeys{}, histKeys{}, metaKeys{}, cmdKeys{}}
+var _ = []help.KeyMap{treeKeys{}, respKeys{}, histKeys{}, metaKeys{}, cmdKeys{}, detailKeys{}, mouseKeys{}}
 
 // flat is a KeyMap's full help in one column.
 func flat(km help.KeyMap) []key.Binding {
@@ -271,13 +306,15 @@ type helpSection struct {
 func (k keyMap) sections(form help.KeyMap) []helpSection {
 	g := k.Global
 	out := []helpSection{
-		{"Everywhere (also while typing in the form)", []key.Binding{g.Send, g.CloseSend, g.Cancel, g.History, g.Metadata, g.FocusTree, g.FocusForm, g.FocusResp}},
+		{"Everywhere (also while typing in the form)", []key.Binding{g.Send, g.CloseSend, g.Cancel, g.History, g.Metadata, g.FocusTree, g.FocusForm, g.FocusResp, g.FocusInfo}},
 		{"Outside text inputs", []key.Binding{g.NextPane, g.PrevPane, g.Back, g.Colon, g.HistoryH, g.MetadataM, g.LearnL, g.Help, g.Quit}},
 		{"Methods", flat(k.Tree)},
 		{"Response", flat(k.Resp)},
 		{"History", flat(k.Hist)},
 		{"Headers & deadline", flat(k.Meta)},
 		{"Command bar", flat(k.Cmd)},
+		{"Details", flat(k.Info)},
+		{"Mouse", flat(k.Mouse)},
 	}
 	if form != nil {
 		out = append(out, helpSection{"Request form", flat(form)})

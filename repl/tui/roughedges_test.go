@@ -119,3 +119,29 @@ func TestStreamNumbering(t *testing.T) {
 		t.Errorf("the responses are not numbered from #1:\n%s", scr)
 	}
 }
+
+// 6: the Details pane shows a method's whole comment: it takes the focus
+// (alt+4, a click), grows, and scrolls.
+func TestDetailsFocusAndScroll(t *testing.T) {
+	h := newHarness(t, 80, 24)
+	h.waitServices()
+	h.press("/")
+	h.typeText("chat")
+	h.press("enter")
+	const end = "before the next one is read."
+	scr := h.screen()
+	if strings.Contains(scr, "one is read") || !strings.Contains(scr, "more ─") {
+		t.Fatalf("at 80x24 the comment should be cut with a ↓ N more mark:\n%s", scr)
+	}
+	h.press("alt+4")
+	h.press("G")
+	scr = h.screen()
+	if !strings.Contains(scr, "one is read.") || !strings.Contains(scr, "┏━ Details") {
+		t.Fatalf("focused and scrolled to its end, the Details pane lacks the comment's end %q:\n%s", end, scr)
+	}
+	// esc goes back to the tree, and the pane shrinks again.
+	h.press("esc")
+	if h.m.focus != focusTree {
+		t.Fatalf("esc from Details: focus %d", h.m.focus)
+	}
+}

@@ -478,31 +478,6 @@ func highlight(name string, hits []int, st Styles) string {
 	return b.String()
 }
 
-// methodInfo describes a method for the details pane: kind, request and
-// response types, and its leading comment from the descriptor's source info.
-func methodInfo(m protoreflect.MethodDescriptor, st Styles, w int) string {
-	if m == nil {
-		return st.Dim.Render("Select a method: ↑/↓ then enter. / filters.")
-	}
-	var b strings.Builder
-	b.WriteString(st.Service.Render(dynamic.SafeLine(string(m.Name()))) + " · " + st.badge(dynamic.MethodKind(m)).Render(dynamic.MethodKind(m).String()) + "\n")
-	in, out := dynamic.SafeLine(string(m.Input().FullName())), dynamic.SafeLine(string(m.Output().FullName()))
-	if m.IsStreamingClient() {
-		in = "stream " + in
-	}
-	if m.IsStreamingServer() {
-		out = "stream " + out
-	}
-	b.WriteString(wrap("→ "+st.Type.Render(in), w) + "\n")
-	b.WriteString(wrap("← "+st.Type.Render(out), w) + "\n")
-	if c := dynamic.SafeLine(leadingComment(m)); c != "" {
-		b.WriteString(st.Comment.Render(wrap(c, w)))
-	} else {
-		b.WriteString(st.Dim.Render("(no comment)"))
-	}
-	return b.String()
-}
-
 // loadHint is what to try when the services could not be listed.
 const loadHint = "R retries · a server without reflection needs -proto or -protoset files · -max-time bounds the wait"
 
@@ -510,20 +485,4 @@ const loadHint = "R retries · a server without reflection needs -proto or -prot
 func brokenInfo(b *brokenService, st Styles, w int) string {
 	return st.Err.Render("✗ ") + wrap(dynamic.SafeLine(b.name)+" cannot be loaded: "+dynamic.SafeLine(b.err.Error()), w-2) + "\n" +
 		st.Dim.Render(wrap("The other services work. R reloads; -proto or -protoset files can describe it instead.", w))
-}
-
-// leadingComment is a descriptor's leading comment, when the source has
-// source info (files compiled with it, or a server that serves it).
-func leadingComment(d protoreflect.Descriptor) string {
-	f := d.ParentFile()
-	if f == nil {
-		return ""
-	}
-	loc := f.SourceLocations().ByDescriptor(d)
-	c := strings.TrimSpace(loc.LeadingComments)
-	var lines []string
-	for _, l := range strings.Split(c, "\n") {
-		lines = append(lines, strings.TrimSpace(l))
-	}
-	return strings.Join(lines, " ")
 }
