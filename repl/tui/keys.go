@@ -87,6 +87,7 @@ type histKeys struct {
 	Rerun                 key.Binding // enter/r
 	Edit                  key.Binding // e
 	Close                 key.Binding // esc/q
+	Targets               key.Binding // t: this target's calls / every target's
 }
 
 type metaKeys struct {
@@ -184,13 +185,14 @@ func newKeyMap() keyMap {
 			Reveal:   kb([]string{"v"}, "v", "show/hide secret headers"),
 		},
 		Hist: histKeys{
-			Up:     kb([]string{"up", "k"}, "↑/k", "up"),
-			Down:   kb([]string{"down", "j"}, "↓/j", "down"),
-			Top:    kb([]string{"home", "g"}, "g", "newest"),
-			Bottom: kb([]string{"end", "G"}, "G", "oldest"),
-			Rerun:  kb([]string{"enter", "r"}, "enter/r", "re-run"),
-			Edit:   kb([]string{"e"}, "e", "edit in form"),
-			Close:  kb([]string{"esc", "q"}, "esc", "close"),
+			Up:      kb([]string{"up", "k"}, "↑/k", "up"),
+			Down:    kb([]string{"down", "j"}, "↓/j", "down"),
+			Top:     kb([]string{"home", "g"}, "g", "newest"),
+			Bottom:  kb([]string{"end", "G"}, "G", "oldest"),
+			Rerun:   kb([]string{"enter", "r"}, "enter/r", "re-run"),
+			Edit:    kb([]string{"e"}, "e", "edit in form"),
+			Close:   kb([]string{"esc", "q"}, "esc", "close"),
+			Targets: kb([]string{"t"}, "t", "all targets · this one"),
 		},
 		Meta: metaKeys{
 			Up:     kb([]string{"up", "k"}, "↑/k", "up"),
@@ -241,10 +243,10 @@ func (k respKeys) FullHelp() [][]key.Binding {
 }
 
 func (k histKeys) ShortHelp() []key.Binding {
-	return []key.Binding{k.Up, k.Down, k.Rerun, k.Edit, k.Close}
+	return []key.Binding{k.Up, k.Down, k.Rerun, k.Edit, k.Targets, k.Close}
 }
 func (k histKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Up, k.Down, k.Rerun, k.Edit, k.Close}}
+	return [][]key.Binding{{k.Up, k.Down, k.Rerun, k.Edit, k.Targets, k.Close}}
 }
 
 func (k metaKeys) ShortHelp() []key.Binding  { return []key.Binding{k.Add, k.Edit, k.Delete, k.Close} }
