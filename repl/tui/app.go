@@ -229,6 +229,12 @@ func (m *appModel) rightHeights(mainH int) (int, int) {
 	}
 	req = max(req, 4)
 	req = min(req, mainH-4)
+	if req < 2 || mainH-req < 2 {
+		// Too short for both boxes at their minimum: halves, never a
+		// negative height (the response box was drawn a line too tall,
+		// its bottom border under the Methods pane).
+		req = mainH / 2
+	}
 	return req, mainH - req
 }
 

@@ -84,6 +84,17 @@ func (m *appModel) render() string {
 	if m.opts.Demo {
 		info.describe = "demo · " + info.describe
 	}
+	// A terminal shorter than the panes' minimum keeps the bars: lines
+	// beyond its height would scroll the screen.
+	if lines := strings.Split(main, "\n"); len(lines) > m.h-2 {
+		main = strings.Join(lines[:max(m.h-2, 0)], "\n")
+	}
+	if m.h < 2 {
+		return bar
+	}
+	if main == "" {
+		return bar + "\n" + statusBarView(m.st, info, m.w)
+	}
 	return strings.Join([]string{main, bar, statusBarView(m.st, info, m.w)}, "\n")
 }
 

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // Rough edges of issue 12, one test each (the others are beside the code
@@ -143,5 +144,43 @@ func TestDetailsFocusAndScroll(t *testing.T) {
 	h.press("esc")
 	if h.m.focus != focusTree {
 		t.Fatalf("esc from Details: focus %d", h.m.focus)
+	}
+}
+
+// 7: at very small sizes every line is the terminal's width and there are
+// no more lines than its height (a response box a line too tall had its
+// bottom border drawn under the Methods pane, and the screen scrolled).
+func TestTinySizes(t *testing.T) {
+	h := newHarness(t, 120, 40)
+	h.openMethod("showcase.Showcase.Count", "showcase count")
+	h.press("ctrl+s")
+	h.waitCallDone()
+	for _, sz := range [][2]int{{60, 4}, {60, 7}, {40, 5}, {20, 8}, {30, 3}, {50, 2}, {36, 9}} {
+		h.send(tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
+		for _, f := range []string{"alt+1", "alt+2", "alt+3", "alt+4"} {
+			h.press(f)
+			scr := h.screen()
+			lines := strings.Split(scr, "\n")
+			if len(lines) != sz[1] {
+				t.Errorf("%dx%d %s: %d lines:\n%s", sz[0], sz[1], f, len(lines), scr)
+				continue
+			}
+			for i, l := range lines {
+				if w := ansi.StringWidth(l); w != sz[0] {
+					t.Errorf("%dx%d %s: line %d is %d cells wide: %q", sz[0], sz[1], f, i, w, l)
+				}
+			}
+		}
+	}
+}
+
+// 7: the form's "↑ N more" shows on its top row even when that row fills
+// the width.
+func TestFormScrollHintOnAFullRow(t *testing.T) {
+	h := newHarness(t, 60, 16) // at 60 cells a row of Everything fills the width
+	h.openMethod("showcase.Showcase.Echo", "showcase echo")
+	h.press("G")
+	if first := strings.Split(h.m.form.View(), "\n")[1]; !strings.Contains(first, "↑ ") || !strings.Contains(first, " more") {
+		t.Fatalf("no ↑ N more on the first row of a scrolled form: %q\n%s", first, h.screen())
 	}
 }
