@@ -323,6 +323,7 @@ func (m *appModel) update(msg tea.Msg) tea.Cmd {
 		return m.forwardToForms(msg)
 	case servicesMsg:
 		m.tree.setServices(msg.services, msg.broken, msg.err)
+		m.tree.version = msg.version
 		if msg.err == nil {
 			m.anyTypes = messageNames(msg.services)
 		}
@@ -782,6 +783,10 @@ func (m *appModel) onCmdDone(msg cmdDoneMsg) tea.Cmd {
 	}
 	if watch, changed := m.callModel.watchConn(); changed {
 		cmds = append(cmds, watch)
+		m.tree.loading = true
+		cmds = append(cmds, loadServicesCmd(m.lookups, m.s))
+	} else if m.s.SourceVersion() != m.tree.version {
+		// connect -proto/-protoset: new descriptors, the same connection.
 		m.tree.loading = true
 		cmds = append(cmds, loadServicesCmd(m.lookups, m.s))
 	}

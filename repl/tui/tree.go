@@ -27,6 +27,7 @@ type treeModel struct {
 	collapsed map[protoreflect.FullName]bool
 	loading   bool
 	err       error
+	version   int // the session's SourceVersion the services are of
 
 	filter    textinput.Model
 	filtering bool // the filter input has focus
@@ -61,6 +62,7 @@ type servicesMsg struct {
 	services []protoreflect.ServiceDescriptor
 	broken   []brokenService
 	err      error
+	version  int // the session's SourceVersion they were listed from
 }
 
 // loadServicesCmd lists the services in the background: reflection is I/O.
@@ -70,12 +72,13 @@ type servicesMsg struct {
 // session's timeout (-max-time, else -connect-timeout) in any case.
 func loadServicesCmd(ctx context.Context, s *repl.Session) tea.Cmd {
 	return guard(func() tea.Msg {
+		version := s.SourceVersion()
 		src := s.SourceContext(ctx)
 		names, err := src.ListServices()
 		if err != nil {
-			return servicesMsg{err: err}
+			return servicesMsg{err: err, version: version}
 		}
-		var msg servicesMsg
+		msg := servicesMsg{version: version}
 		for _, n := range names {
 			sd, err := dynamic.FindService(src, string(n))
 			if err != nil {
