@@ -1,6 +1,7 @@
 package repl
 
 import (
+	"errors"
 	"flag"
 	"io"
 	"net"
@@ -11,6 +12,7 @@ import (
 
 	"google.golang.org/grpc"
 
+	"github.com/grpcsh/grpcsh/demo"
 	"github.com/grpcsh/grpcsh/protos/helloworldpb"
 )
 
@@ -92,5 +94,19 @@ func TestSchemaFlagsDeclaredOnce(t *testing.T) {
 		if !strings.Contains(help, "-"+f.Name+" "+f.Value) {
 			t.Errorf("help connect lacks -%s", f.Name)
 		}
+	}
+}
+
+// Rough edge 10: a Duration spelt as the form takes it ("100ms") in a JSON
+// request gets the JSON spelling in the error, with its place.
+func TestJSONDurationHint(t *testing.T) {
+	x := NewExecutor(newTestSession(t, startDemo(t, demo.Options{}).Target()), nil)
+	_, err := execText(t, x, `call showcase.Showcase/Count {"count": 2, "interval": "100ms"}`)
+	if err == nil || !strings.Contains(err.Error(), `interval: "100ms" is not a JSON Duration: write "0.1s"`) {
+		t.Fatalf("error %v", err)
+	}
+	var se *SyntaxError
+	if !errors.As(err, &se) {
+		t.Fatalf("%T is not the request error (SyntaxError): %v", err, err)
 	}
 }

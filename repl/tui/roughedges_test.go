@@ -184,3 +184,20 @@ func TestFormScrollHintOnAFullRow(t *testing.T) {
 		t.Fatalf("no ↑ N more on the first row of a scrolled form: %q\n%s", first, h.screen())
 	}
 }
+
+// 10: in the ":" bar, a Duration spelt as the form takes it gets the JSON
+// spelling in the error.
+func TestCmdbarDurationHint(t *testing.T) {
+	h := newHarness(t, 120, 40)
+	h.waitServices()
+	h.press(":")
+	h.typeText(`call showcase.Showcase/Count {"count": 2, "interval": "100ms"}`)
+	h.press("enter")
+	waitHandled[cmdDoneMsg](h, 1)
+	if out := ansi.Strip(h.m.cmd.out.String()); !strings.Contains(out, `"100ms" is not a JSON Duration: write "0.1s"`) {
+		t.Fatalf("output:\n%s", out)
+	}
+	if !strings.Contains(h.screen(), `write "0.1s"`) {
+		t.Fatalf("screen:\n%s", h.screen())
+	}
+}
