@@ -4,32 +4,13 @@ import (
 	"errors"
 	"flag"
 	"io"
-	"net"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
 
-	"google.golang.org/grpc"
-
 	"github.com/grpcsh/grpcsh/demo"
-	"github.com/grpcsh/grpcsh/protos/helloworldpb"
 )
-
-// noReflectionGreeter serves helloworld.Greeter without server reflection,
-// as many production servers do.
-func noReflectionGreeter(t *testing.T) string {
-	t.Helper()
-	gs := grpc.NewServer()
-	helloworldpb.RegisterGreeterServer(gs, testGreeter{})
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go gs.Serve(lis)
-	t.Cleanup(gs.Stop)
-	return lis.Addr().String()
-}
 
 func helloProto(t *testing.T) string {
 	_, file, _, _ := runtime.Caller(0)
@@ -39,7 +20,7 @@ func helloProto(t *testing.T) string {
 // Rough edge 9 of issue 12: connect takes -proto/-protoset (declared once,
 // in SchemaFlags), so a schema is added to a session without restarting.
 func TestConnectProtoAddsASchema(t *testing.T) {
-	target := noReflectionGreeter(t)
+	target := startDemo(t, demo.Options{NoReflection: true}).Target()
 	s := newTestSession(t, target)
 	x := NewExecutor(s, nil)
 	if _, err := execText(t, x, `call helloworld.Greeter/SayHello {"name": "a"}`); err == nil {

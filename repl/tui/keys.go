@@ -123,6 +123,14 @@ func kb(keys []string, helpKey, desc string) key.Binding {
 }
 
 func newKeyMap() keyMap {
+	km := baseKeyMap()
+	// The Details pane scrolls as the response does.
+	r := km.Resp
+	km.Info = detailKeys{Up: r.Up, Down: r.Down, PageUp: r.PageUp, PageDown: r.PageDown, Top: r.Top, Bottom: r.Bottom}
+	return km
+}
+
+func baseKeyMap() keyMap {
 	return keyMap{
 		Global: globalKeys{
 			Send:      kb([]string{"ctrl+s"}, "ctrl+s", "send"),
@@ -212,14 +220,6 @@ func newKeyMap() keyMap {
 			Scroll:  kb([]string{"pgup"}, "pgup", "scroll output"),
 			Scroll2: kb([]string{"pgdown"}, "pgdn", "scroll output"),
 			Close:   kb([]string{"esc"}, "esc", "closes"),
-		},
-		Info: detailKeys{
-			Up:       kb([]string{"up", "k"}, "↑/k", "scroll up"),
-			Down:     kb([]string{"down", "j"}, "↓/j", "scroll down"),
-			PageUp:   kb([]string{"pgup", "b"}, "pgup", "page up"),
-			PageDown: kb([]string{"pgdown", "space"}, "pgdn", "page down"),
-			Top:      kb([]string{"home", "g"}, "g", "top"),
-			Bottom:   kb([]string{"end", "G"}, "G", "bottom"),
 		},
 		Mouse: mouseKeys{
 			Click: key.NewBinding(key.WithHelp("click", "focus · pick row or tab")),

@@ -13,6 +13,13 @@ import (
 // Rough edges of issue 12, one test each (the others are beside the code
 // they test: treefilter_test.go, mouse_test.go, history_target_test.go).
 
+// commandLine types line into the ":" bar and runs it.
+func (h *harness) commandLine(line string) {
+	h.press(":")
+	h.typeText(line)
+	h.press("enter")
+}
+
 // 1: the headers & deadline dialog's placeholders show whole.
 func TestMetadataPlaceholders(t *testing.T) {
 	h := newHarness(t, 120, 40)
@@ -32,9 +39,7 @@ func TestMetadataPlaceholders(t *testing.T) {
 func TestCmdOutputFollowsAfterResize(t *testing.T) {
 	h := newHarness(t, 120, 40)
 	h.waitServices()
-	h.press(":")
-	h.typeText(`call showcase.Showcase/Count {"count": 60, "interval": "0.02s"}`)
-	h.press("enter")
+	h.commandLine(`call showcase.Showcase/Count {"count": 60, "interval": "0.02s"}`)
 	// The screen is drawn after every message, as Bubble Tea does: the
 	// pane decides whether to follow when it is drawn.
 	h.waitFor("the stream's output", func() bool { return strings.Contains(h.screen(), `"index": 10,`) }, 20*time.Second)
@@ -190,9 +195,7 @@ func TestFormScrollHintOnAFullRow(t *testing.T) {
 func TestCmdbarDurationHint(t *testing.T) {
 	h := newHarness(t, 120, 40)
 	h.waitServices()
-	h.press(":")
-	h.typeText(`call showcase.Showcase/Count {"count": 2, "interval": "100ms"}`)
-	h.press("enter")
+	h.commandLine(`call showcase.Showcase/Count {"count": 2, "interval": "100ms"}`)
 	waitHandled[cmdDoneMsg](h, 1)
 	if out := ansi.Strip(h.m.cmd.out.String()); !strings.Contains(out, `"100ms" is not a JSON Duration: write "0.1s"`) {
 		t.Fatalf("output:\n%s", out)
