@@ -89,6 +89,24 @@ func TestE2ETmux(t *testing.T) {
 		t.Errorf("no OK status on screen:\n%s", screen)
 	}
 
+	// The mouse, in a real terminal: a click (an SGR mouse report, as a
+	// terminal in cell-motion mode sends it) on the Trailers tab shows it.
+	x, y := -1, -1
+	for i, line := range strings.Split(screen, "\n") {
+		if j := strings.Index(line, "3 Trailers"); j >= 0 && strings.Contains(line, "1 Body") {
+			x, y = len([]rune(line[:j])), i
+		}
+	}
+	if y < 0 {
+		t.Fatalf("no tab bar on the screen:\n%s", screen)
+	}
+	if tm.format("#{mouse_button_flag}") != "1" || tm.format("#{mouse_sgr_flag}") != "1" {
+		t.Errorf("the TUI did not turn on button-event mouse tracking with SGR reports (mouse_button_flag %s, mouse_sgr_flag %s)",
+			tm.format("#{mouse_button_flag}"), tm.format("#{mouse_sgr_flag}"))
+	}
+	tm.literal(fmt.Sprintf("\x1b[<0;%d;%dM\x1b[<0;%d;%dm", x+2, y+1, x+2, y+1)) // 1-based
+	tm.waitFor("the Trailers tab", func(s string) bool { return strings.Contains(s, "[3 Trailers]") }, 5*time.Second)
+
 	// Quit: focus is on the response after a unary call, where q quits.
 	tm.keys("q")
 	screen = tm.waitFor("the shell back", func(s string) bool {
