@@ -79,7 +79,7 @@ type detailKeys struct {
 // mouseKeys describe the mouse for the "?" screen; they match no key
 // (mouse.go handles the mouse).
 type mouseKeys struct {
-	Click, Wheel key.Binding
+	Click, Wheel, Select key.Binding
 }
 
 type histKeys struct {
@@ -224,6 +224,8 @@ func baseKeyMap() keyMap {
 		Mouse: mouseKeys{
 			Click: key.NewBinding(key.WithHelp("click", "focus · pick row or tab")),
 			Wheel: key.NewBinding(key.WithHelp("wheel", "scroll pane under it")),
+			// The TUI reports the mouse: terminals select text with shift.
+			Select: key.NewBinding(key.WithHelp("shift+drag", "select text")),
 		},
 	}
 }
@@ -257,7 +259,7 @@ func (k detailKeys) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}}
 }
 
-func (k mouseKeys) ShortHelp() []key.Binding  { return []key.Binding{k.Click, k.Wheel} }
+func (k mouseKeys) ShortHelp() []key.Binding  { return []key.Binding{k.Click, k.Wheel, k.Select} }
 func (k mouseKeys) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
 
 func (k cmdKeys) ShortHelp() []key.Binding { return []key.Binding{k.Run, k.Abort} }
