@@ -175,10 +175,8 @@ func (c CallLine) Command(reveal bool) string {
 // header, set deadline, call. Secret headers become ${VAR} unless reveal.
 func (c CallLine) Script(reveal bool) string {
 	var b strings.Builder
-	if files := c.fileArgs(); len(files) > 0 {
-		fmt.Fprintf(&b, "# run with: grpcsh %s %s < FILE\n", strings.Join(files, " "), dynamic.ShellQuote(c.Conn.Target))
-	}
-	fmt.Fprintln(&b, strings.Join(append([]string{"connect", dynamic.ShellQuote(c.Conn.Target)}, c.connArgs(false)...), " "))
+	connect := append([]string{"connect", dynamic.ShellQuote(c.Conn.Target)}, c.connArgs(false)...)
+	fmt.Fprintln(&b, strings.Join(append(connect, c.fileArgs()...), " "))
 	pairs, _ := c.headerPairs(reveal)
 	for i, kv := range pairs {
 		cmd := "header "

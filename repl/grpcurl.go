@@ -60,6 +60,7 @@ func (e *GrpcurlError) ExitCode() int { return ExitUsage }
 type grpcurlFlag struct {
 	name     string
 	conn     bool // the ConnFlag of the same name: declared once, in connflags.go
+	schema   bool // the SchemaFlag of the same name (connflags.go too)
 	value    bool // takes a value (apply's flags; conn flags say it themselves)
 	apply    func(g *GrpcurlCommand, v string) error
 	rejected string // why, and what to use instead
@@ -90,18 +91,9 @@ var grpcurlFlags = []grpcurlFlag{
 	{name: "alts", rejected: "ALTS (Google Cloud's transport security) is not supported by grpcsh: use TLS (-cacert, -cert and -key)"},
 	{name: "alts-handshaker-service", value: true, rejected: "ALTS is not supported by grpcsh: use TLS (-cacert, -cert and -key)"},
 	{name: "alts-target-service-account", value: true, rejected: "ALTS is not supported by grpcsh: use TLS (-cacert, -cert and -key)"},
-	{name: "protoset", value: true, apply: func(g *GrpcurlCommand, v string) error {
-		g.Options.Protosets = append(g.Options.Protosets, v)
-		return nil
-	}},
-	{name: "proto", value: true, apply: func(g *GrpcurlCommand, v string) error {
-		g.Options.Protos = append(g.Options.Protos, v)
-		return nil
-	}},
-	{name: "import-path", value: true, apply: func(g *GrpcurlCommand, v string) error {
-		g.Options.ImportPaths = append(g.Options.ImportPaths, v)
-		return nil
-	}},
+	{name: "protoset", schema: true},
+	{name: "proto", schema: true},
+	{name: "import-path", schema: true},
 	{name: "H", value: true, apply: func(g *GrpcurlCommand, v string) error { g.headers[0] = append(g.headers[0], v); return nil }},
 	{name: "rpc-header", value: true, apply: func(g *GrpcurlCommand, v string) error { g.headers[1] = append(g.headers[1], v); return nil }},
 	{name: "reflect-header", value: true, apply: func(g *GrpcurlCommand, v string) error { g.headers[2] = append(g.headers[2], v); return nil }},
@@ -173,6 +165,9 @@ func grpcurlFlagByName(name string) *grpcurlFlag {
 }
 
 func (f *grpcurlFlag) takesValue() bool {
+	if f.schema {
+		return true
+	}
 	if f.conn {
 		return !connFlagByName(f.name).IsSwitch()
 	}
@@ -225,11 +220,17 @@ func ParseGrpcurl(args []string) (*GrpcurlCommand, error) {
 			g.DataArg = i
 		}
 		var err error
-		if f.conn {
+		switch {
+		case f.schema:
+			sc := Schema{Protos: g.Options.Protos, ImportPaths: g.Options.ImportPaths, Protosets: g.Options.Protosets}
+			list := schemaFlagByName(f.name).field(&sc)
+			*list = append(*list, value)
+			g.Options.Protos, g.Options.ImportPaths, g.Options.Protosets = sc.Protos, sc.ImportPaths, sc.Protosets
+		case f.conn:
 			err = SetConnFlag(&g.Options.Conn, f.name, value)
 			on, _ := strconv.ParseBool(value)
 			g.given[f.name] = f.takesValue() || on
-		} else {
+		default:
 			err = f.apply(g, value)
 		}
 		if err != nil {
@@ -484,7 +485,7 @@ func grpcurlFlagsHelp() string {
 	var same, mapped, refused []string
 	for _, f := range grpcurlFlags {
 		switch {
-		case f.conn:
+		case f.conn || f.schema:
 			same = append(same, "-"+f.name)
 		case f.rejected != "":
 			refused = append(refused, "-"+f.name)
@@ -497,7 +498,7 @@ func grpcurlFlagsHelp() string {
 	for _, part := range []struct {
 		title string
 		names []string
-	}{{"the same as grpcsh's connection flags:", same}, {"translated:", mapped}, {"refused, with what to use instead:", refused}} {
+	}{{"the same as grpcsh's connection and schema flags:", same}, {"translated:", mapped}, {"refused, with what to use instead:", refused}} {
 		b.WriteString("  " + part.title + "\n   ")
 		n := 3
 		for _, name := range part.names {

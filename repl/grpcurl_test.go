@@ -40,6 +40,9 @@ func TestGrpcurlFlags(t *testing.T) {
 		if f.conn && connFlagByName(name) == nil {
 			t.Errorf("-%s is marked as grpcsh's own, but ConnFlags has no -%s", name, name)
 		}
+		if f.schema && schemaFlagByName(name) == nil {
+			t.Errorf("-%s is marked as a schema flag, but SchemaFlags has no -%s", name, name)
+		}
 	}
 	if len(grpcurlFlags) != len(upstream) {
 		t.Errorf("the table has %d flags, grpcurl %d", len(grpcurlFlags), len(upstream))
@@ -420,6 +423,16 @@ func TestCallLineFormats(t *testing.T) {
 		if got != want {
 			t.Errorf("got  %s\nwant %s", got, want)
 		}
+	}
+	// connect takes the session's files.
+	withFiles := c
+	withFiles.Protos, withFiles.ImportPaths = []string{"a b.proto"}, []string{"protos"}
+	script := withFiles.Script(false)
+	if !strings.HasPrefix(script, "connect 127.0.0.1:8888 -gzip -proto 'a b.proto' -import-path protos\n") {
+		t.Errorf("script with files: %s", script)
+	}
+	if cmds, err := Parse(script, func(string) (string, bool) { return "x", true }); err != nil || len(cmds) != 6 || cmds[0].Name != "connect" {
+		t.Errorf("the script does not parse: %v %d", err, len(cmds))
 	}
 	c.Body = `{"text":"{{.RequestNumber}}"}`
 	if got := c.Ghz(false); !strings.Contains(got, "--disable-template-data") || !strings.Contains(got, `"authorization":"<redacted>"`) {
