@@ -145,3 +145,31 @@ func TestReadmeLoginChain(t *testing.T) {
 		t.Errorf("with USER_NAME=bob: exit %d\n%s\nwant\n%s", code, out, want)
 	}
 }
+
+// TestLetKeepsBoundedBytes: what a call keeps for let and expect is
+// bounded by bytes as well as by messages; past the bound nothing is kept
+// and let says why it cannot look at the call.
+func TestLetKeepsBoundedBytes(t *testing.T) {
+	old := maxKeptBytes
+	maxKeptBytes = 1000
+	t.Cleanup(func() { maxKeptBytes = old })
+	srv := startDemo(t, demo.Options{})
+	s := newTestSession(t, srv.Target())
+	text := strings.Repeat("x", 600)
+	script := "call showcase.Showcase/Chat <<END\n{\"text\": \"" + text + "\"}\n{\"text\": \"" + text + "\"}\nEND\nlet n = length\n"
+	x := NewExecutor(s, &Output{Out: &bytes.Buffer{}, Err: &bytes.Buffer{}})
+	cmds, err := Parse(script, x.Lookup(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := x.Exec(context.Background(), cmds[0]); err != nil {
+		t.Fatal(err)
+	}
+	if len(x.last.messages) != 0 || x.last.kept != 0 || x.last.dropped != 2 {
+		t.Errorf("kept %d messages (%d bytes), dropped %d: want none kept past the bound", len(x.last.messages), x.last.kept, x.last.dropped)
+	}
+	err = x.Exec(context.Background(), cmds[1])
+	if err == nil || !strings.Contains(err.Error(), "returned 2 messages") || !strings.Contains(err.Error(), "1000 bytes") {
+		t.Errorf("let on a call past the byte bound: %v", err)
+	}
+}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/itchyny/gojq"
 	"google.golang.org/grpc/metadata"
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/types/dynamicpb"
 
@@ -36,11 +37,16 @@ type callResult struct {
 
 	input   *queryInput // built on first use
 	dropped int         // messages past maxKeptMessages, not kept
+	kept    int         // bytes of the messages kept (their wire size)
 }
 
 // maxKeptMessages bounds what a call keeps for let and expect: a script
 // that streams a million messages through must not hold them all.
 const maxKeptMessages = 10000
+
+// maxKeptBytes bounds them by size too: 10,000 messages of a megabyte
+// each would otherwise be 10 GB. A variable for the tests.
+var maxKeptBytes = 64 << 20
 
 // record takes one event of the call.
 func (r *callResult) record(ev dynamic.Event) {
@@ -48,10 +54,15 @@ func (r *callResult) record(ev dynamic.Event) {
 	case dynamic.HeaderEvent:
 		r.header = e.Header
 	case dynamic.MessageEvent:
-		if len(r.messages) < maxKeptMessages {
+		size := proto.Size(e.Message)
+		if r.dropped == 0 && len(r.messages) < maxKeptMessages && r.kept+size <= maxKeptBytes {
 			r.messages = append(r.messages, e.Message)
+			r.kept += size
 		} else {
-			r.dropped++
+			// Past either bound let and expect refuse the call
+			// (queryInput), so what was kept is of no use: let it go.
+			r.dropped += len(r.messages) + 1
+			r.messages, r.kept = nil, 0
 		}
 	case dynamic.EndEvent:
 		r.status, r.trailer, r.elapsed, r.ended = e.Status, e.Trailer, e.Elapsed, true
@@ -99,7 +110,7 @@ func (r *callResult) queryInput(s *Session) (*queryInput, error) {
 		return r.input, nil
 	}
 	if r.dropped > 0 {
-		return nil, fmt.Errorf("the call returned %d messages: let and expect look at calls of at most %d", len(r.messages)+r.dropped, maxKeptMessages)
+		return nil, fmt.Errorf("the call returned %d messages: let and expect look at calls of at most %d messages and %d bytes", len(r.messages)+r.dropped, maxKeptMessages, maxKeptBytes)
 	}
 	msgs := make([]any, 0, len(r.messages))
 	for i, m := range r.messages {

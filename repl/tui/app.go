@@ -314,6 +314,7 @@ func (m *appModel) update(msg tea.Msg) tea.Cmd {
 	case callStartedMsg:
 		return m.afterCalls(m.callModel.onStarted(msg))
 	case callEventsMsg:
+		m.observeEvents(msg)
 		return m.afterCalls(m.callModel.onEvents(msg))
 	case callSentMsg:
 		return m.afterCalls(m.callModel.onSent(msg))
