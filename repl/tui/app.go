@@ -71,6 +71,7 @@ type appModel struct {
 	exec  *cmdExecutor
 	helpm helpModel
 	learn explainPane // L (explain.go)
+	coll  collectionsModel
 
 	saving bool // the save prompt has focus
 	save   textinput.Model
@@ -113,8 +114,10 @@ func newApp(ctx context.Context, s *repl.Session, opts Options) *appModel {
 		cmd:        newCmdbar(keys.Cmd),
 		helpm:      newHelp(),
 		save:       save,
+		coll:       newCollections(keys.Coll),
 	}
 	m.tree.ui, m.resp.ui, m.hist.ui, m.meta.ui, m.cmd.ui, m.helpm.ui, m.learn.ui = ui, ui, ui, ui, ui, ui, ui
+	m.coll.ui = ui
 	m.helpm.keys = keys.Over
 	m.callModel = callModel{ctx: ctx, ui: ui, keep: defaultKeep}
 	m.lookups, m.endLookups = context.WithCancel(ctx)
@@ -181,6 +184,7 @@ func (m *appModel) layout() {
 	m.meta.SetSize(m.w-2, mainH-2)
 	m.helpm.SetSize(m.w-2, mainH-2)
 	m.learn.SetSize(m.w-2, mainH-2)
+	m.coll.SetSize(m.w-2, mainH-2)
 	m.save.SetWidth(max(m.w-12, 10))
 }
 
@@ -245,6 +249,8 @@ func (m *appModel) typing() bool {
 		return true
 	case m.topOverlay() == ovMetadata:
 		return m.meta.typing()
+	case m.topOverlay() == ovColl:
+		return m.coll.typing()
 	case m.topOverlay() != ovNone:
 		return false
 	case m.focus == focusTree:
@@ -369,6 +375,15 @@ func (m *appModel) update(msg tea.Msg) tea.Cmd {
 		return resolveHistoryCmd(m.s, msg.entry, msg.rerun)
 	case historyResolvedMsg:
 		return m.onHistoryResolved(msg)
+	case collLoadedMsg, collSavedMsg, collTestMsg:
+		return m.drive(&m.coll, msg)
+	case collOpenMsg:
+		m.popOverlay()
+		return m.loadCollCall(msg.call)
+	case collResolvedMsg:
+		return m.onCollResolved(msg)
+	case historySaveMsg:
+		return m.saveHistoryCall(msg.entry)
 	case savedMsg:
 		if msg.err != nil {
 			return m.setFlash("not saved: "+msg.err.Error(), true)
@@ -436,6 +451,8 @@ func (m *appModel) routeToFocused(msg tea.Msg) tea.Cmd {
 		cmd = m.drive(&m.cmd, msg)
 	case m.topOverlay() == ovMetadata:
 		cmd = m.drive(&m.meta, msg)
+	case m.topOverlay() == ovColl:
+		cmd = m.drive(&m.coll, msg)
 	case m.topOverlay() != ovNone:
 	case m.focus == focusForm && m.hasForm:
 		cmd = m.drive(&m.form, msg)
@@ -471,6 +488,8 @@ func (m *appModel) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, g.FocusResp):
 		m.overlays = nil
 		return m.setFocus(focusResp)
+	case key.Matches(msg, g.SaveCall) && !m.saving && !m.cmd.active && m.topOverlay() != ovColl:
+		return m.saveFormCall()
 	}
 	if m.saving {
 		return m.onSaveKey(msg)
@@ -504,6 +523,8 @@ func (m *appModel) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.toggleOverlay(ovMetadata)
 	case key.Matches(msg, g.LearnL):
 		return m.openLesson()
+	case key.Matches(msg, g.CollC):
+		return m.openCollections()
 	case key.Matches(msg, g.NextPane):
 		return m.setFocus(m.nextFocus(1))
 	case key.Matches(msg, g.PrevPane):

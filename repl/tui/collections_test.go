@@ -1,0 +1,228 @@
+package tui
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/grpcsh/grpcsh/dynamic"
+	"github.com/grpcsh/grpcsh/repl"
+)
+
+// newCollHarness is an app on a session whose collection is dir.
+func newCollHarness(t *testing.T, dir string, w, h int) *harness {
+	t.Helper()
+	srv := startDemo(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	s, err := repl.NewSession(ctx, repl.Options{Conn: dynamic.ConnConfig{Target: srv.Target()}, Collection: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return newHarnessSession(t, s, Options{HistoryPath: filepath.Join(t.TempDir(), "history.jsonl"), Version: "test"}, w, h)
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// TestCollectionSaveLoadAndTest: alt+s saves the form's call with the
+// session's headers and deadline as script lines (secrets as ${VAR}), a
+// name clash is refused without touching the file, the file runs as a
+// test (t, and repl.RunTests as `grpcsh test` does), and enter loads the
+// call back into the form, the headers and the deadline.
+func TestCollectionSaveLoadAndTest(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), ".grpcsh")
+	t.Setenv("GRPCSH_T_TOKEN", "s3cr3t-token-123")
+	t.Setenv("X_API_KEY", "from-the-environment")
+	h := newCollHarness(t, dir, 120, 40)
+	s := h.m.s
+	s.SetHeader("authorization", "Bearer s3cr3t-token-123")
+	s.SetHeader("x-api-key", "typed-secret-999")
+	s.SetHeader("x-team", "blue green")
+	st := s.Settings()
+	st.Deadline = 5 * time.Second
+	s.SetSettings(st)
+
+	h.openMethod("helloworld.Greeter.SayHello", "sayhello")
+	h.fillFirst("Ada")
+	h.press("alt+s")
+	if h.m.topOverlay() != ovColl || h.m.coll.pending == nil {
+		t.Fatalf("alt+s did not open the save prompt:\n%s", h.screen())
+	}
+	h.waitScreen("name: SayHello")
+	h.press("enter")
+	file := filepath.Join(dir, "requests.grpcsh")
+	waitHandled[collSavedMsg](h, 1)
+	want := `# SayHello
+header authorization: "Bearer ${GRPCSH_T_TOKEN}"
+header x-api-key: ${X_API_KEY}
+header x-team: blue green
+set deadline 5s
+call helloworld.Greeter/SayHello {"name":"Ada"}
+`
+	if got := readFile(t, file); got != want {
+		t.Fatalf("saved file:\n%s\nwant:\n%s", got, want)
+	}
+	if !strings.Contains(h.m.flash, "x-api-key saved as ${X_API_KEY}") {
+		t.Errorf("no warning about the secret saved as a variable: flash %q", h.m.flash)
+	}
+
+	// The same name again: refused, the file as it was, the prompt still
+	// holding what was typed.
+	h.press("esc") // close the overlay
+	h.press("alt+s")
+	h.waitScreen("name: SayHello")
+	h.press("enter")
+	waitHandled[collSavedMsg](h, 2)
+	if !strings.Contains(h.m.coll.saveErr, `already has a call named "SayHello"`) || h.m.coll.pending == nil {
+		t.Fatalf("a name clash was not refused: err %q\n%s", h.m.coll.saveErr, h.screen())
+	}
+	if got := readFile(t, file); got != want {
+		t.Fatalf("a refused save changed the file:\n%s", got)
+	}
+	h.press("ctrl+u")
+	h.typeText("hello again")
+	h.press("enter")
+	waitHandled[collSavedMsg](h, 3)
+	got := readFile(t, file)
+	if !strings.HasPrefix(got, want+"\n# hello again\n") || strings.Count(got, "set deadline") != 1 || strings.Contains(got, "s3cr3t") || strings.Contains(got, "typed-secret") {
+		t.Fatalf("second save:\n%s", got)
+	}
+	waitHandled[collLoadedMsg](h, 4) // read on each opening and after each save
+	if n := len(h.m.coll.files); n != 1 || len(h.m.coll.files[0].calls) != 2 || h.m.coll.files[0].calls[1].name != "hello again" {
+		t.Fatalf("listing after saving: %+v", h.m.coll.files)
+	}
+
+	// The file is a test as it is.
+	var out strings.Builder
+	code := repl.RunTests(context.Background(), repl.TestOptions{Paths: []string{file}, Out: &out, NewSession: s.NewSessionLike})
+	if code != 0 || !strings.HasPrefix(out.String(), "PASS "+file+"\n") {
+		t.Fatalf("grpcsh test on the saved file: exit %d\n%s", code, out.String())
+	}
+	h.press("g", "t")
+	waitHandled[collTestMsg](h, 1)
+	h.waitScreen("PASS " + file)
+
+	// enter on the first call loads it back.
+	for k := range s.Header() {
+		s.DelHeader(k)
+	}
+	s.SetHeader("x-other", "gone after loading")
+	st.Deadline = 0
+	s.SetSettings(st)
+	h.press("g", "down", "enter")
+	waitHandled[collResolvedMsg](h, 1)
+	if h.m.topOverlay() != ovNone || h.m.focus != focusForm {
+		t.Fatalf("after loading: overlay %v focus %v", h.m.topOverlay(), h.m.focus)
+	}
+	if got := h.m.form.JSON(); got != "{\n  \"name\": \"Ada\"\n}" {
+		t.Errorf("form after loading: %q", got)
+	}
+	md := s.Header()
+	if a := md.Get("authorization"); len(a) != 1 || a[0] != "Bearer s3cr3t-token-123" {
+		t.Errorf("authorization after loading: %v", a)
+	}
+	if k := md.Get("x-api-key"); len(k) != 1 || k[0] != "from-the-environment" {
+		t.Errorf("x-api-key after loading: %v", k)
+	}
+	if len(md.Get("x-other")) != 0 || s.Settings().Deadline != 5*time.Second {
+		t.Errorf("after loading: headers %v, deadline %v", md, s.Settings().Deadline)
+	}
+	h.press("ctrl+s")
+	h.waitCallDone()
+	if c := h.m.call.code(); c != 0 {
+		t.Fatalf("the loaded call: %v", c)
+	}
+}
+
+// TestCollectionSaveFromHistory: w in the history saves an entry; its
+// secret headers, redacted in the history file, are written as ${VAR}.
+func TestCollectionSaveFromHistory(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "coll")
+	h := newCollHarness(t, dir, 120, 40)
+	h.m.s.SetHeader("authorization", "Bearer not-on-disk-42")
+	h.openMethod("showcase.Showcase.Count", "showcase count")
+	h.fillFirst("2")
+	h.press("ctrl+s")
+	h.waitCallDone()
+	waitHandled[historyLoadedMsg](h, 1)
+	h.press("ctrl+r", "w")
+	if h.m.topOverlay() != ovColl || h.m.coll.pending == nil {
+		t.Fatalf("w did not open the save prompt:\n%s", h.screen())
+	}
+	h.press("tab", "ctrl+u")
+	h.typeText("streams/count")
+	h.press("tab", "ctrl+u")
+	h.typeText("two ticks")
+	h.press("enter")
+	waitHandled[collSavedMsg](h, 1)
+	got := readFile(t, filepath.Join(dir, "streams", "count.grpcsh"))
+	want := "# two ticks\nheader authorization: Bearer ${AUTHORIZATION}\ncall showcase.Showcase/Count {\"count\":2}\n"
+	if got != want {
+		t.Fatalf("saved from history:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// TestCollectionBadInput: a file outside the collection and a file that
+// does not parse are clear errors; nothing is written.
+func TestCollectionBadInput(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "broken.grpcsh"), []byte("call helloworld.Greeter/SayHello {\"name\": \n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	h := newCollHarness(t, dir, 120, 40)
+	h.openMethod("helloworld.Greeter.SayHello", "sayhello")
+	h.press("alt+s")
+	waitHandled[collLoadedMsg](h, 1)
+	h.press("tab", "ctrl+u")
+	h.typeText("../outside")
+	h.press("enter", "enter")
+	if !strings.Contains(h.m.coll.saveErr, "outside the collection") {
+		t.Errorf("../outside: %q", h.m.coll.saveErr)
+	}
+	h.press("ctrl+u")
+	h.typeText("broken")
+	h.press("tab", "enter")
+	waitHandled[collSavedMsg](h, 1)
+	if !strings.Contains(h.m.coll.saveErr, "broken.grpcsh cannot be added to") {
+		t.Errorf("broken file: %q", h.m.coll.saveErr)
+	}
+	if _, err := os.Stat(filepath.Join(filepath.Dir(dir), "outside.grpcsh")); err == nil {
+		t.Error("a file was written outside the collection")
+	}
+	h.press("esc", "g", "enter")
+	if !strings.Contains(h.m.flash, "broken.grpcsh") {
+		t.Errorf("enter on a broken file: flash %q", h.m.flash)
+	}
+}
+
+// TestCollectionGolden is the overlay on a collection with two files.
+func TestCollectionGolden(t *testing.T) {
+	for _, sz := range sizes {
+		t.Run(sizeName(sz.w, sz.h), func(t *testing.T) {
+			h := newCollHarness(t, filepath.Join("testdata", "collection"), sz.w, sz.h)
+			h.waitServices()
+			h.press("C")
+			waitHandled[collLoadedMsg](h, 1)
+			h.press("down", "down")
+			h.stable()
+			scr := h.screen()
+			if !strings.Contains(scr, "login.grpcsh") || !strings.Contains(scr, "Count three") {
+				t.Errorf("collection view:\n%s", scr)
+			}
+			golden.RequireEqual(t, scr)
+		})
+	}
+}
