@@ -184,9 +184,9 @@ func checkTestFiles(files []string, w io.Writer) int {
 		bad++
 		var se *SyntaxError
 		if errors.As(err, &se) {
-			fmt.Fprintf(w, "%s:%d:%d: %s\n", f, se.Pos.Line, se.Pos.Col, se.Msg)
+			fmt.Fprintf(w, "%s\n", dynamic.SafeLine(fmt.Sprintf("%s:%d:%d: %s", f, se.Pos.Line, se.Pos.Col, se.Msg)))
 		} else {
-			fmt.Fprintf(w, "%s: %v\n", f, err)
+			fmt.Fprintf(w, "%s\n", dynamic.SafeLine(fmt.Sprintf("%s: %v", f, err)))
 		}
 	}
 	return bad

@@ -696,6 +696,9 @@ func (m *appModel) cancelOrQuit() tea.Cmd {
 		m.save.Blur()
 		return nil
 	}
+	if m.topOverlay() == ovColl && m.coll.typing() {
+		return m.drive(&m.coll, tea.KeyPressMsg{Code: tea.KeyEscape}) // cancels the save prompt, as esc
+	}
 	if m.call != nil && m.call.running() {
 		return m.cancelCall()
 	}

@@ -327,6 +327,9 @@ func savedBody(s string) string {
 // headerWord writes a header value as the lexer reads it back: as it is
 // when it is plain, else double-quoted with ", \ and $ escaped.
 func headerWord(v string) string {
+	if hasRef(v) {
+		return headerWordKeeping(v)
+	}
 	plain := v != "" && strings.TrimSpace(v) == v && !strings.Contains(v, "  ")
 	for _, r := range v {
 		if !(r == ' ' || r == '.' || r == '_' || r == '-' || r == '/' || r == ':' || r == '=' || r == '+' || r == ',' || r == '@' ||
@@ -348,6 +351,11 @@ func headerWord(v string) string {
 // value is not written even when the user typed it: a collection is meant
 // to be committed.
 func secretRef(key, value string, vars map[string]string, redacted bool) (string, string) {
+	if hasRef(value) {
+		// A ${NAME} left as written (loaded from a file that binds it
+		// with let) stays the reference it was.
+		return headerWordKeeping(value), ""
+	}
 	if !redacted {
 		best := ""
 		for name, v := range vars {
@@ -375,19 +383,41 @@ func secretRef(key, value string, vars map[string]string, redacted bool) (string
 	return ref, fmt.Sprintf("%s saved as ${%s}, not its value: set %s in an env file (-env) or the environment", key, name, name)
 }
 
-// headerWordKeeping is headerWord for a value holding ${VAR}
-// references, which must stay references.
+// headerWordKeeping is headerWord for a value holding ${NAME}
+// references, which stay references; the rest is escaped.
 func headerWordKeeping(v string) string {
-	parts := strings.Split(v, "${")
-	for i, p := range parts {
-		if i == 0 {
-			parts[i] = strings.NewReplacer(`\`, `\\`, `"`, `\"`, `$`, `\$`).Replace(p)
+	esc := strings.NewReplacer(`\`, `\\`, `"`, `\"`, `$`, `\$`, "\n", `\n`, "\t", `\t`)
+	var b strings.Builder
+	b.WriteByte('"')
+	for {
+		i := strings.Index(v, "${")
+		if i < 0 {
+			break
+		}
+		name, _, ok := strings.Cut(v[i+2:], "}")
+		if !ok || name == "" || !hasRef(v[i:i+3+len(name)]) {
+			b.WriteString(esc.Replace(v[:i+2]))
+			v = v[i+2:]
 			continue
 		}
-		name, rest, _ := strings.Cut(p, "}")
-		parts[i] = name + "}" + strings.NewReplacer(`\`, `\\`, `"`, `\"`, `$`, `\$`).Replace(rest)
+		b.WriteString(esc.Replace(v[:i]))
+		b.WriteString("${" + name + "}")
+		v = v[i+3+len(name):]
 	}
-	return `"` + strings.Join(parts, "${") + `"`
+	b.WriteString(esc.Replace(v))
+	b.WriteByte('"')
+	return b.String()
+}
+
+// hasRef says v holds a ${NAME} reference.
+func hasRef(v string) bool {
+	for _, p := range strings.Split(v, "${")[1:] {
+		name, _, ok := strings.Cut(p, "}")
+		if ok && name != "" && strings.IndexFunc(name, func(r rune) bool { return !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') }) < 0 {
+			return true
+		}
+	}
+	return false
 }
 
 func isWord(s string) bool {

@@ -481,7 +481,8 @@ func (m *collectionsModel) SetSize(w, h int) {
 
 func (m *collectionsModel) KeyMap() help.KeyMap {
 	if m.pending != nil {
-		return keyList{m.keys.Field, m.keys.Confirm, m.keys.Abort}
+		// The first two are left out of the box's hint (as ↑/↓ are).
+		return keyList{m.keys.Up, m.keys.Down, m.keys.Field, m.keys.Confirm, m.keys.Abort}
 	}
 	return m.keys
 }

@@ -226,3 +226,39 @@ func TestCollectionGolden(t *testing.T) {
 		})
 	}
 }
+
+// TestRenderCallReadsBack: what renderCall writes, the lexer reads back
+// as the same headers and request: quotes, backslashes, dollars and
+// ${NAME} references (kept as references) included.
+func TestRenderCallReadsBack(t *testing.T) {
+	sc := savedCall{
+		method:   "showcase.Showcase/Echo",
+		requests: []string{`{"fString":"a ${not a var} \"q\""}`},
+		state: callState{header: map[string][]string{
+			"x-odd":         {`say "hi" \ $5  two  spaces`, "second # not a comment"},
+			"x-ref":         {"id-${req_id}"},
+			"authorization": {"Bearer ${token}"},
+		}},
+	}
+	text, warns := renderCall("odd one", sc, callState{header: map[string][]string{"x-old": {"1"}}}, nil)
+	if len(warns) != 0 {
+		t.Errorf("warnings for references kept: %v", warns)
+	}
+	lookup := func(name string) (string, bool) { return "${" + name + "}", true }
+	cmds, err := repl.Parse(text, lookup)
+	if err != nil {
+		t.Fatalf("%v in:\n%s", err, text)
+	}
+	calls, end := fileCalls(cmds, strings.Split(text, "\n"))
+	if len(calls) != 1 || calls[0].name != "odd one" || string(calls[0].requests[0]) != sc.requests[0] {
+		t.Fatalf("read back %+v from:\n%s", calls, text)
+	}
+	for k, vs := range sc.state.header {
+		if got := end.header[k]; strings.Join(got, "|") != strings.Join(vs, "|") {
+			t.Errorf("%s read back as %q, want %q, from:\n%s", k, got, vs, text)
+		}
+	}
+	if _, ok := end.header["x-old"]; ok {
+		t.Errorf("x-old, not in the call, was not deleted:\n%s", text)
+	}
+}

@@ -246,7 +246,7 @@ func (k respKeys) FullHelp() [][]key.Binding {
 }
 
 func (k histKeys) ShortHelp() []key.Binding {
-	return []key.Binding{k.Up, k.Down, k.Rerun, k.Edit, k.Save, k.Close}
+	return []key.Binding{k.Up, k.Down, k.Rerun, k.Edit, k.Close}
 }
 func (k histKeys) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{k.Up, k.Down, k.Rerun, k.Edit, k.Save, k.Close}}
