@@ -488,7 +488,7 @@ func (m *appModel) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, g.FocusResp):
 		m.overlays = nil
 		return m.setFocus(focusResp)
-	case key.Matches(msg, g.SaveCall) && !m.saving && !m.cmd.active && m.topOverlay() != ovColl:
+	case key.Matches(msg, g.SaveCall) && !m.saving && !m.cmd.active && !(m.topOverlay() == ovColl && m.coll.typing()):
 		return m.saveFormCall()
 	}
 	if m.saving {

@@ -46,6 +46,10 @@ type collectionsModel struct {
 	testFile   string
 	testOut    []string
 	testPassed bool
+
+	// selectFile puts the cursor on the last call of this file once the
+	// listing is read again (after a save).
+	selectFile string
 }
 
 // collRow is a file (call < 0) or one of its calls.
@@ -195,6 +199,15 @@ func (m *collectionsModel) Update(msg tea.Msg) (Component, tea.Cmd) {
 	switch msg := msg.(type) {
 	case collLoadedMsg:
 		m.setFiles(msg.files, msg.err)
+		if m.selectFile != "" {
+			for i, r := range m.rows {
+				if m.files[r.file].path == m.selectFile {
+					m.cursor = i
+				}
+			}
+			m.selectFile = ""
+			m.clamp()
+		}
 		return m, nil
 	case collSavedMsg:
 		if msg.err != nil {
@@ -204,6 +217,7 @@ func (m *collectionsModel) Update(msg tea.Msg) (Component, tea.Cmd) {
 		m.pending = nil
 		m.fileIn.Blur()
 		m.nameIn.Blur()
+		m.selectFile = msg.file
 		text := fmt.Sprintf("saved %q to %s", msg.name, msg.file)
 		if len(msg.warns) > 0 {
 			m.ui.send(callFlashMsg{text: text + " · " + strings.Join(msg.warns, "; "), isErr: true})
@@ -444,6 +458,9 @@ func (m *collectionsModel) rowView(i, w int) string {
 	var line string
 	if r.call < 0 {
 		info := fmt.Sprintf("%d calls", len(f.calls))
+		if len(f.calls) == 1 {
+			info = "1 call"
+		}
 		if f.err != nil {
 			info = "✗ does not parse"
 		}
