@@ -54,8 +54,12 @@ func (r *callResult) record(ev dynamic.Event) {
 	case dynamic.HeaderEvent:
 		r.header = e.Header
 	case dynamic.MessageEvent:
+		if r.dropped > 0 {
+			r.dropped++
+			break
+		}
 		size := proto.Size(e.Message)
-		if r.dropped == 0 && len(r.messages) < maxKeptMessages && r.kept+size <= maxKeptBytes {
+		if len(r.messages) < maxKeptMessages && r.kept+size <= maxKeptBytes {
 			r.messages = append(r.messages, e.Message)
 			r.kept += size
 		} else {

@@ -262,3 +262,36 @@ func TestRenderCallReadsBack(t *testing.T) {
 		t.Errorf("x-old, not in the call, was not deleted:\n%s", text)
 	}
 }
+
+// TestCollectionRunsFailingFile: t on a file shows its FAIL line with
+// file:line: why, the file's name escaped, and the UI goes on meanwhile.
+func TestCollectionRunsFailingFile(t *testing.T) {
+	dir := t.TempDir()
+	name := "bad\x1b[2Jname.grpcsh"
+	if err := os.WriteFile(filepath.Join(dir, name), []byte("# hello\ncall helloworld.Greeter/SayHello {\"name\": \"x\"}\nexpect .message == \"nope\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	h := newCollHarness(t, dir, 120, 40)
+	h.waitServices()
+	h.press("C")
+	waitHandled[collLoadedMsg](h, 1)
+	h.press("t")
+	if h.m.coll.testing == "" || !strings.Contains(h.screen(), "running") {
+		t.Fatalf("t did not start the run:\n%s", h.screen())
+	}
+	h.press("down") // keys still work while it runs
+	if h.m.coll.cursor != 1 {
+		t.Errorf("cursor %d after down while the test runs", h.m.coll.cursor)
+	}
+	waitHandled[collTestMsg](h, 1)
+	scr := h.screen()
+	if !strings.Contains(scr, `FAIL `) || !strings.Contains(scr, `name.grpcsh:3: expect .message == "nope"`) {
+		t.Errorf("no FAIL line:\n%s", scr)
+	}
+	if len(h.m.coll.testOut) == 0 || !strings.HasSuffix(h.m.coll.testOut[0], `:3: expect .message == "nope": got .message = "Hello x"`) {
+		t.Errorf("test output %q", h.m.coll.testOut)
+	}
+	if strings.ContainsRune(h.m.View().Content, 0x1b) && strings.Contains(h.m.View().Content, "\x1b[2J") {
+		t.Errorf("the file name reached the screen raw")
+	}
+}
