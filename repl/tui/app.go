@@ -523,7 +523,8 @@ func (m *appModel) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.toggleOverlay(ovMetadata)
 	case key.Matches(msg, g.LearnL):
 		return m.openLesson()
-	case key.Matches(msg, g.CollC):
+	case key.Matches(msg, g.CollC) && m.focus != focusForm:
+		// Not from the form: a letter typed on its text row is text.
 		return m.openCollections()
 	case key.Matches(msg, g.NextPane):
 		return m.setFocus(m.nextFocus(1))

@@ -295,3 +295,21 @@ func TestCollectionRunsFailingFile(t *testing.T) {
 		t.Errorf("the file name reached the screen raw")
 	}
 }
+
+// TestCollectionKeyIsTextInTheForm: C typed on the form's text row is the
+// first letter of a value, not the collection.
+func TestCollectionKeyIsTextInTheForm(t *testing.T) {
+	h := newHarness(t, 120, 40)
+	h.openMethod("helloworld.Greeter.SayHello", "sayhello")
+	h.press("home")
+	h.typeText("Carl")
+	h.press("enter")
+	if h.m.topOverlay() != ovNone || h.m.form.JSON() != "{\n  \"name\": \"Carl\"\n}" {
+		t.Fatalf("overlay %v, form %q", h.m.topOverlay(), h.m.form.JSON())
+	}
+	h.press("esc")
+	h.press("C")
+	if h.m.topOverlay() != ovColl {
+		t.Fatalf("C on the tree did not open the collection")
+	}
+}
