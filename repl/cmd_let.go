@@ -17,7 +17,9 @@ of its messages (server and bidi streams); $status is {code, name,
 message, details}, $headers and $trailers map each key to its values
 (joined with ", "), $elapsed_ms is how long the call took.
 
-A string result binds as it is, any other value as compact JSON. The
+${NAME} inside EXPR is expanded first (escaped inside a jq string:
+"Hello ${who}"). A string result binds as it is, any other value as
+compact JSON. The
 following lines see ${NAME} in targets, headers and JSON bodies; a let
 binding wins over the environment.
 
