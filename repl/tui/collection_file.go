@@ -413,7 +413,9 @@ func headerWordKeeping(v string) string {
 func hasRef(v string) bool {
 	for _, p := range strings.Split(v, "${")[1:] {
 		name, _, ok := strings.Cut(p, "}")
-		if ok && name != "" && strings.IndexFunc(name, func(r rune) bool { return !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') }) < 0 {
+		if ok && name != "" && strings.IndexFunc(name, func(r rune) bool {
+			return !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9')
+		}) < 0 {
 			return true
 		}
 	}

@@ -252,7 +252,9 @@ func (k histKeys) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{k.Up, k.Down, k.Rerun, k.Edit, k.Save, k.Close}}
 }
 
-func (k collKeys) ShortHelp() []key.Binding { return []key.Binding{k.Up, k.Down, k.Load, k.Test, k.Close} }
+func (k collKeys) ShortHelp() []key.Binding {
+	return []key.Binding{k.Up, k.Down, k.Load, k.Test, k.Close}
+}
 func (k collKeys) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom, k.Load, k.Test, k.Reload, k.Close, k.Field, k.Confirm, k.Abort}}
 }

@@ -48,4 +48,3 @@ func (e *cmdExecutor) takeObserved() {
 	e.mu.Unlock()
 	e.x.SetLast(o)
 }
-
