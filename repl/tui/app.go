@@ -564,16 +564,9 @@ func (m *appModel) onKey(msg tea.KeyPressMsg) tea.Cmd {
 // document's workflow: the .proto, the protoc commands, client code using
 // the generated stub, the request's bytes on the wire, and grpcurl.
 func (m *appModel) openLesson() tea.Cmd {
-	if !m.hasForm || m.method == nil {
-		return m.setFlash("pick a method first: L explains calling it", true)
-	}
-	req, err := m.form.Message()
-	if err != nil {
-		return m.setFlash("fix the request first: "+err.Error(), true)
-	}
-	data, err := dynamic.Formatter{Types: m.s.Types()}.Format(req)
-	if err != nil {
-		return m.setFlash(err.Error(), true)
+	data, fail := m.formRequest("pick a method first: L explains calling it")
+	if fail != nil {
+		return fail
 	}
 	lesson, err := m.s.Explain(m.method, []byte(data))
 	if err != nil {

@@ -514,19 +514,29 @@ func (m *appModel) openCollections() tea.Cmd {
 	return m.coll.reload()
 }
 
-// saveFormCall is alt+s: the form's request, with the session's headers
-// and deadline, to save.
-func (m *appModel) saveFormCall() tea.Cmd {
+// formRequest is the form's request as JSON, or the flash saying why
+// there is none (noForm when no form is open).
+func (m *appModel) formRequest(noForm string) (string, tea.Cmd) {
 	if !m.hasForm || m.method == nil {
-		return m.setFlash("open a method's form first: alt+s saves its request to the collection", true)
+		return "", m.setFlash(noForm, true)
 	}
 	req, err := m.form.Message()
 	if err != nil {
-		return m.setFlash("fix the request first: "+err.Error(), true)
+		return "", m.setFlash("fix the request first: "+err.Error(), true)
 	}
 	data, err := dynamic.Formatter{Types: m.s.Types()}.Format(req)
 	if err != nil {
-		return m.setFlash(err.Error(), true)
+		return "", m.setFlash(err.Error(), true)
+	}
+	return data, nil
+}
+
+// saveFormCall is alt+s: the form's request, with the session's headers
+// and deadline, to save.
+func (m *appModel) saveFormCall() tea.Cmd {
+	data, fail := m.formRequest("open a method's form first: alt+s saves its request to the collection")
+	if fail != nil {
+		return fail
 	}
 	sc := savedCall{
 		method:   dynamic.MethodPath(m.method),
