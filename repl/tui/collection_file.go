@@ -28,6 +28,18 @@ import (
 // appends the same lines a person would write, so a saved file runs with
 // `grpcsh TARGET test FILE`.
 
+// collEnv is what reading a file needs from the session: ${VAR} lookup
+// (the env file, then the process environment) and the headers a session
+// starts with (-H), which a file's header lines change.
+type collEnv struct {
+	lookup func(string) (string, bool)
+	base   metadata.MD
+}
+
+func collEnvOf(s *repl.Session) collEnv {
+	return collEnv{lookup: s.Env().Lookup, base: s.InitialHeader()}
+}
+
 // collFile is one .grpcsh file of the collection.
 type collFile struct {
 	path  string // as found under the collection folder
@@ -65,7 +77,7 @@ func (c collCall) title() string {
 
 // scanCollection lists the collection's .grpcsh files (sorted, recursively)
 // and parses each. A folder that does not exist is an empty collection.
-func scanCollection(dir string, lookup func(string) (string, bool)) ([]collFile, error) {
+func scanCollection(dir string, ce collEnv) ([]collFile, error) {
 	var paths []string
 	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -85,7 +97,7 @@ func scanCollection(dir string, lookup func(string) (string, bool)) ([]collFile,
 	slices.Sort(paths)
 	files := make([]collFile, 0, len(paths))
 	for _, p := range paths {
-		files = append(files, readCollFile(dir, p, lookup))
+		files = append(files, readCollFile(dir, p, ce))
 	}
 	return files, nil
 }
@@ -94,7 +106,8 @@ func scanCollection(dir string, lookup func(string) (string, bool)) ([]collFile,
 // the others (let bindings, mostly) stay ${NAME} in strings. When that
 // leaves a request that is not JSON (${n} as a number), the file is read
 // again with every unknown variable as 0, as `grpcsh test` checks files.
-func readCollFile(dir, path string, lookup func(string) (string, bool)) collFile {
+func readCollFile(dir, path string, ce collEnv) collFile {
+	lookup := ce.lookup
 	f := collFile{path: path, rel: path}
 	if rel, err := filepath.Rel(dir, path); err == nil {
 		f.rel = rel
@@ -128,14 +141,17 @@ func readCollFile(dir, path string, lookup func(string) (string, bool)) collFile
 		return f
 	}
 	f.unset = unset
-	f.calls, f.end = fileCalls(cmds, strings.Split(string(data), "\n"))
+	f.calls, f.end = fileCalls(cmds, strings.Split(string(data), "\n"), ce.base)
 	return f
 }
 
 // fileCalls goes through the commands as a script would, keeping the
 // header and deadline state at each call.
-func fileCalls(cmds []*repl.Command, lines []string) ([]collCall, callState) {
-	st := callState{header: metadata.MD{}}
+func fileCalls(cmds []*repl.Command, lines []string, base metadata.MD) ([]collCall, callState) {
+	st := callState{header: base.Copy()}
+	if st.header == nil {
+		st.header = metadata.MD{}
+	}
 	var calls []collCall
 	for _, c := range cmds {
 		switch c.Name {
@@ -434,8 +450,8 @@ func isWord(s string) bool {
 // appendCall appends sc to the file (created when new) as name, after
 // checking the name against the file as it is now on the disk. It returns
 // the warnings of renderCall.
-func appendCall(dir, file, name string, sc savedCall, vars map[string]string, lookup func(string) (string, bool)) ([]string, error) {
-	f := readCollFile(dir, file, lookup)
+func appendCall(dir, file, name string, sc savedCall, vars map[string]string, ce collEnv) ([]string, error) {
+	f := readCollFile(dir, file, ce)
 	if f.err != nil && !errors.Is(f.err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("%s cannot be added to: %v", dynamic.SafeLine(f.rel), f.err)
 	}
@@ -443,7 +459,7 @@ func appendCall(dir, file, name string, sc savedCall, vars map[string]string, lo
 		return nil, err
 	}
 	if f.end.header == nil {
-		f.end.header = metadata.MD{}
+		f.end.header = ce.base.Copy() // a new file starts where a session does
 	}
 	text, warns := renderCall(name, sc, f.end, vars)
 	old, err := os.ReadFile(file)

@@ -107,9 +107,9 @@ func envVars(s *repl.Session) map[string]string {
 }
 
 func loadCollectionCmd(s *repl.Session, dir string) tea.Cmd {
-	env := s.Env()
+	ce := collEnvOf(s)
 	return guard(func() tea.Msg {
-		files, err := scanCollection(dir, env.Lookup)
+		files, err := scanCollection(dir, ce)
 		return collLoadedMsg{files: files, err: err}
 	})
 }
@@ -339,10 +339,10 @@ func (m *collectionsModel) onSaveKey(msg tea.KeyPressMsg) tea.Cmd {
 }
 
 func saveCallCmd(s *repl.Session, dir, file, name string, sc savedCall) tea.Cmd {
-	vars, env := envVars(s), s.Env()
+	vars, ce := envVars(s), collEnvOf(s)
 	name = strings.TrimSpace(name)
 	return guard(func() tea.Msg {
-		warns, err := appendCall(dir, file, name, sc, vars, env.Lookup)
+		warns, err := appendCall(dir, file, name, sc, vars, ce)
 		return collSavedMsg{file: file, name: name, warns: warns, err: err}
 	})
 }

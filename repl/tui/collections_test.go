@@ -16,11 +16,16 @@ import (
 
 // newCollHarness is an app on a session whose collection is dir.
 func newCollHarness(t *testing.T, dir string, w, h int) *harness {
+	return newCollHarnessOpts(t, repl.Options{Collection: dir}, w, h)
+}
+
+func newCollHarnessOpts(t *testing.T, opts repl.Options, w, h int) *harness {
 	t.Helper()
 	srv := startDemo(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	s, err := repl.NewSession(ctx, repl.Options{Conn: dynamic.ConnConfig{Target: srv.Target()}, Collection: dir})
+	opts.Conn = dynamic.ConnConfig{Target: srv.Target()}
+	s, err := repl.NewSession(ctx, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -249,7 +254,7 @@ func TestRenderCallReadsBack(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v in:\n%s", err, text)
 	}
-	calls, end := fileCalls(cmds, strings.Split(text, "\n"))
+	calls, end := fileCalls(cmds, strings.Split(text, "\n"), nil)
 	if len(calls) != 1 || calls[0].name != "odd one" || string(calls[0].requests[0]) != sc.requests[0] {
 		t.Fatalf("read back %+v from:\n%s", calls, text)
 	}
@@ -311,5 +316,37 @@ func TestCollectionKeyIsTextInTheForm(t *testing.T) {
 	h.press("C")
 	if h.m.topOverlay() != ovColl {
 		t.Fatalf("C on the tree did not open the collection")
+	}
+}
+
+// TestCollectionFlagHeaders: the -H headers every session starts with are
+// where a file's header lines start from: saving does not write them, a
+// file that deletes one is read as deleting it, and loading keeps them.
+func TestCollectionFlagHeaders(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "a.grpcsh"), []byte("# without\nheader -d x-flag\ncall helloworld.Greeter/SayHello {\"name\": \"no flag\"}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	h := newCollHarnessOpts(t, repl.Options{Collection: dir, Header: map[string][]string{"x-flag": {"from -H"}}}, 120, 40)
+	h.openMethod("helloworld.Greeter.SayHello", "sayhello")
+	h.fillFirst("Flag")
+	h.press("alt+s")
+	waitHandled[collLoadedMsg](h, 1)
+	h.press("tab", "ctrl+u")
+	h.typeText("b")
+	h.press("tab", "enter")
+	waitHandled[collSavedMsg](h, 1)
+	if got := readFile(t, filepath.Join(dir, "b.grpcsh")); got != "# SayHello\ncall helloworld.Greeter/SayHello {\"name\":\"Flag\"}\n" {
+		t.Fatalf("saved with a -H header:\n%s", got)
+	}
+	waitHandled[collLoadedMsg](h, 2)
+	f := h.m.coll.files[0]
+	if f.rel != "a.grpcsh" || len(f.calls) != 1 || len(f.calls[0].state.header) != 0 {
+		t.Fatalf("a.grpcsh read as %+v", f)
+	}
+	h.press("g", "down", "down", "down", "enter") // b.grpcsh's call
+	waitHandled[collResolvedMsg](h, 1)
+	if got := h.m.s.Header().Get("x-flag"); len(got) != 1 || got[0] != "from -H" {
+		t.Errorf("x-flag after loading b's call: %v", got)
 	}
 }
