@@ -148,7 +148,7 @@ func (m *collectionsModel) clamp() {
 // listHeight is the rows left for the list under the heading and over
 // the bottom part (the prompt, test results or the call's details).
 func (m *collectionsModel) listHeight() int {
-	return m.h - 1 - len(m.bottom())
+	return m.h - len(m.heading()) - len(m.bottom())
 }
 
 func (m *collectionsModel) selected() (collFile, *collCall, bool) {
@@ -418,7 +418,8 @@ func callDetail(c collCall) string {
 	return strings.Join(parts, " · ")
 }
 
-func (m *collectionsModel) View() string {
+// heading is the line (or lines) over the list.
+func (m *collectionsModel) heading() []string {
 	st := m.ui.st
 	w := max(m.w, 10)
 	var lines []string
@@ -428,7 +429,10 @@ func (m *collectionsModel) View() string {
 	case m.err != nil:
 		lines = append(lines, st.Err.Render(fit("✗ "+dynamic.SafeLine(m.err.Error()), w)))
 	case len(m.files) == 0:
-		lines = append(lines, st.Dim.Render(wrap("No .grpcsh files in "+dynamic.SafeLine(m.dir)+" yet. alt+s in a method's form (or w in the history) saves the call there, as the lines a script has.", w)))
+		// One entry per screen line: the padding below counts them.
+		for _, l := range strings.Split(wrap("No .grpcsh files in "+dynamic.SafeLine(m.dir)+" yet. alt+s in a method's form (or w in the history) saves the call there, as the lines a script has.", w), "\n") {
+			lines = append(lines, st.Dim.Render(l))
+		}
 	default:
 		n := 0
 		for _, f := range m.files {
@@ -436,14 +440,21 @@ func (m *collectionsModel) View() string {
 		}
 		lines = append(lines, st.Dim.Render(fit(fmt.Sprintf("%s · %d files · %d calls", dynamic.SafeLine(m.dir), len(m.files), n), w)))
 	}
-	lh := max(m.listHeight(), 1)
+	return lines
+}
+
+func (m *collectionsModel) View() string {
+	w := max(m.w, 10)
+	lines := m.heading()
+	bottom := m.bottom()
+	lh := max(m.h-len(lines)-len(bottom), 1)
 	for i := m.offset; i < len(m.rows) && i < m.offset+lh; i++ {
 		lines = append(lines, m.rowView(i, w))
 	}
-	for len(lines) < m.h-len(m.bottom()) {
+	for len(lines) < m.h-len(bottom) {
 		lines = append(lines, "")
 	}
-	lines = append(lines, m.bottom()...)
+	lines = append(lines, bottom...)
 	return strings.Join(lines, "\n")
 }
 

@@ -67,6 +67,12 @@ func TestCollectionSaveLoadAndTest(t *testing.T) {
 		t.Fatalf("alt+s did not open the save prompt:\n%s", h.screen())
 	}
 	h.waitScreen("name: SayHello")
+	// Once the (empty) folder is read, its wrapped message must leave the
+	// prompt on the screen: the overlay is exactly its height.
+	waitHandled[collLoadedMsg](h, 1)
+	if n := strings.Count(h.m.coll.View(), "\n") + 1; n != h.m.coll.h || !strings.Contains(h.screen(), "name: SayHello") {
+		t.Fatalf("the overlay is %d lines for %d:\n%s", n, h.m.coll.h, h.screen())
+	}
 	h.press("enter")
 	file := filepath.Join(dir, "requests.grpcsh")
 	waitHandled[collSavedMsg](h, 1)
