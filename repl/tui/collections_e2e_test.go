@@ -58,7 +58,9 @@ func TestE2ECollectionTmux(t *testing.T) {
 	tm.keys("Enter")
 	tm.waitFor("the typed name", func(s string) bool { return strings.Contains(s, "#1 Saved") }, 5*time.Second)
 	tm.keys("M-s")
-	tm.waitFor("the save prompt", func(s string) bool { return strings.Contains(s, "name: SayHello") && strings.Contains(s, "file: requests.grpcsh") }, 5*time.Second)
+	tm.waitFor("the save prompt", func(s string) bool {
+		return strings.Contains(s, "name: SayHello") && strings.Contains(s, "file: requests.grpcsh")
+	}, 5*time.Second)
 	tm.keys("C-u")
 	tm.literal("greet saved")
 	tm.keys("Enter")
