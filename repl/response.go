@@ -58,7 +58,12 @@ func (r *callResult) record(ev dynamic.Event) {
 			r.dropped++
 			break
 		}
-		size := proto.Size(e.Message)
+		// One response (unary, client stream) is bounded by the
+		// connection's message size: only streams are sized.
+		size := 0
+		if r.method == nil || r.method.IsStreamingServer() {
+			size = proto.Size(e.Message)
+		}
 		if len(r.messages) < maxKeptMessages && r.kept+size <= maxKeptBytes {
 			r.messages = append(r.messages, e.Message)
 			r.kept += size
