@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,35 +13,12 @@ import (
 // terminal (tmux), sees it listed, runs its file as a test with t, and
 // checks the file on the disk runs with `grpcsh test`.
 func TestE2ECollectionTmux(t *testing.T) {
-	if _, err := exec.LookPath("tmux"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("CI is set but tmux is not installed")
-		}
-		t.Skip("tmux is not installed")
-	}
-	if testing.Short() {
-		t.Skip("-short: skipping the end-to-end terminal test")
-	}
-	root := moduleRoot(t)
 	tmp := t.TempDir()
-	bin := filepath.Join(tmp, "grpcsh")
-	build := exec.Command("go", "build", "-o", bin, "./cmd/grpcsh")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
 	work := filepath.Join(tmp, "work")
 	if err := os.MkdirAll(work, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	tm := &tmux{t: t, sock: fmt.Sprintf("grpcsh-coll-%d", os.Getpid()), target: "coll"}
-	t.Cleanup(tm.kill)
-	tm.run("-f", "/dev/null", "new-session", "-d", "-s", "coll", "-x", "120", "-y", "40", "-c", work,
-		"-e", "XDG_STATE_HOME="+filepath.Join(tmp, "state"), "-e", "TERM=xterm-256color", "sh")
-	tm.socket = tm.format("#{socket_path}")
-	tm.literal("PS1='E2E$ '; clear")
-	tm.keys("Enter")
-	tm.waitFor("the shell prompt", func(s string) bool { return lastLine(s) == "E2E$" && !strings.Contains(s, "PS1") }, 10*time.Second)
+	tm, bin := e2eShell(t, "coll", tmp, work, "XDG_STATE_HOME="+filepath.Join(tmp, "state"))
 	tm.literal(bin + " --demo")
 	tm.keys("Enter")
 	tm.waitFor("the method tree", func(s string) bool { return strings.Contains(s, "SayHello") && strings.Contains(s, "Methods") }, 20*time.Second)
