@@ -18,6 +18,7 @@ const (
 	ovHistory
 	ovMetadata
 	ovLearn // explain: the seed's workflow for the request in the form
+	ovColl  // the collection's files and calls (collections.go)
 	ovYank  // alt+y: the request as a grpcurl, grpcsh or ghz line
 )
 
@@ -42,6 +43,8 @@ func (m *appModel) topOverlay() overlay {
 		return ovMetadata
 	case Component(&m.learn):
 		return ovLearn
+	case Component(&m.coll):
+		return ovColl
 	case Component(&m.yank):
 		return ovYank
 	}
@@ -59,6 +62,8 @@ func (m *appModel) overlay(o overlay) Component {
 		return &m.meta
 	case ovLearn:
 		return &m.learn
+	case ovColl:
+		return &m.coll
 	case ovYank:
 		return &m.yank
 	}
