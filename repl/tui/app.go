@@ -531,6 +531,12 @@ func (m *appModel) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	if m.typing() {
 		return m.routeToFocused(msg)
 	}
+	// A letter the form's row takes as the first character of its value is
+	// text, not one of the app's plain keys: typing "Lars" or "a?b:c" into
+	// a name must not open the explain pane at L, help at ? or the bar at :.
+	if m.focus == focusForm && m.form.StartsEditing(msg) {
+		return m.routeToFocused(msg)
+	}
 	// Plain keys outside text inputs.
 	switch {
 	case key.Matches(msg, g.Quit) && m.focus != focusForm:
