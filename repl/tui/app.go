@@ -516,6 +516,8 @@ func (m *appModel) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, g.FocusInfo):
 		m.overlays = nil
 		return m.setFocus(focusInfo)
+	case key.Matches(msg, g.Learn) && !m.saving && !m.cmd.active && m.top() == nil:
+		return m.openLesson()
 	case key.Matches(msg, g.SaveCall) && !m.saving && !m.cmd.active && !(m.topOverlay() == ovColl && m.coll.typing()):
 		return m.saveFormCall()
 	}

@@ -25,6 +25,7 @@ type globalKeys struct {
 	FocusForm key.Binding // alt+2
 	FocusResp key.Binding // alt+3
 	FocusInfo key.Binding // alt+4: the Details pane
+	Learn     key.Binding // alt+e: explain the call, also from a text row of the form (where L is text)
 	SaveCall  key.Binding // alt+s: save the form as a call of the collection (collections.go)
 
 	// Outside text inputs only.
@@ -158,6 +159,7 @@ func baseKeyMap() keyMap {
 			FocusForm: kb([]string{"alt+2"}, "alt+2", "focus request"),
 			FocusResp: kb([]string{"alt+3"}, "alt+3", "focus response"),
 			FocusInfo: kb([]string{"alt+4"}, "alt+4", "focus details"),
+			Learn:     kb([]string{"alt+e"}, "alt+e", "explain the call"),
 			SaveCall:  kb([]string{"alt+s"}, "alt+s", "save call to collection"),
 			Quit:      kb([]string{"q"}, "q", "quit"),
 			Help:      kb([]string{"?"}, "?", "all keys"),
@@ -349,7 +351,7 @@ type helpSection struct {
 func (k keyMap) sections(form help.KeyMap) []helpSection {
 	g := k.Global
 	out := []helpSection{
-		{"Everywhere (also while typing in the form)", []key.Binding{g.Send, g.CloseSend, g.Cancel, g.History, g.Metadata, g.FocusTree, g.FocusForm, g.FocusResp, g.FocusInfo, g.SaveCall}},
+		{"Everywhere (also while typing in the form)", []key.Binding{g.Send, g.CloseSend, g.Cancel, g.History, g.Metadata, g.FocusTree, g.FocusForm, g.FocusResp, g.FocusInfo, g.Learn, g.SaveCall}},
 		{"Outside text inputs", []key.Binding{g.NextPane, g.PrevPane, g.Back, g.Colon, g.HistoryH, g.MetadataM, g.LearnL, g.CollC, g.Help, g.Quit}},
 		{"Methods", flat(k.Tree)},
 		{"Response", flat(k.Resp)},
