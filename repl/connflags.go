@@ -69,6 +69,14 @@ var ConnFlags = []ConnFlag{
 		set: switchFlag(func(c *dynamic.ConnConfig, on bool) { c.RoundRobin = on })},
 	{Name: "user-agent", Value: "TEXT", Usage: "user-agent prefix (default grpcsh/VERSION)",
 		set: func(c *dynamic.ConnConfig, v string) error { c.UserAgent = v; return nil }},
+	{Name: "proxy", Value: "URL", Usage: "HTTP CONNECT proxy http://[user:pass@]host:port for any target, loopback too; none for no proxy (default: HTTPS_PROXY/HTTP_PROXY/NO_PROXY, which skip loopback)",
+		set: func(c *dynamic.ConnConfig, v string) error {
+			if _, err := dynamic.ParseProxyURL(v); err != nil {
+				return err
+			}
+			c.Proxy = v
+			return nil
+		}},
 }
 
 func switchFlag(apply func(c *dynamic.ConnConfig, on bool)) func(*dynamic.ConnConfig, string) error {

@@ -1,0 +1,157 @@
+package dynamic
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/grpcsh/grpcsh/demo"
+	"github.com/grpcsh/grpcsh/internal/testnet"
+	"github.com/grpcsh/grpcsh/internal/testproxy"
+)
+
+// clearProxyEnv makes the test's environment proxy-free, whatever the
+// machine's is.
+func clearProxyEnv(t *testing.T) {
+	for _, k := range []string{"HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy", "REQUEST_METHOD"} {
+		t.Setenv(k, "")
+	}
+}
+
+func TestProxyExplicit(t *testing.T) {
+	clearProxyEnv(t)
+	srv := connStartDemo(t, "127.0.0.1:0", demo.Options{})
+	p := testproxy.Start(t, &testproxy.Proxy{})
+	c := connMustDial(t, ConnConfig{Target: srv.Target(), Proxy: p.URL("", "")})
+	if err := connHello(t, c); err != nil {
+		t.Fatal(err)
+	}
+	if p.Tunnels() != 1 || !slices.Equal(p.Asked(), []string{srv.Target()}) {
+		t.Fatalf("the proxy tunnelled %d, asked %q; want 1 CONNECT to %s", p.Tunnels(), p.Asked(), srv.Target())
+	}
+	if d := c.Describe(); !strings.Contains(d, "via proxy http://"+p.Addr) {
+		t.Errorf("Describe() = %q; want it to name the proxy", d)
+	}
+}
+
+func TestProxyAuth(t *testing.T) {
+	clearProxyEnv(t)
+	srv := connStartDemo(t, "127.0.0.1:0", demo.Options{})
+	p := testproxy.Start(t, &testproxy.Proxy{User: "ann", Pass: "s3cr3t-pw"})
+
+	c := connMustDial(t, ConnConfig{Target: srv.Target(), Proxy: p.URL("ann", "s3cr3t-pw")})
+	if err := connHello(t, c); err != nil {
+		t.Fatal(err)
+	}
+	if p.Tunnels() != 1 {
+		t.Fatalf("tunnels = %d, want 1", p.Tunnels())
+	}
+	if d := c.Describe(); strings.Contains(d, "s3cr3t-pw") || !strings.Contains(d, "ann:xxxxx@") {
+		t.Errorf("Describe() = %q; want the password redacted", d)
+	}
+
+	_, err := connDial(t, ConnConfig{Target: srv.Target(), Proxy: p.URL("", "")})
+	connWantErr(t, err, "proxy http://"+p.Addr, "asks for authentication", "407")
+
+	_, err = connDial(t, ConnConfig{Target: srv.Target(), Proxy: p.URL("ann", "wrong-pw")})
+	connWantErr(t, err, "proxy http://ann:xxxxx@"+p.Addr, "rejected the credentials", "407")
+	if strings.Contains(err.Error(), "wrong-pw") {
+		t.Errorf("the error shows the password: %v", err)
+	}
+	if p.Tunnels() != 1 {
+		t.Errorf("tunnels = %d after the failures, want still 1", p.Tunnels())
+	}
+}
+
+func TestProxyFailures(t *testing.T) {
+	clearProxyEnv(t)
+	srv := connStartDemo(t, "127.0.0.1:0", demo.Options{})
+
+	deny := testproxy.Start(t, &testproxy.Proxy{Deny: http.StatusForbidden})
+	_, err := connDial(t, ConnConfig{Target: srv.Target(), Proxy: deny.URL("", "")})
+	connWantErr(t, err, "proxy http://"+deny.Addr, "answered 403 Forbidden to CONNECT "+srv.Target())
+
+	held := testnet.HoldPort(t).Addr // nothing listens there
+	_, err = connDial(t, ConnConfig{Target: srv.Target(), Proxy: "http://bob:pw123456@" + held})
+	connWantErr(t, err, "connection refused to proxy http://bob:xxxxx@"+held)
+	if strings.Contains(err.Error(), "pw123456") {
+		t.Errorf("the error shows the password: %v", err)
+	}
+
+	_, err = connDial(t, ConnConfig{Target: srv.Target(), Proxy: "http://no-such-proxy.invalid:3128"})
+	connWantErr(t, err, "proxy http://no-such-proxy.invalid:3128", "is not there", "no such host")
+
+	for _, bad := range []string{"socks5://h:1", "http://u:hunter22@h:1/path", "http://"} {
+		_, err := connDial(t, ConnConfig{Target: srv.Target(), Proxy: bad})
+		connWantErr(t, err, "-proxy")
+		if strings.Contains(err.Error(), "hunter22") {
+			t.Errorf("the error shows the password: %v", err)
+		}
+	}
+	_, err = connDial(t, ConnConfig{Target: "unix:///tmp/x.sock", Proxy: deny.URL("", "")})
+	connWantErr(t, err, "unix socket target is never reached through a proxy")
+}
+
+// TestProxyEnv: a target named so that only the proxy can resolve it goes
+// through HTTP_PROXY (plaintext) unresolved; -proxy none beats the
+// environment; loopback targets skip environment proxies.
+func TestProxyEnv(t *testing.T) {
+	clearProxyEnv(t)
+	srv := connStartDemo(t, "127.0.0.1:0", demo.Options{})
+	p := testproxy.Start(t, &testproxy.Proxy{Hosts: map[string]string{"demo.grpcsh.invalid": srv.Target()}})
+	t.Setenv("HTTP_PROXY", p.URL("", ""))
+
+	c := connMustDial(t, ConnConfig{Target: "demo.grpcsh.invalid:50051", Security: SecurityPlaintext})
+	if err := connHello(t, c); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(p.Asked(), []string{"demo.grpcsh.invalid:50051"}) {
+		t.Fatalf("the proxy was asked %q; want the name, unresolved", p.Asked())
+	}
+	if d := c.Describe(); !strings.Contains(d, "via proxy") {
+		t.Errorf("Describe() = %q; want it to name the proxy", d)
+	}
+
+	// A loopback target skips the environment's proxy (net/http's rule)...
+	c = connMustDial(t, ConnConfig{Target: srv.Target()})
+	if err := connHello(t, c); err != nil {
+		t.Fatal(err)
+	}
+	// ...and -proxy none skips it for any target: the name does not resolve.
+	_, err := connDial(t, ConnConfig{Target: "demo.grpcsh.invalid:50051", Security: SecurityPlaintext, Proxy: ProxyNone})
+	connWantErr(t, err, "demo.grpcsh.invalid")
+	if n := len(p.Asked()); n != 1 {
+		t.Errorf("the proxy was asked %d times, want 1 (loopback and -proxy none go direct)", n)
+	}
+}
+
+// TestProxyEnvSelection checks which variable applies, as net/http reads them.
+func TestProxyEnvSelection(t *testing.T) {
+	clearProxyEnv(t)
+	t.Setenv("HTTPS_PROXY", "http://tls-proxy:3128")
+	t.Setenv("HTTP_PROXY", "http://u:topsecret@plain-proxy:3128")
+	t.Setenv("NO_PROXY", "internal.example,.corp.example")
+	for _, tc := range []struct {
+		cfg         ConnConfig
+		proxy, from string
+	}{
+		{ConnConfig{Target: "api.example:443"}, "http://tls-proxy:3128", "HTTPS_PROXY"},
+		{ConnConfig{Target: "api.example:80", Security: SecurityPlaintext}, "http://u:xxxxx@plain-proxy:3128", "HTTP_PROXY"},
+		{ConnConfig{Target: "internal.example:443"}, "", ""},
+		{ConnConfig{Target: "a.corp.example:443"}, "", ""},
+		{ConnConfig{Target: "127.0.0.1:8888"}, "", ""},
+		{ConnConfig{Target: "localhost:8888"}, "", ""},
+		{ConnConfig{Target: "127.0.0.1:8888", Proxy: "http://p:1"}, "http://p:1", "-proxy"},
+		{ConnConfig{Target: "api.example:443", Proxy: "none"}, "", ""},
+		{ConnConfig{Target: "unix:///tmp/s.sock"}, "", ""},
+	} {
+		proxy, from := ProxyFor(tc.cfg)
+		if proxy != tc.proxy || from != tc.from {
+			t.Errorf("ProxyFor(%+v) = %q, %q; want %q, %q", tc.cfg, proxy, from, tc.proxy, tc.from)
+		}
+	}
+	if got := RedactProxy("u:pw@h:1"); got != "u:xxxxx@h:1" {
+		t.Errorf("RedactProxy = %q", got)
+	}
+}
