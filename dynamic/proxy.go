@@ -16,6 +16,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"syscall"
 
@@ -47,16 +48,16 @@ func ParseProxyURL(v string) (*url.URL, error) {
 	}
 	u, err := url.Parse(v)
 	if err != nil {
-		return nil, fmt.Errorf("-proxy %q is not a URL: %v", redactProxyText(v), connUnwrapURLErr(err))
+		return nil, fmt.Errorf("%q is not a URL: %v", redactProxyText(v), connUnwrapURLErr(err))
 	}
 	if u.Scheme != "http" {
-		return nil, fmt.Errorf("-proxy %s: only http:// proxies (HTTP CONNECT) are supported, not %s://", u.Redacted(), u.Scheme)
+		return nil, fmt.Errorf("%s: only http:// proxies (HTTP CONNECT) are supported, not %s://", u.Redacted(), u.Scheme)
 	}
 	if u.Hostname() == "" {
-		return nil, fmt.Errorf("-proxy %s: no proxy host: want http://[user:pass@]host:port", u.Redacted())
+		return nil, fmt.Errorf("%s: no proxy host: want http://[user:pass@]host:port", u.Redacted())
 	}
 	if u.Path != "" && u.Path != "/" || u.RawQuery != "" {
-		return nil, fmt.Errorf("-proxy %s: a proxy URL has no path or query: want http://[user:pass@]host:port", u.Redacted())
+		return nil, fmt.Errorf("%s: a proxy URL has no path or query: want http://[user:pass@]host:port", u.Redacted())
 	}
 	return u, nil
 }
@@ -120,7 +121,7 @@ func connNewProxy(cfg ConnConfig, t connTarget, useTLS bool) (*connProxy, error)
 	}
 	u, err := ParseProxyURL(cfg.Proxy)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("-proxy %w", err)
 	}
 	if t.unix {
 		return nil, fmt.Errorf("-proxy %s: a unix socket target is never reached through a proxy", u.Redacted())
@@ -258,3 +259,12 @@ type proxyConn struct {
 }
 
 func (c *proxyConn) Read(p []byte) (int, error) { return c.r.Read(p) }
+
+// urlPassword is the password of a URL in free text: "scheme://user:PASS@".
+var urlPassword = regexp.MustCompile(`([a-zA-Z][a-zA-Z0-9+.-]*://[^\s:@/]*:)[^\s@/]+@`)
+
+// RedactURLPasswords hides the passwords of the URLs in s (a command line,
+// an error quoting one), as url.URL.Redacted does: "http://ann:xxxxx@h".
+func RedactURLPasswords(s string) string {
+	return urlPassword.ReplaceAllString(s, "${1}xxxxx@")
+}

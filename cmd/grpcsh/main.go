@@ -57,7 +57,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		return repl.ExitOK
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "grpcsh: %v\nRun 'grpcsh -help' for usage.\n", err)
+		// The flag package quotes the value: a -proxy password too.
+		fmt.Fprintf(stderr, "grpcsh: %v\nRun 'grpcsh -help' for usage.\n", dynamic.RedactURLPasswords(err.Error()))
 		return repl.ExitUsage
 	}
 	if cfg.version {

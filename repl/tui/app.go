@@ -724,7 +724,7 @@ func (m *appModel) runCommand(line string) tea.Cmd {
 	m.nextID++
 	ctx, cancel := context.WithCancel(m.ctx)
 	m.cmd.running = &cmdRun{id: m.nextID, line: line, cancel: cancel}
-	fmt.Fprintf(m.cmd.out, ":%s\n", line)
+	fmt.Fprintf(m.cmd.out, ":%s\n", dynamic.RedactURLPasswords(line)) // a -proxy password stays off the screen
 	m.cmd.showOut = true
 	return tea.Batch(runCmd(ctx, m.exec, m.nextID, line), m.startSpinner())
 }
