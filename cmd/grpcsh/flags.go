@@ -30,10 +30,11 @@ type config struct {
 	scriptFile  string              // -f
 	keepGoing   bool
 	version     bool
-	testPaths   []string // test's PATHs
-	junit       string   // test -junit
-	update      bool     // test -update
-	parallel    int      // test -parallel
+	testPaths   []string      // test's PATHs
+	junit       string        // test -junit
+	update      bool          // test -update
+	parallel    int           // test -parallel
+	flags       *flag.FlagSet // the flags declared, for completion
 }
 
 // helpError carries the usage text that -help prints.
@@ -106,6 +107,7 @@ func parseArgs(args []string) (*config, error) {
 	c := &cfg.session.Conn
 	fs := flag.NewFlagSet("grpcsh", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
+	cfg.flags = fs
 	fs.BoolVar(&cfg.demo, "demo", false, "start the embedded demo server and connect to it")
 	checkConn := repl.RegisterConnFlags(fs, c)
 	fs.Var(&protoFiles, "proto", ".proto file to read descriptors from (repeatable)")

@@ -50,6 +50,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 			code = crashed(r, stderr)
 		}
 	}()
+	if len(args) > 0 && (args[0] == "completion" || args[0] == completeVerb) {
+		return runCompletion(args, stdout, stderr)
+	}
 	cfg, err := parseArgs(args)
 	var help *helpError
 	if errors.As(err, &help) {
