@@ -165,3 +165,36 @@ func TestCompletionScriptsParse(t *testing.T) {
 		}
 	}
 }
+
+// TestZshFishCompletion runs the zsh function (compadd and _files stood in
+// for by functions that print) and fish's own `complete -C` on the demo.
+func TestZshFishCompletion(t *testing.T) {
+	bin := builtBinary(t)
+	env := append(os.Environ(), "PATH="+filepath.Dir(bin)+string(os.PathListSeparator)+os.Getenv("PATH"), "XDG_CACHE_HOME="+t.TempDir())
+	target := startTestDemo(t, demo.Options{})
+	run := func(sh string, args ...string) string {
+		path, err := exec.LookPath(sh)
+		if err != nil {
+			t.Skipf("%s is not installed", sh)
+		}
+		cmd := exec.Command(path, args...)
+		cmd.Env = env
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", sh, err, out)
+		}
+		return string(out)
+	}
+	zsh := run("zsh", "-f", "-c", `source <(grpcsh completion zsh)
+compadd() { shift $(( ${@[(i)--]} )); print -l -- "$@"; }
+_files() { print "_files $*"; }
+words=(grpcsh `+target+` call hel); CURRENT=4; _grpcsh
+words=(grpcsh -cacert x); CURRENT=3; _grpcsh`)
+	if zsh != "helloworld.Greeter/SayHello\n_files \n" {
+		t.Errorf("zsh completes to %q", zsh)
+	}
+	fish := run("fish", "-c", `grpcsh completion fish | source; complete -C "grpcsh `+target+` call hel"; complete -C "grpcsh -form"`)
+	if fish != "helloworld.Greeter/SayHello\n-format\n" {
+		t.Errorf("fish completes to %q", fish)
+	}
+}

@@ -120,6 +120,7 @@ func newApp(ctx context.Context, s *repl.Session, opts Options) *appModel {
 	m.lookups, m.endLookups = context.WithCancel(ctx)
 	m.st = newStyles(profile, m.isDark)
 	m.exec = newCmdExecutor(s, m.cmd.out, !opts.NoColor)
+	m.cmd.complete = m.exec.x.CompleteLine
 	if conn := s.Conn(); conn != nil {
 		m.callModel.describe = conn.Describe()
 	}

@@ -32,6 +32,10 @@ type cmdbarModel struct {
 	past    []string // commands typed, oldest first
 	pastIdx int
 	w, h    int
+	// complete is the executor's CompleteLine (tab); cands the candidates
+	// of the last tab, shown above the bar (cmdcomplete.go).
+	complete func(ctx context.Context, line string) repl.LineCompletion
+	cands    []string
 }
 
 // cmdRun is a command in flight.
@@ -85,8 +89,8 @@ func newCmdbar(keys cmdKeys) cmdbarModel {
 	in.Prompt = ":"
 	in.Placeholder = "command (help lists them)"
 	in.CharLimit = 64 << 10
-	in.SetSuggestions(repl.CommandNames())
-	in.ShowSuggestions = true
+	// Tab completes (cmdcomplete.go), not textinput's suggestions.
+	in.ShowSuggestions = false
 	vp := viewport.New()
 	vp.KeyMap = viewport.KeyMap{}
 	return cmdbarModel{keys: keys, input: in, out: &syncBuffer{}, vp: vp}
@@ -117,7 +121,14 @@ func runCmd(ctx context.Context, x *cmdExecutor, id int, line string) tea.Cmd {
 // Update handles a key while the bar has focus, or a key in the output
 // pane (Component). Enter sends the app the line to run (cmdLineMsg).
 func (c *cmdbarModel) Update(msg tea.Msg) (Component, tea.Cmd) {
+	if cm, ok := msg.(cmdCompleteMsg); ok {
+		c.applyCompletion(cm)
+		return c, nil
+	}
 	kmsg, ok := msg.(tea.KeyPressMsg)
+	if ok && c.active && !key.Matches(kmsg, c.keys.Complete) {
+		c.cands = nil
+	}
 	if !ok {
 		var cmd tea.Cmd
 		if c.active {
@@ -149,6 +160,8 @@ func (c *cmdbarModel) Update(msg tea.Msg) (Component, tea.Cmd) {
 		return c, nil
 	}
 	switch {
+	case key.Matches(kmsg, k.Complete):
+		return c, c.completeCmd()
 	case key.Matches(kmsg, k.Run):
 		line := strings.TrimSpace(c.input.Value())
 		if line == "" {
@@ -194,6 +207,9 @@ func (c *cmdbarModel) outputView(st Styles) string {
 		text = st.Dim.Render("Output of commands appears here. help lists the commands; esc closes.")
 	}
 	atBottom := c.vp.AtBottom() || c.vp.TotalLineCount() <= c.vp.VisibleLineCount()
+	if cands := c.candidatesView(st, c.w); cands != "" {
+		text += "\n" + st.Dim.Render("tab: ") + cands
+	}
 	c.vp.SetContent(ansi.Wrap(text, max(c.w, 1), ""))
 	if atBottom {
 		c.vp.GotoBottom()
