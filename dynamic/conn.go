@@ -412,6 +412,9 @@ func (c *Conn) Describe() string {
 	if len(s.target.addrs) > 0 {
 		if u := s.proxy.forAddr(s.target.addrs[0]); u != nil {
 			d += ", via proxy " + u.Redacted() // never the password
+			if s.proxy.from != "-proxy" {
+				d += " (" + s.proxy.from + ")"
+			}
 		}
 	}
 	return d
@@ -501,6 +504,10 @@ func (c *Conn) explainTimeout(ctx context.Context, mark uint64, waited time.Dura
 		a := pending[len(pending)-1]
 		switch a.stage {
 		case connDialing:
+			if u := s.proxy.forAddr(a.addr); u != nil {
+				msg += fmt.Sprintf("; proxy %s (from %s) did not answer the CONNECT to %s (timeout)", u.Redacted(), s.proxy.from, a.display())
+				break
+			}
 			msg += fmt.Sprintf("; the connection to %s did not complete", a.display())
 		case connHandshaking:
 			msg += fmt.Sprintf("; %s accepted the connection but did not complete the TLS handshake", a.display())

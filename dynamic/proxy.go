@@ -145,10 +145,10 @@ func (p *connProxy) forAddr(addr string) *url.URL {
 	return u
 }
 
-// ProxyFor says which proxy a connection made with cfg would go through:
+// proxyFor says which proxy a connection made with cfg would go through:
 // "" for none, else the proxy's URL with its password redacted and where it
 // came from ("-proxy", "HTTPS_PROXY"). It reads the environment as Dial does.
-func ProxyFor(cfg ConnConfig) (proxy, from string) {
+func proxyFor(cfg ConnConfig) (proxy, from string) {
 	t, err := connParseTarget(cfg.Target, cfg.Unix)
 	if err != nil {
 		return "", ""

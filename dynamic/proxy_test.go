@@ -1,12 +1,15 @@
 package dynamic
 
 import (
+	"net"
 	"net/http"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/grpcsh/grpcsh/demo"
+	"github.com/grpcsh/grpcsh/internal/testcerts"
 	"github.com/grpcsh/grpcsh/internal/testnet"
 	"github.com/grpcsh/grpcsh/internal/testproxy"
 )
@@ -146,12 +149,63 @@ func TestProxyEnvSelection(t *testing.T) {
 		{ConnConfig{Target: "api.example:443", Proxy: "none"}, "", ""},
 		{ConnConfig{Target: "unix:///tmp/s.sock"}, "", ""},
 	} {
-		proxy, from := ProxyFor(tc.cfg)
+		proxy, from := proxyFor(tc.cfg)
 		if proxy != tc.proxy || from != tc.from {
-			t.Errorf("ProxyFor(%+v) = %q, %q; want %q, %q", tc.cfg, proxy, from, tc.proxy, tc.from)
+			t.Errorf("proxyFor(%+v) = %q, %q; want %q, %q", tc.cfg, proxy, from, tc.proxy, tc.from)
 		}
 	}
 	if got := RedactProxy("u:pw@h:1"); got != "u:xxxxx@h:1" {
 		t.Errorf("RedactProxy = %q", got)
+	}
+}
+
+// TestProxySilent: a proxy that accepts and never answers the CONNECT is
+// named when the connect timeout passes.
+func TestProxySilent(t *testing.T) {
+	clearProxyEnv(t)
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lis.Close()
+	go func() {
+		var held []net.Conn
+		defer func() {
+			for _, c := range held {
+				c.Close()
+			}
+		}()
+		for {
+			c, err := lis.Accept()
+			if err != nil {
+				return
+			}
+			held = append(held, c)
+		}
+	}()
+	_, err = connDial(t, ConnConfig{Target: "127.0.0.1:50051", Proxy: "http://" + lis.Addr().String(), ConnectTimeout: 300 * time.Millisecond})
+	connWantErr(t, err, "proxy http://"+lis.Addr().String()+" (from -proxy)", "CONNECT to 127.0.0.1:50051", "timeout")
+}
+
+// TestProxyEnvTLS: a TLS target goes through HTTPS_PROXY (HTTP_PROXY is
+// for plaintext ones), and TLS runs end to end inside the tunnel, checking
+// the server's name.
+func TestProxyEnvTLS(t *testing.T) {
+	clearProxyEnv(t)
+	certs := connNewCerts(t)
+	srv := connStartDemo(t, "127.0.0.1:0", demo.Options{TLS: testcerts.ServerConfig(certs.named, nil)})
+	wrong := testproxy.Start(t, &testproxy.Proxy{Deny: http.StatusForbidden})
+	p := testproxy.Start(t, &testproxy.Proxy{Hosts: map[string]string{"grpcsh.test": srv.Target()}})
+	t.Setenv("HTTPS_PROXY", p.URL("", ""))
+	t.Setenv("HTTP_PROXY", wrong.URL("", ""))
+	c := connMustDial(t, ConnConfig{Target: "grpcsh.test:443", CACert: certs.caFile})
+	if err := connHello(t, c); err != nil {
+		t.Fatal(err)
+	}
+	if p.Tunnels() != 1 || len(wrong.Asked()) != 0 {
+		t.Errorf("HTTPS_PROXY tunnelled %d, HTTP_PROXY was asked %d times; want 1 and 0", p.Tunnels(), len(wrong.Asked()))
+	}
+	if d := c.Describe(); !strings.Contains(d, "TLS, via proxy http://"+p.Addr+" (HTTPS_PROXY)") {
+		t.Errorf("Describe() = %q", d)
 	}
 }

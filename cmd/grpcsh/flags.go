@@ -58,6 +58,7 @@ Usage:
                                          -write DIR writes a runnable project (-force overwrites)
   grpcsh [flags] TARGET test [PATH...]   run .grpcsh files (folders recursively) as tests:
                                          PASS/FAIL per file; -junit, -update, -parallel
+  grpcsh completion bash|zsh|fish        print a shell completion script (see the README)
 
 TARGET: host:port, dns:///host:port, [::1]:port, unix:///path, or
 ipv4:host:port,host:port (failover). TARGET may be left out of list,
