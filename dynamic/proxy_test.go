@@ -14,16 +14,8 @@ import (
 	"github.com/grpcsh/grpcsh/internal/testproxy"
 )
 
-// clearProxyEnv makes the test's environment proxy-free, whatever the
-// machine's is.
-func clearProxyEnv(t *testing.T) {
-	for _, k := range []string{"HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy", "REQUEST_METHOD"} {
-		t.Setenv(k, "")
-	}
-}
-
 func TestProxyExplicit(t *testing.T) {
-	clearProxyEnv(t)
+	testproxy.ClearEnv(t)
 	srv := connStartDemo(t, "127.0.0.1:0", demo.Options{})
 	p := testproxy.Start(t, &testproxy.Proxy{})
 	c := connMustDial(t, ConnConfig{Target: srv.Target(), Proxy: p.URL("", "")})
@@ -39,7 +31,7 @@ func TestProxyExplicit(t *testing.T) {
 }
 
 func TestProxyAuth(t *testing.T) {
-	clearProxyEnv(t)
+	testproxy.ClearEnv(t)
 	srv := connStartDemo(t, "127.0.0.1:0", demo.Options{})
 	p := testproxy.Start(t, &testproxy.Proxy{User: "ann", Pass: "s3cr3t-pw"})
 
@@ -68,7 +60,7 @@ func TestProxyAuth(t *testing.T) {
 }
 
 func TestProxyFailures(t *testing.T) {
-	clearProxyEnv(t)
+	testproxy.ClearEnv(t)
 	srv := connStartDemo(t, "127.0.0.1:0", demo.Options{})
 
 	deny := testproxy.Start(t, &testproxy.Proxy{Deny: http.StatusForbidden})
@@ -100,7 +92,7 @@ func TestProxyFailures(t *testing.T) {
 // through HTTP_PROXY (plaintext) unresolved; -proxy none beats the
 // environment; loopback targets skip environment proxies.
 func TestProxyEnv(t *testing.T) {
-	clearProxyEnv(t)
+	testproxy.ClearEnv(t)
 	srv := connStartDemo(t, "127.0.0.1:0", demo.Options{})
 	p := testproxy.Start(t, &testproxy.Proxy{Hosts: map[string]string{"demo.grpcsh.invalid": srv.Target()}})
 	t.Setenv("HTTP_PROXY", p.URL("", ""))
@@ -131,7 +123,7 @@ func TestProxyEnv(t *testing.T) {
 
 // TestProxyEnvSelection checks which variable applies, as net/http reads them.
 func TestProxyEnvSelection(t *testing.T) {
-	clearProxyEnv(t)
+	testproxy.ClearEnv(t)
 	t.Setenv("HTTPS_PROXY", "http://tls-proxy:3128")
 	t.Setenv("HTTP_PROXY", "http://u:topsecret@plain-proxy:3128")
 	t.Setenv("NO_PROXY", "internal.example,.corp.example")
@@ -162,7 +154,7 @@ func TestProxyEnvSelection(t *testing.T) {
 // TestProxySilent: a proxy that accepts and never answers the CONNECT is
 // named when the connect timeout passes.
 func TestProxySilent(t *testing.T) {
-	clearProxyEnv(t)
+	testproxy.ClearEnv(t)
 	lis, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -191,7 +183,7 @@ func TestProxySilent(t *testing.T) {
 // for plaintext ones), and TLS runs end to end inside the tunnel, checking
 // the server's name.
 func TestProxyEnvTLS(t *testing.T) {
-	clearProxyEnv(t)
+	testproxy.ClearEnv(t)
 	certs := connNewCerts(t)
 	srv := connStartDemo(t, "127.0.0.1:0", demo.Options{TLS: testcerts.ServerConfig(certs.named, nil)})
 	wrong := testproxy.Start(t, &testproxy.Proxy{Deny: http.StatusForbidden})

@@ -8,16 +8,10 @@ import (
 	"github.com/grpcsh/grpcsh/internal/testproxy"
 )
 
-func clearProxyEnv(t *testing.T) {
-	for _, k := range []string{"HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy"} {
-		t.Setenv(k, "")
-	}
-}
-
 // TestProxyOneShotAndScript: -proxy on the command line and on the script's
 // connect both go through the proxy, and the password is never printed.
 func TestProxyOneShotAndScript(t *testing.T) {
-	clearProxyEnv(t)
+	testproxy.ClearEnv(t)
 	target := startTestDemo(t, demo.Options{})
 	p := testproxy.Start(t, &testproxy.Proxy{User: "ann", Pass: "pr0xy-pw"})
 	url := p.URL("ann", "pr0xy-pw")

@@ -107,3 +107,11 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 	conn.Close()
 	up.Close()
 }
+
+// ClearEnv empties the proxy variables for the test, whatever the
+// machine's are, so that only what the test sets applies.
+func ClearEnv(t testing.TB) {
+	for _, k := range []string{"HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy", "REQUEST_METHOD"} {
+		t.Setenv(k, "")
+	}
+}

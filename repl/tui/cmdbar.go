@@ -207,7 +207,7 @@ func (c *cmdbarModel) outputView(st Styles) string {
 		text = st.Dim.Render("Output of commands appears here. help lists the commands; esc closes.")
 	}
 	atBottom := c.vp.AtBottom() || c.vp.TotalLineCount() <= c.vp.VisibleLineCount()
-	if cands := c.candidatesView(st, c.w); cands != "" {
+	if cands := c.candidatesView(st); cands != "" {
 		text += "\n" + st.Dim.Render("tab: ") + cands
 	}
 	c.vp.SetContent(ansi.Wrap(text, max(c.w, 1), ""))

@@ -75,19 +75,28 @@ func commonPrefix(a, b string) string {
 	return a[:i]
 }
 
-// candidatesView lists the candidates of the last tab, as many as fit in
-// one line of width w.
-func (c *cmdbarModel) candidatesView(st Styles, w int) string {
+// candidatesView lists the candidates of the last tab (at most
+// maxShownCands), without the part they all share up to its last "." or
+// "/": "Big  Chat  Count" under "call showcase.Showcase/".
+func (c *cmdbarModel) candidatesView(st Styles) string {
 	if len(c.cands) == 0 {
 		return ""
 	}
-	var b strings.Builder
-	for i, it := range c.cands {
-		if b.Len()+len(it)+2 > w-12 && i > 0 {
-			b.WriteString(st.Dim.Render("… " + strconv.Itoa(len(c.cands)-i) + " more"))
-			break
-		}
-		b.WriteString(it + "  ")
+	p := c.cands[0]
+	for _, it := range c.cands[1:] {
+		p = commonPrefix(p, it)
 	}
-	return b.String()
+	cut := strings.LastIndexAny(p, "./") + 1
+	shown := c.cands[:min(len(c.cands), maxShownCands)]
+	parts := make([]string, len(shown))
+	for i, it := range shown {
+		parts[i] = it[cut:]
+	}
+	out := strings.Join(parts, "  ")
+	if n := len(c.cands) - len(shown); n > 0 {
+		out += st.Dim.Render("  … " + strconv.Itoa(n) + " more")
+	}
+	return out
 }
+
+const maxShownCands = 60

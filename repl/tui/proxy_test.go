@@ -12,9 +12,7 @@ import (
 // line, the calls after it go through the proxy, and the screen never
 // shows the password.
 func TestCmdBarConnectProxy(t *testing.T) {
-	for _, k := range []string{"HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy"} {
-		t.Setenv(k, "")
-	}
+	testproxy.ClearEnv(t)
 	p := testproxy.Start(t, &testproxy.Proxy{User: "ann", Pass: "tu1-secret"})
 	h := newHarness(t, 140, 40)
 	h.waitServices()
