@@ -1,6 +1,8 @@
 package dynamic
 
 import (
+	"context"
+	"io"
 	"net"
 	"net/http"
 	"slices"
@@ -199,5 +201,43 @@ func TestProxyEnvTLS(t *testing.T) {
 	}
 	if d := c.Describe(); !strings.Contains(d, "TLS, via proxy http://"+p.Addr+" (HTTPS_PROXY)") {
 		t.Errorf("Describe() = %q", d)
+	}
+}
+
+// TestProxyKeepsBufferedBytes: bytes a proxy sends in the same packet as
+// its answer (the server speaking first) reach the caller.
+func TestProxyKeepsBufferedBytes(t *testing.T) {
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lis.Close()
+	go func() {
+		c, err := lis.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		buf := make([]byte, 4096)
+		n, _ := c.Read(buf) // the CONNECT request (small: one read)
+		if !strings.HasPrefix(string(buf[:n]), "CONNECT api.example:443 HTTP/1.1\r\n") || !strings.Contains(string(buf[:n]), "\r\nProxy-Authorization: Basic YW5uOnB3\r\n") {
+			c.Write([]byte("HTTP/1.1 400 Bad Request\r\n\r\n"))
+			return
+		}
+		c.Write([]byte("HTTP/1.1 200 Connection established\r\n\r\nfirst bytes"))
+		c.Read(buf) // until the client hangs up
+	}()
+	u, _ := ParseProxyURL("http://ann:pw@" + lis.Addr().String())
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	conn, err := proxyDial(ctx, &net.Dialer{}, u, "-proxy", "api.example:443")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetReadDeadline(time.Now().Add(10 * time.Second)) // lost bytes fail, not hang
+	got := make([]byte, len("first bytes"))
+	if _, err := io.ReadFull(conn, got); err != nil || string(got) != "first bytes" {
+		t.Fatalf("read %q, %v; want the bytes after the proxy's answer", got, err)
 	}
 }
