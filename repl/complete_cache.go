@@ -6,6 +6,7 @@ package repl
 
 import (
 	"crypto/sha256"
+	"errors"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -16,6 +17,13 @@ import (
 
 // CompleteCacheTTL is how long cached names are used.
 const CompleteCacheTTL = 60 * time.Second
+
+// completeFailTTL is how long a failed fetch (a server down or slow) is
+// remembered, so that the second tab of a double tab does not wait again.
+const completeFailTTL = 5 * time.Second
+
+// errCompleteFailedRecently is a fetch skipped: the last one just failed.
+var errCompleteFailedRecently = errors.New("the schema could not be fetched a moment ago")
 
 // CompleteCacheDir is where the names are kept: $XDG_CACHE_HOME/grpcsh, else
 // the user's cache folder (~/.cache/grpcsh); "" when there is none.
@@ -49,20 +57,31 @@ func CompleteCacheKey(target string, files []string) string {
 // than ttl; otherwise it calls fetch and keeps what it returns. A cache that
 // cannot be read or written is only slower: fetch's answer is used.
 func CachedNames(dir, key string, ttl time.Duration, fetch func() (SchemaNames, error)) (SchemaNames, error) {
-	path := ""
+	path, failed := "", ""
 	if dir != "" {
 		path = filepath.Join(dir, "complete-"+key+".json")
+		failed = filepath.Join(dir, "complete-"+key+".failed")
 		if st, err := os.Stat(path); err == nil && time.Since(st.ModTime()) < ttl {
 			var n SchemaNames
 			if b, err := os.ReadFile(path); err == nil && json.Unmarshal(b, &n) == nil {
 				return n, nil
 			}
 		}
+		if st, err := os.Stat(failed); err == nil && time.Since(st.ModTime()) < min(ttl, completeFailTTL) {
+			return SchemaNames{}, errCompleteFailedRecently
+		}
 	}
 	n, err := fetch()
-	if err != nil || path == "" {
+	if path == "" {
 		return n, err
 	}
+	if err != nil {
+		if os.MkdirAll(dir, 0o700) == nil {
+			os.WriteFile(failed, nil, 0o600)
+		}
+		return n, err
+	}
+	os.Remove(failed)
 	if os.MkdirAll(dir, 0o700) == nil {
 		if b, err := json.Marshal(n); err == nil {
 			// CreateTemp makes the file 0600; the rename publishes it whole.

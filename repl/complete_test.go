@@ -49,6 +49,19 @@ func TestCachedNames(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "complete-"+key2+".json")); err == nil {
 		t.Error("a failed fetch was cached")
 	}
+	// ...but remembered a few seconds: the second tab does not wait again.
+	called := false
+	if _, err := CachedNames(dir, key2, time.Minute, func() (SchemaNames, error) { called = true; return SchemaNames{}, nil }); err == nil || called {
+		t.Errorf("right after a failure: fetched %v, err %v; want no fetch and an error", called, err)
+	}
+	failed := filepath.Join(dir, "complete-"+key2+".failed")
+	os.Chtimes(failed, old, old)
+	if n, err := CachedNames(dir, key2, time.Minute, fetch); err != nil || len(n.Methods) != 1 {
+		t.Errorf("after the failure is old: %+v, %v", n, err)
+	}
+	if _, err := os.Stat(failed); err == nil {
+		t.Error("the failure mark stays after a success")
+	}
 	// Another proto file, another key; an edited one too.
 	f := filepath.Join(t.TempDir(), "a.proto")
 	os.WriteFile(f, []byte("syntax = \"proto3\";"), 0o644)
