@@ -331,7 +331,9 @@ func (x *Executor) CompleteLine(ctx context.Context, line string) LineCompletion
 	case words[0] == "set" || words[0] == "unset":
 		return LineCompletion{Completion{Items: withPrefix(settingNames(), cur)}, start}
 	case words[0] == "env":
-		return LineCompletion{pathCompletion(Completion{Files: true}, cur), start}
+		c := pathCompletion(Completion{Files: true}, cur)
+		c.Items = withPrefix(append(c.Items, EnvNames(x.Session.Collection())...), cur)
+		return LineCompletion{c, start}
 	case !takesSchema(words[0]):
 		return LineCompletion{Start: start}
 	}
@@ -382,4 +384,18 @@ func pathCompletion(c Completion, cur string) Completion {
 		}
 	}
 	return Completion{Items: withPrefix(items, cur)}
+}
+
+// EnvNames are the environments of a collection (its env/NAME.env files),
+// for -env NAME and the env command; collection "" is DefaultCollection.
+func EnvNames(collection string) []string {
+	if collection == "" {
+		collection = DefaultCollection
+	}
+	files, _ := filepath.Glob(filepath.Join(collection, "env", "*.env"))
+	names := make([]string, 0, len(files))
+	for _, f := range files {
+		names = append(names, strings.TrimSuffix(filepath.Base(f), ".env"))
+	}
+	return names
 }

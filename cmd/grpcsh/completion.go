@@ -55,6 +55,11 @@ func commandLine() repl.CommandLine {
 	if err == nil {
 		flags = repl.FlagsOf(cfg.flags)
 	}
+	for i := range flags {
+		if flags[i].Name == "env" { // a NAME of the collection, or a FILE
+			flags[i].Values = repl.EnvNames("")
+		}
+	}
 	return repl.CommandLine{
 		Flags:    flags,
 		Verbs:    verbs,

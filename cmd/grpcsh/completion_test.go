@@ -18,6 +18,12 @@ import (
 // COMPREPLY.
 func bashComplete(t *testing.T, env []string, words ...string) []string {
 	t.Helper()
+	return bashCompleteIn(t, "", env, words...)
+}
+
+// bashCompleteIn is bashComplete in the folder dir ("": the test's).
+func bashCompleteIn(t *testing.T, dir string, env []string, words ...string) []string {
+	t.Helper()
 	bin := builtBinary(t)
 	var quoted []string
 	for _, w := range words {
@@ -31,6 +37,7 @@ printf '%s\n' "${COMPREPLY[@]}"`
 	cmd := exec.Command("bash", "--norc", "--noprofile", "-c", script)
 	cmd.Env = append(os.Environ(), "PATH="+filepath.Dir(bin)+string(os.PathListSeparator)+os.Getenv("PATH"))
 	cmd.Env = append(cmd.Env, env...)
+	cmd.Dir = dir
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("bash: %v\n%s", err, out)
@@ -90,6 +97,10 @@ func TestBashCompletion(t *testing.T) {
 	if got := bashComplete(t, env, "grpcsh", "-proto", dir+"/o"); !slices.Equal(got, []string{dir + "/other.txt"}) {
 		t.Errorf("-proto completes to %q; want the file", got)
 	}
+	// -env: the environments of ./.grpcsh/env, and files.
+	os.MkdirAll(filepath.Join(dir, ".grpcsh", "env"), 0o755)
+	os.WriteFile(filepath.Join(dir, ".grpcsh", "env", "staging.env"), nil, 0o644)
+	wantReply(t, bashCompleteIn(t, dir, env, "grpcsh", "-env", ""), "staging", "api.proto", "other.txt")
 
 	// The target's methods, services and messages, by reflection.
 	if got := bashComplete(t, env, "grpcsh", target, "call", "hel"); !slices.Equal(got, []string{"helloworld.Greeter/SayHello"}) {
