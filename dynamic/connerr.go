@@ -115,6 +115,9 @@ func connExplain(err error, addr string, s connSettings) string {
 	switch {
 	case errors.As(err, &proxyErr):
 		return proxyErr.Msg
+	case proxyMsgInText(text) != "":
+		// A ProxyError that reached a call as grpc's text.
+		return proxyMsgInText(text)
 	case errors.As(err, &speaksTLS):
 		return connSpeaksTLSMsg(addr, cause, s)
 

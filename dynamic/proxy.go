@@ -291,3 +291,14 @@ func ProxyDialContext(cfg ConnConfig) (func(ctx context.Context, network, addr s
 		return d.DialContext(ctx, network, addr)
 	}, nil
 }
+
+// proxyMsgInText finds a ProxyError's message in grpc's text of a failed
+// dial ("transport: Error while dialing: proxy http://p:3128 (from -proxy)
+// answered 403 Forbidden…"); "" when there is none.
+func proxyMsgInText(text string) string {
+	_, rest, ok := strings.Cut(text, "Error while dialing: ")
+	if !ok || !strings.Contains(rest, "proxy ") || !strings.Contains(rest, " (from ") {
+		return ""
+	}
+	return strings.TrimRight(rest, `"`)
+}

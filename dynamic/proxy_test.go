@@ -11,6 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
 	"github.com/grpcsh/grpcsh/demo"
 	"github.com/grpcsh/grpcsh/internal/testcerts"
 	"github.com/grpcsh/grpcsh/internal/testnet"
@@ -267,5 +270,38 @@ func TestProxyDialContext(t *testing.T) {
 	}
 	if _, err := ProxyDialContext(ConnConfig{Target: addr, Proxy: "socks5://x:1"}); err == nil {
 		t.Error("a socks5 proxy was accepted")
+	}
+}
+
+// TestProxyServerGone: when the server behind the proxy goes away, the
+// next call reconnects through the proxy and says what the proxy answered.
+func TestProxyServerGone(t *testing.T) {
+	testproxy.ClearEnv(t)
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := demo.Start(lis, demo.Options{})
+	p := testproxy.Start(t, &testproxy.Proxy{})
+	c := connMustDial(t, ConnConfig{Target: srv.Target(), Proxy: p.URL("", "")})
+	if err := connHello(t, c); err != nil {
+		t.Fatal(err)
+	}
+	srv.Stop(time.Second)
+	connWaitLeaveReady(t, c)
+	err = connHello(t, c)
+	connWantErr(t, err, "proxy http://"+p.Addr+" (from -proxy) answered 502 Bad Gateway to CONNECT "+srv.Target())
+}
+
+// TestProxyErrorAsCallText: grpc's text of a proxy failure, as a call sees
+// it, is explained with the proxy's message, not as the server refusing.
+func TestProxyErrorAsCallText(t *testing.T) {
+	st := status.Error(codes.Unavailable, `connection error: desc = "transport: Error while dialing: connection refused to proxy http://ann:xxxxx@127.0.0.1:9 (from -proxy): check the proxy address and that the proxy is running"`)
+	err := ExplainConnError(st, ConnConfig{Target: "127.0.0.1:8888"})
+	if got := err.Error(); got != "connection refused to proxy http://ann:xxxxx@127.0.0.1:9 (from -proxy): check the proxy address and that the proxy is running" {
+		t.Errorf("explained as %q", got)
+	}
+	if status.Code(err) != codes.Unavailable {
+		t.Errorf("code %v", status.Code(err))
 	}
 }
