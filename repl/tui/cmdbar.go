@@ -26,6 +26,10 @@ type cmdbarModel struct {
 	input   textinput.Model
 	active  bool // the input has focus
 	showOut bool // the output pane is shown
+	// follow keeps the newest output in view until pgup scrolls away (a
+	// flag, not "is the viewport at the bottom": a resize moves the
+	// bottom, and a running stream must stay followed through it).
+	follow  bool
 	out     *syncBuffer
 	vp      viewport.Model
 	running *cmdRun
@@ -93,7 +97,7 @@ func newCmdbar(keys cmdKeys) cmdbarModel {
 	in.ShowSuggestions = false
 	vp := viewport.New()
 	vp.KeyMap = viewport.KeyMap{}
-	return cmdbarModel{keys: keys, input: in, out: &syncBuffer{}, vp: vp}
+	return cmdbarModel{keys: keys, input: in, out: &syncBuffer{}, vp: vp, follow: true}
 }
 
 func (c *cmdbarModel) setSize(w, h int) {
@@ -151,9 +155,11 @@ func (c *cmdbarModel) Update(msg tea.Msg) (Component, tea.Cmd) {
 		return c, nil
 	case key.Matches(kmsg, k.Scroll):
 		c.vp.PageUp()
+		c.follow = c.vp.AtBottom()
 		return c, nil
 	case key.Matches(kmsg, k.Scroll2):
 		c.vp.PageDown()
+		c.follow = c.vp.AtBottom()
 		return c, nil
 	}
 	if !c.active {
@@ -206,12 +212,11 @@ func (c *cmdbarModel) outputView(st Styles) string {
 	if text == "" {
 		text = st.Dim.Render("Output of commands appears here. help lists the commands; esc closes.")
 	}
-	atBottom := c.vp.AtBottom() || c.vp.TotalLineCount() <= c.vp.VisibleLineCount()
 	if cands := c.candidatesView(st); cands != "" {
 		text += "\n" + st.Dim.Render("tab: ") + cands
 	}
 	c.vp.SetContent(ansi.Wrap(text, max(c.w, 1), ""))
-	if atBottom {
+	if c.follow {
 		c.vp.GotoBottom()
 	}
 	return c.vp.View()

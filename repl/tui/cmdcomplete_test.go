@@ -31,7 +31,7 @@ func TestCmdBarTabCompletes(t *testing.T) {
 		t.Errorf("the line became %q", v)
 	}
 	h.waitScreen("tab: HelloReply  HelloRequest")
-	tab("connect -pro", "connect -proxy ")
+	tab("connect -prox", "connect -proxy ")
 	tab("connect -proxy n", "connect -proxy none ")
 
 	// ${VARS}: a let binding of the last response.
