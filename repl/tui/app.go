@@ -129,6 +129,7 @@ func newApp(ctx context.Context, s *repl.Session, opts Options) *appModel {
 	m.lookups, m.endLookups = context.WithCancel(ctx)
 	m.st = newStyles(profile, m.isDark)
 	m.exec = newCmdExecutor(s, m.cmd.out, !opts.NoColor)
+	m.cmd.complete = m.exec.x.CompleteLine
 	if conn := s.Conn(); conn != nil {
 		m.callModel.describe = conn.Describe()
 	}
@@ -781,7 +782,7 @@ func (m *appModel) runCommand(line string) tea.Cmd {
 	m.nextID++
 	ctx, cancel := context.WithCancel(m.ctx)
 	m.cmd.running = &cmdRun{id: m.nextID, line: line, cancel: cancel}
-	fmt.Fprintf(m.cmd.out, ":%s\n", line)
+	fmt.Fprintf(m.cmd.out, ":%s\n", dynamic.RedactURLPasswords(line)) // a -proxy password stays off the screen
 	m.cmd.showOut = true
 	m.cmd.follow = true
 	return tea.Batch(runCmd(ctx, m.exec, m.nextID, line), m.startSpinner())

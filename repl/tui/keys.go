@@ -120,6 +120,7 @@ type cmdKeys struct {
 	Older, Newer    key.Binding // ↑, ↓ through the commands typed before
 	Scroll, Scroll2 key.Binding // pgup/pgdn in the output pane
 	Close           key.Binding
+	Complete        key.Binding // tab: methods, messages, flags, ${VARS}
 }
 
 type keyMap struct {
@@ -247,13 +248,14 @@ func baseKeyMap() keyMap {
 			Abort:  kb([]string{"esc"}, "esc", "cancels"),
 		},
 		Cmd: cmdKeys{
-			Run:     kb([]string{"enter"}, "enter", "run"),
-			Abort:   kb([]string{"esc"}, "esc", "close"),
-			Older:   kb([]string{"up"}, "↑", "older command"),
-			Newer:   kb([]string{"down"}, "↓", "newer command"),
-			Scroll:  kb([]string{"pgup"}, "pgup", "scroll output"),
-			Scroll2: kb([]string{"pgdown"}, "pgdn", "scroll output"),
-			Close:   kb([]string{"esc"}, "esc", "closes"),
+			Run:      kb([]string{"enter"}, "enter", "run"),
+			Abort:    kb([]string{"esc"}, "esc", "close"),
+			Older:    kb([]string{"up"}, "↑", "older command"),
+			Newer:    kb([]string{"down"}, "↓", "newer command"),
+			Scroll:   kb([]string{"pgup"}, "pgup", "scroll output"),
+			Scroll2:  kb([]string{"pgdown"}, "pgdn", "scroll output"),
+			Close:    kb([]string{"esc"}, "esc", "closes"),
+			Complete: kb([]string{"tab"}, "tab", "complete"),
 		},
 		Mouse: mouseKeys{
 			Click: key.NewBinding(key.WithHelp("click", "focus · pick row or tab")),
@@ -305,7 +307,7 @@ func (k mouseKeys) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHe
 
 func (k cmdKeys) ShortHelp() []key.Binding { return []key.Binding{k.Run, k.Abort} }
 func (k cmdKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Run, k.Older, k.Newer, k.Scroll, k.Abort}}
+	return [][]key.Binding{{k.Run, k.Complete, k.Older, k.Newer, k.Scroll, k.Abort}}
 }
 
 var _ = []help.KeyMap{treeKeys{}, respKeys{}, histKeys{}, metaKeys{}, cmdKeys{}, detailKeys{}, mouseKeys{}, collKeys{}}
