@@ -130,6 +130,7 @@ func newApp(ctx context.Context, s *repl.Session, opts Options) *appModel {
 	m.lookups, m.endLookups = context.WithCancel(ctx)
 	m.st = newStyles(profile, m.isDark)
 	m.exec = newCmdExecutor(s, m.cmd.out, !opts.NoColor)
+	m.cmd.complete = m.exec.x.CompleteLine
 	if conn := s.Conn(); conn != nil {
 		m.callModel.describe = conn.Describe()
 	}
@@ -524,6 +525,8 @@ func (m *appModel) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, g.FocusInfo):
 		m.overlays = nil
 		return m.setFocus(focusInfo)
+	case key.Matches(msg, g.Learn) && !m.saving && !m.cmd.active && m.top() == nil:
+		return m.openLesson()
 	case key.Matches(msg, g.SaveCall) && !m.saving && !m.cmd.active && !(m.topOverlay() == ovColl && m.coll.typing()):
 		return m.saveFormCall()
 	}
@@ -537,6 +540,12 @@ func (m *appModel) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.drive(top, msg)
 	}
 	if m.typing() {
+		return m.routeToFocused(msg)
+	}
+	// A letter the form's row takes as the first character of its value is
+	// text, not one of the app's plain keys: typing "Lars" or "a?b:c" into
+	// a name must not open the explain pane at L, help at ? or the bar at :.
+	if m.focus == focusForm && m.form.StartsEditing(msg) {
 		return m.routeToFocused(msg)
 	}
 	// Plain keys outside text inputs.
@@ -781,7 +790,7 @@ func (m *appModel) runCommand(line string) tea.Cmd {
 	m.nextID++
 	ctx, cancel := context.WithCancel(m.ctx)
 	m.cmd.running = &cmdRun{id: m.nextID, line: line, cancel: cancel}
-	fmt.Fprintf(m.cmd.out, ":%s\n", line)
+	fmt.Fprintf(m.cmd.out, ":%s\n", dynamic.RedactURLPasswords(line)) // a -proxy password stays off the screen
 	m.cmd.showOut = true
 	m.cmd.follow = true
 	return tea.Batch(runCmd(ctx, m.exec, m.nextID, line), m.startSpinner())

@@ -25,6 +25,7 @@ type globalKeys struct {
 	FocusForm key.Binding // alt+2
 	FocusResp key.Binding // alt+3
 	FocusInfo key.Binding // alt+4: the Details pane
+	Learn     key.Binding // alt+e: explain the call, also from a text row of the form (where L is text)
 	SaveCall  key.Binding // alt+s: save the form as a call of the collection (collections.go)
 	CopyAs    key.Binding // alt+y: the request as a grpcurl, grpcsh or ghz line (copyas.go)
 
@@ -120,6 +121,7 @@ type cmdKeys struct {
 	Older, Newer    key.Binding // ↑, ↓ through the commands typed before
 	Scroll, Scroll2 key.Binding // pgup/pgdn in the output pane
 	Close           key.Binding
+	Complete        key.Binding // tab: methods, messages, flags, ${VARS}
 }
 
 type keyMap struct {
@@ -159,6 +161,7 @@ func baseKeyMap() keyMap {
 			FocusForm: kb([]string{"alt+2"}, "alt+2", "focus request"),
 			FocusResp: kb([]string{"alt+3"}, "alt+3", "focus response"),
 			FocusInfo: kb([]string{"alt+4"}, "alt+4", "focus details"),
+			Learn:     kb([]string{"alt+e"}, "alt+e", "explain the call"),
 			SaveCall:  kb([]string{"alt+s"}, "alt+s", "save call to collection"),
 			CopyAs:    kb([]string{"alt+y"}, "alt+y", "copy as grpcurl/ghz"),
 			Quit:      kb([]string{"q"}, "q", "quit"),
@@ -247,13 +250,14 @@ func baseKeyMap() keyMap {
 			Abort:  kb([]string{"esc"}, "esc", "cancels"),
 		},
 		Cmd: cmdKeys{
-			Run:     kb([]string{"enter"}, "enter", "run"),
-			Abort:   kb([]string{"esc"}, "esc", "close"),
-			Older:   kb([]string{"up"}, "↑", "older command"),
-			Newer:   kb([]string{"down"}, "↓", "newer command"),
-			Scroll:  kb([]string{"pgup"}, "pgup", "scroll output"),
-			Scroll2: kb([]string{"pgdown"}, "pgdn", "scroll output"),
-			Close:   kb([]string{"esc"}, "esc", "closes"),
+			Run:      kb([]string{"enter"}, "enter", "run"),
+			Abort:    kb([]string{"esc"}, "esc", "close"),
+			Older:    kb([]string{"up"}, "↑", "older command"),
+			Newer:    kb([]string{"down"}, "↓", "newer command"),
+			Scroll:   kb([]string{"pgup"}, "pgup", "scroll output"),
+			Scroll2:  kb([]string{"pgdown"}, "pgdn", "scroll output"),
+			Close:    kb([]string{"esc"}, "esc", "closes"),
+			Complete: kb([]string{"tab"}, "tab", "complete"),
 		},
 		Mouse: mouseKeys{
 			Click: key.NewBinding(key.WithHelp("click", "focus · pick row or tab")),
@@ -305,7 +309,7 @@ func (k mouseKeys) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHe
 
 func (k cmdKeys) ShortHelp() []key.Binding { return []key.Binding{k.Run, k.Abort} }
 func (k cmdKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Run, k.Older, k.Newer, k.Scroll, k.Abort}}
+	return [][]key.Binding{{k.Run, k.Complete, k.Older, k.Newer, k.Scroll, k.Abort}}
 }
 
 var _ = []help.KeyMap{treeKeys{}, respKeys{}, histKeys{}, metaKeys{}, cmdKeys{}, detailKeys{}, mouseKeys{}, collKeys{}}
@@ -351,7 +355,7 @@ type helpSection struct {
 func (k keyMap) sections(form help.KeyMap) []helpSection {
 	g := k.Global
 	out := []helpSection{
-		{"Everywhere (also while typing in the form)", []key.Binding{g.Send, g.CloseSend, g.Cancel, g.History, g.Metadata, g.FocusTree, g.FocusForm, g.FocusResp, g.FocusInfo, g.SaveCall, g.CopyAs}},
+		{"Everywhere (also while typing in the form)", []key.Binding{g.Send, g.CloseSend, g.Cancel, g.History, g.Metadata, g.FocusTree, g.FocusForm, g.FocusResp, g.FocusInfo, g.Learn, g.SaveCall, g.CopyAs}},
 		{"Outside text inputs", []key.Binding{g.NextPane, g.PrevPane, g.Back, g.Colon, g.HistoryH, g.MetadataM, g.LearnL, g.CollC, g.Help, g.Quit}},
 		{"Methods", flat(k.Tree)},
 		{"Response", flat(k.Resp)},
