@@ -117,6 +117,20 @@ func (c CallLine) connArgs(grpcurl bool) []string {
 	return a
 }
 
+// proxyArgs is grpcsh's -proxy, its password hidden unless reveal.
+// (grpcurl and ghz take a proxy from HTTPS_PROXY only, which skips
+// loopback: their lines leave it out.)
+func (c CallLine) proxyArgs(reveal bool) []string {
+	v := c.Conn.Proxy
+	if v == "" {
+		return nil
+	}
+	if !reveal {
+		v = dynamic.RedactProxy(v)
+	}
+	return []string{"-proxy", dynamic.ShellQuote(v)}
+}
+
 func (c CallLine) fileArgs() []string {
 	var a []string
 	for _, f := range c.Protos {
@@ -155,7 +169,7 @@ func (c CallLine) Grpcurl(reveal bool) string {
 // Command is the call as a grpcsh one-shot command. Secret headers become
 // ${VAR}, which grpcsh expands itself, unless reveal.
 func (c CallLine) Command(reveal bool) string {
-	a := append([]string{"grpcsh"}, c.connArgs(false)...)
+	a := append(append([]string{"grpcsh"}, c.connArgs(false)...), c.proxyArgs(reveal)...)
 	a = append(a, c.fileArgs()...)
 	if c.Deadline > 0 {
 		a = append(a, "-max-time", c.Deadline.String())
@@ -175,7 +189,7 @@ func (c CallLine) Command(reveal bool) string {
 // header, set deadline, call. Secret headers become ${VAR} unless reveal.
 func (c CallLine) Script(reveal bool) string {
 	var b strings.Builder
-	connect := append([]string{"connect", dynamic.ShellQuote(c.Conn.Target)}, c.connArgs(false)...)
+	connect := append(append([]string{"connect", dynamic.ShellQuote(c.Conn.Target)}, c.connArgs(false)...), c.proxyArgs(reveal)...)
 	fmt.Fprintln(&b, strings.Join(append(connect, c.fileArgs()...), " "))
 	pairs, _ := c.headerPairs(reveal)
 	for i, kv := range pairs {

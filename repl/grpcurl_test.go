@@ -424,6 +424,15 @@ func TestCallLineFormats(t *testing.T) {
 			t.Errorf("got  %s\nwant %s", got, want)
 		}
 	}
+	// grpcsh's lines keep -proxy, its password hidden unless revealed.
+	proxied := c
+	proxied.Conn.Proxy = "http://u:pw@127.0.0.1:3128"
+	if got := proxied.Command(false); !strings.Contains(got, "-proxy 'http://u:xxxxx@127.0.0.1:3128'") || strings.Contains(got, "pw@") {
+		t.Errorf("proxy: %s", got)
+	}
+	if got := proxied.Script(true); !strings.Contains(got, "-proxy 'http://u:pw@127.0.0.1:3128'") {
+		t.Errorf("proxy revealed: %s", got)
+	}
 	// connect takes the session's files.
 	withFiles := c
 	withFiles.Protos, withFiles.ImportPaths = []string{"a b.proto"}, []string{"protos"}
