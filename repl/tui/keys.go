@@ -41,6 +41,14 @@ type globalKeys struct {
 type overlayKeys struct {
 	Scroll    key.Binding // ↑/↓ pgup/pgdn, for the hint bar (the viewport scrolls)
 	CloseHelp key.Binding // esc/?/q/L closes the help screen
+	Find      searchKeys
+	// What Scroll stands for in the hint bar.
+	Up, Down, PageUp, PageDown key.Binding
+}
+
+// searchKeys find text in a document: the response, history, help.
+type searchKeys struct {
+	Search, Next, Prev, Clear key.Binding // / n N esc
 }
 
 // filterKeys work while the tree's filter input has the keys.
@@ -68,6 +76,9 @@ type respKeys struct {
 	Follow                                  key.Binding // f: follow the newest stream message
 	Edit                                    key.Binding // e: back to the form
 	Reveal                                  key.Binding // v: show the secret header values redacted in Headers/Trailers
+	Wrap                                    key.Binding // w: wrap long lines
+	Left, Right                             key.Binding // < > shift+←/→: scroll sideways
+	Find                                    searchKeys
 }
 
 type histKeys struct {
@@ -75,6 +86,7 @@ type histKeys struct {
 	Rerun                 key.Binding // enter/r
 	Edit                  key.Binding // e
 	Close                 key.Binding // esc/q
+	Find                  searchKeys
 }
 
 type metaKeys struct {
@@ -108,6 +120,12 @@ func kb(keys []string, helpKey, desc string) key.Binding {
 }
 
 func newKeyMap() keyMap {
+	find := searchKeys{
+		Search: kb([]string{"/"}, "/", "search"),
+		Next:   kb([]string{"n"}, "n/N", "next/previous match"),
+		Prev:   kb([]string{"N"}, "N", "previous match"),
+		Clear:  kb([]string{"esc"}, "esc", "clear search"),
+	}
 	return keyMap{
 		Global: globalKeys{
 			Send:      kb([]string{"ctrl+s"}, "ctrl+s", "send"),
@@ -131,6 +149,11 @@ func newKeyMap() keyMap {
 		Over: overlayKeys{
 			Scroll:    kb([]string{"up", "down", "pgup", "pgdown"}, "↑/↓ pgup/pgdn", "scroll"),
 			CloseHelp: kb([]string{"esc", "?", "q", "L"}, "esc/?", "close"),
+			Find:      find,
+			Up:        kb([]string{"up", "k"}, "↑/k", "scroll up"),
+			Down:      kb([]string{"down", "j"}, "↓/j", "scroll down"),
+			PageUp:    kb([]string{"pgup", "b"}, "pgup", "page up"),
+			PageDown:  kb([]string{"pgdown", "space"}, "pgdn", "page down"),
 		},
 		Tree: treeKeys{
 			Up:          kb([]string{"up", "k"}, "↑/k", "up"),
@@ -167,6 +190,10 @@ func newKeyMap() keyMap {
 			Follow:   kb([]string{"f"}, "f", "follow newest"),
 			Edit:     kb([]string{"e"}, "e", "edit request"),
 			Reveal:   kb([]string{"v"}, "v", "show/hide secret headers"),
+			Wrap:     kb([]string{"w"}, "w", "wrap long lines"),
+			Left:     kb([]string{"<", "shift+left"}, "</shift+←", "scroll left"),
+			Right:    kb([]string{">", "shift+right"}, ">/shift+→", "scroll right"),
+			Find:     find,
 		},
 		Hist: histKeys{
 			Up:     kb([]string{"up", "k"}, "↑/k", "up"),
@@ -176,6 +203,7 @@ func newKeyMap() keyMap {
 			Rerun:  kb([]string{"enter", "r"}, "enter/r", "re-run"),
 			Edit:   kb([]string{"e"}, "e", "edit in form"),
 			Close:  kb([]string{"esc", "q"}, "esc", "close"),
+			Find:   find,
 		},
 		Meta: metaKeys{
 			Up:     kb([]string{"up", "k"}, "↑/k", "up"),
@@ -210,14 +238,14 @@ func (k treeKeys) FullHelp() [][]key.Binding {
 
 func (k respKeys) ShortHelp() []key.Binding { return []key.Binding{k.NextTab, k.Save, k.Copy, k.Edit} }
 func (k respKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.NextTab, k.PrevTab, k.Tabs, k.Save, k.Copy, k.Follow, k.Edit, k.Reveal}}
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.NextTab, k.PrevTab, k.Tabs, k.Save, k.Copy, k.Follow, k.Edit, k.Reveal, k.Wrap, k.Left, k.Right, k.Find.Search, k.Find.Next, k.Find.Clear}}
 }
 
 func (k histKeys) ShortHelp() []key.Binding {
 	return []key.Binding{k.Up, k.Down, k.Rerun, k.Edit, k.Close}
 }
 func (k histKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Up, k.Down, k.Rerun, k.Edit, k.Close}}
+	return [][]key.Binding{{k.Up, k.Down, k.Rerun, k.Edit, k.Close, k.Find.Search, k.Find.Next}}
 }
 
 func (k metaKeys) ShortHelp() []key.Binding  { return []key.Binding{k.Add, k.Edit, k.Delete, k.Close} }
