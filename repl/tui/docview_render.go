@@ -4,7 +4,6 @@ import (
 	"sort"
 	"strings"
 
-	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
 )
@@ -45,7 +44,7 @@ func (v *docView) view(st Styles) string {
 			row = 0
 			continue
 		}
-		left := v.x > 0 && inf.width > 0
+		left := v.x > 0 && inf.width > v.x
 		right := inf.width > v.x+v.w
 		c0, c1 := v.x, v.x+v.w
 		if left {
@@ -115,7 +114,7 @@ func paint(b *strings.Builder, st Styles, s string, a, e int, sgr string, hls []
 		if m == cur {
 			style = hlCur
 		}
-		b.WriteString(style.Render(s[a:end]))
+		plainSpan(b, s[a:end], style)
 		a = end
 	}
 }
@@ -130,18 +129,18 @@ func plainSpan(b *strings.Builder, s, sgr string) {
 	b.WriteString(sgrReset)
 }
 
-// matchStyles are the search matches' styles: reverse video (it needs no
-// colour, so NO_COLOR keeps it); the current match also underlined, and
-// yellow when there is colour.
-func matchStyles(st Styles) (hl, cur lipgloss.Style) {
-	p := lipgloss.NewStyle()
+// matchStyles are the search matches' SGR codes: reverse video (it needs
+// no colour, so NO_COLOR keeps it); the current match also bold and
+// underlined, and black on yellow when there is colour. Raw codes, as for
+// JSON: a highlight is one escape per match, not one per character.
+func matchStyles(st Styles) (hl, cur string) {
 	switch st.profile {
 	case colorprofile.NoTTY:
-		return p, p
+		return "", ""
 	case colorprofile.ASCII:
-		return p.Reverse(true), p.Reverse(true).Underline(true).Bold(true)
+		return "\x1b[7m", "\x1b[1;4;7m"
 	}
-	return p.Reverse(true), p.Background(lipgloss.Color("#d7af00")).Foreground(lipgloss.Color("#000000")).Bold(true)
+	return "\x1b[7m", "\x1b[1;4;30;43m"
 }
 
 // jsonTokens calls emit for the tokens of an indented JSON line that

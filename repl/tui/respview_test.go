@@ -1,0 +1,158 @@
+package tui
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// fillSecond types text into the form's second field.
+func (h *harness) fillSecond(text string) {
+	h.t.Helper()
+	h.press("home", "down", "enter")
+	if !h.m.form.Editing() {
+		h.t.Fatalf("enter did not start editing the second field; screen:\n%s", h.screen())
+	}
+	h.typeText(text)
+	h.press("enter")
+}
+
+// respRows is the document part of the Response pane, as on screen.
+func respRows(h *harness) string { return h.m.resp.dv.view(h.m.st) }
+
+// A unary response opens at its top; its long payload line is cut with a
+// "…"; > scrolls sideways, w wraps; / finds the items' names and n/N go
+// through them with "k/N matches"; esc clears the search, not the pane.
+func TestRespBigUnary(t *testing.T) {
+	h := newHarness(t, 100, 30)
+	h.openMethod("showcase.Showcase.Big", "showcase big")
+	h.fillFirst("3000")
+	h.fillSecond("40")
+	h.press("ctrl+s")
+	h.waitCallDone()
+	h.press("alt+3")
+	rows := respRows(h)
+	if first := strings.Split(rows, "\n")[0]; strings.TrimSpace(first) != "{" {
+		t.Fatalf("the unary response does not open at its top: first row %q\n%s", first, h.screen())
+	}
+	payload := strings.Split(rows, "\n")[1]
+	if !strings.Contains(payload, `"payload"`) || !strings.HasSuffix(payload, "…") {
+		t.Fatalf("the payload line is not cut with a mark: %q", payload)
+	}
+	h.press(">")
+	if p := strings.Split(respRows(h), "\n")[1]; !strings.HasPrefix(p, "…") || h.m.resp.dv.x == 0 {
+		t.Fatalf("> did not scroll sideways: %q", p)
+	}
+	if !strings.Contains(h.screen(), "col ") {
+		t.Errorf("the box's edge does not say the column:\n%s", h.screen())
+	}
+	h.press("w")
+	if !h.m.resp.dv.wrap || strings.Contains(respRows(h), "…") {
+		t.Fatalf("w did not wrap the long line:\n%s", respRows(h))
+	}
+	h.press("w", "/")
+	h.typeText("item-")
+	h.waitFor("the search", func() bool { return !h.m.resp.dv.find.pending }, 5*time.Second)
+	h.press("enter")
+	scr := h.screen()
+	if !strings.Contains(scr, "1/40 matches") {
+		t.Fatalf("want 1/40 matches:\n%s", scr)
+	}
+	cur := h.m.resp.dv.find.cur
+	if cur.line < h.m.resp.dv.top || cur.line >= h.m.resp.dv.top+h.m.resp.dv.height() {
+		t.Fatalf("the first match (line %d) is not on screen (top %d)", cur.line, h.m.resp.dv.top)
+	}
+	h.press("n", "n")
+	if !strings.Contains(h.screen(), "3/40 matches") {
+		t.Fatalf("n n: want 3/40 matches:\n%s", h.screen())
+	}
+	h.press("N")
+	if !strings.Contains(h.screen(), "2/40 matches") {
+		t.Fatalf("N: want 2/40 matches:\n%s", h.screen())
+	}
+	// n goes on from the current match, wherever the view was scrolled.
+	h.press("G", "n")
+	if h.m.resp.dv.find.cur != h.m.resp.dv.find.matches[2] {
+		t.Errorf("n after G: want the match after the current one (3rd), got %+v", h.m.resp.dv.find.cur)
+	}
+	h.press("esc")
+	if h.m.resp.dv.find.shown() || h.m.focus != focusResp {
+		t.Fatalf("esc: want the search cleared and the pane kept (focus %v)", h.m.focus)
+	}
+	if strings.Contains(h.screen(), "matches") {
+		t.Errorf("esc: the search bar is still on screen:\n%s", h.screen())
+	}
+}
+
+// A stream follows its tail; scrolling up stops that, and new messages do
+// not move the view; G follows again. Search goes through every message
+// of the source.
+func TestRespStreamFollowsTail(t *testing.T) {
+	h := newHarness(t, 100, 30)
+	h.openMethod("showcase.Showcase.Count", "showcase count")
+	h.fillFirst("300")
+	h.press("ctrl+s")
+	h.waitCallDone()
+	h.press("alt+3")
+	if !strings.Contains(h.screen(), "── #300") || !h.m.resp.dv.atBottom() {
+		t.Fatalf("the stream does not show its tail:\n%s", h.screen())
+	}
+	if !strings.Contains(h.screen(), "following") {
+		t.Errorf("the box does not say it follows:\n%s", h.screen())
+	}
+	h.press("k", "k")
+	top := h.m.resp.dv.top
+	if h.m.resp.follow {
+		t.Fatal("scrolling up did not stop following")
+	}
+	h.m.resp.dirty = true
+	h.send(callChangedMsg{})
+	if h.m.resp.dv.top != top {
+		t.Errorf("a redraw moved the view from %d to %d while not following", top, h.m.resp.dv.top)
+	}
+	h.press("/")
+	h.typeText(`"index": 1`)
+	h.waitFor("the search", func() bool { return !h.m.resp.dv.find.pending }, 5*time.Second)
+	h.press("enter")
+	// 1, 10-19, 100-199: 111 messages.
+	if !strings.Contains(h.screen(), "/111 matches") {
+		t.Fatalf("want 111 matches of \"index\": 1:\n%s", h.screen())
+	}
+	h.press("esc", "G")
+	if !h.m.resp.follow || !h.m.resp.dv.atBottom() {
+		t.Errorf("G did not follow the tail again")
+	}
+}
+
+// A search of a large document goes a slice at a time: after one step it
+// has not read everything, and a key is handled between steps.
+func TestRespSearchInSteps(t *testing.T) {
+	h := newHarness(t, 100, 30)
+	h.openMethod("showcase.Showcase.Big", "showcase big")
+	h.fillSecond(strconv.Itoa(200000))
+	h.press("ctrl+s")
+	h.waitFor("the call to end", func() bool { return h.m.call != nil && !h.m.call.running() }, time.Minute)
+	h.press("alt+3")
+	v := &h.m.resp.dv
+	lines := v.lines()
+	if lines < 800000 {
+		t.Fatalf("%d lines, want 200,000 items' worth", lines)
+	}
+	h.press("/")
+	h.typeText("item-199999")
+	if v.find.next >= lines || !v.find.pending {
+		t.Fatalf("the search read %d of %d lines at once", v.find.next, lines)
+	}
+	if !strings.Contains(h.screen(), "searching…") {
+		t.Errorf("the bar does not say it is searching:\n%s", h.screen())
+	}
+	h.press("enter", "j") // handled while the search goes on
+	h.waitFor("the search", func() bool { return !v.find.pending && v.find.next >= lines }, time.Minute)
+	if !strings.Contains(h.screen(), "1/1 matches") {
+		t.Fatalf("want 1/1 matches:\n%s", h.screen())
+	}
+	if !strings.Contains(h.screen(), `"item-199999"`) {
+		t.Errorf("the match is not on screen:\n%s", h.screen())
+	}
+}
