@@ -442,7 +442,7 @@ func (r responseModel) scrollInfo() string {
 	if r.dv.wrap {
 		s += " · wrap"
 	}
-	if r.tab == tabBody && r.follow {
+	if r.tab == tabBody && r.follow && r.bodyCall != nil && r.bodyCall.method.IsStreamingServer() {
 		s += " · following"
 	}
 	return s

@@ -1,10 +1,20 @@
 package tui
 
 import (
+	"bytes"
+	"encoding/base64"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/charmbracelet/x/exp/golden"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/status"
+
+	"github.com/grpcsh/grpcsh/dynamic"
 )
 
 // fillSecond types text into the form's second field.
@@ -154,5 +164,49 @@ func TestRespSearchInSteps(t *testing.T) {
 	}
 	if !strings.Contains(h.screen(), `"item-199999"`) {
 		t.Errorf("the match is not on screen:\n%s", h.screen())
+	}
+}
+
+// The Response pane with a long line, whole screens: opened (cut with a
+// mark), scrolled sideways (>), wrapped (w), and searched (/item, n) with
+// "k/N matches" in the bar.
+func TestRespViewGolden(t *testing.T) {
+	payload := base64.StdEncoding.EncodeToString(bytes.Repeat([]byte("grpcsh view "), 25))
+	var items []string
+	for i := range 6 {
+		items = append(items, fmt.Sprintf(`{"index":%d,"name":"item-%d"}`, i, i))
+	}
+	body := fmt.Sprintf(`{"payload":%q,"items":[%s]}`, payload, strings.Join(items, ","))
+	for _, sz := range sizes {
+		t.Run(sizeName(sz.w, sz.h), func(t *testing.T) {
+			h := newHarness(t, sz.w, sz.h)
+			h.waitServices()
+			h.m.now = (&fixedClock{t0.Add(2 * time.Millisecond)}).now
+			c := syntheticCall(t, h, "showcase.Showcase/Big", t0)
+			h.send(callEventsMsg{id: c.id, closed: true, events: []dynamic.Event{
+				dynamic.HeaderEvent{Header: metadata.MD{}, Elapsed: 800 * time.Microsecond},
+				dynamic.MessageEvent{Message: parseMsg(t, h, c.method.Output(), body), Index: 1, Elapsed: 1200 * time.Microsecond},
+				dynamic.EndEvent{Status: &dynamic.Status{Status: status.New(codes.OK, "")}, Elapsed: 1500 * time.Microsecond, Sent: 1, Received: 1},
+			}})
+			h.press("alt+3")
+			h.stable()
+			var out strings.Builder
+			shot := func(what string) { fmt.Fprintf(&out, "=== %s\n%s\n", what, h.screen()) }
+			shot("opened")
+			h.press(">", ">")
+			shot("> >")
+			h.press("w")
+			shot("w")
+			h.press("w", "/")
+			h.typeText("item")
+			h.waitFor("the search", func() bool { return !h.m.resp.dv.find.pending }, 5*time.Second)
+			h.press("enter", "n")
+			shot("/item enter n")
+			// "items" and the six names.
+			if !strings.Contains(h.screen(), "2/7 matches") {
+				t.Errorf("want 2/7 matches:\n%s", h.screen())
+			}
+			golden.RequireEqual(t, out.String())
+		})
 	}
 }
