@@ -318,6 +318,19 @@ func (v *docView) scrolls() bool {
 	return !(v.top == 0 && v.row == 0 && v.atBottom())
 }
 
+// wide says a line on screen is cut at the right border.
+func (v *docView) wide() bool {
+	if v.wrap {
+		return false
+	}
+	for i := v.top; i < min(v.top+v.height(), v.lines()); i++ {
+		if v.info(i, v.doc.Line(i).text).width > v.x+v.w {
+			return true
+		}
+	}
+	return false
+}
+
 // reveal scrolls so that line i, byte off is on screen, a third down.
 func (v *docView) reveal(i, off int) {
 	l := v.doc.Line(i)

@@ -435,17 +435,23 @@ func (r responseModel) scrollInfo() string {
 	if !r.dv.scrolls() {
 		return ""
 	}
-	s := fmt.Sprintf("%d%%", r.dv.percent())
-	if r.dv.x > 0 {
-		s += fmt.Sprintf(" · col %d", r.dv.x+1)
+	var parts []string
+	if r.dv.lines() > r.dv.height() || r.dv.wrap {
+		parts = append(parts, fmt.Sprintf("%d%%", r.dv.percent()))
+	}
+	switch {
+	case r.dv.x > 0:
+		parts = append(parts, fmt.Sprintf("col %d", r.dv.x+1))
+	case r.dv.wide():
+		parts = append(parts, "> scrolls right")
 	}
 	if r.dv.wrap {
-		s += " · wrap"
+		parts = append(parts, "wrap")
 	}
 	if r.tab == tabBody && r.follow && r.bodyCall != nil && r.bodyCall.method.IsStreamingServer() {
-		s += " · following"
+		parts = append(parts, "following")
 	}
-	return s
+	return strings.Join(parts, " · ")
 }
 
 // savedMsg reports saveCmd.

@@ -210,3 +210,74 @@ func TestRespViewGolden(t *testing.T) {
 		})
 	}
 }
+
+// "/" in the help screen finds a key's text and says where it is; esc
+// clears the search, the next esc closes the screen.
+func TestHelpSearch(t *testing.T) {
+	h := newHarness(t, 120, 40)
+	h.waitServices()
+	h.press("alt+3", "?")
+	if h.m.topOverlay() != ovHelp {
+		t.Fatal("? did not open the help")
+	}
+	h.press("/")
+	h.typeText("wrap long")
+	h.waitFor("the search", func() bool { return !h.m.helpm.dv.find.pending }, 5*time.Second)
+	h.press("enter")
+	if !strings.Contains(h.screen(), "1/1 matches") {
+		t.Fatalf("want 1/1 matches in the help:\n%s", h.screen())
+	}
+	h.press("esc")
+	if h.m.topOverlay() != ovHelp || h.m.helpm.dv.find.shown() {
+		t.Fatalf("esc: want the search cleared, the help still open")
+	}
+	h.press("esc")
+	if h.m.topOverlay() != ovNone {
+		t.Fatal("the second esc did not close the help")
+	}
+}
+
+// "/" in the history finds calls by method, n/N move the cursor between
+// them and the bar says "k/N matches"; typing q in the query does not close
+// the history.
+func TestHistorySearch(t *testing.T) {
+	h := newHarness(t, 120, 40)
+	h.openMethod("helloworld.Greeter.SayHello", "sayhello")
+	h.fillFirst("Ada")
+	for range 2 {
+		h.press("ctrl+s")
+		h.waitCallDone()
+	}
+	h.openMethod("showcase.Showcase.Count", "showcase count")
+	h.fillFirst("2")
+	h.press("ctrl+s")
+	h.waitCallDone()
+	h.press("alt+3", "H")
+	if h.m.topOverlay() != ovHistory {
+		t.Fatal("H did not open the history")
+	}
+	h.press("/")
+	h.typeText("sayhelloq")
+	if h.m.topOverlay() != ovHistory || !strings.Contains(h.screen(), "no matches") {
+		t.Fatalf("typing q in the query closed the history or matched:\n%s", h.screen())
+	}
+	h.press("backspace")
+	if !strings.Contains(h.screen(), "1/2 matches") {
+		t.Fatalf("want 1/2 matches:\n%s", h.screen())
+	}
+	if e, _ := h.m.hist.selected(); e.Method != "helloworld.Greeter.SayHello" {
+		t.Fatalf("the cursor is on %s, want a SayHello call", e.Method)
+	}
+	h.press("enter", "n")
+	if !strings.Contains(h.screen(), "2/2 matches") || h.m.hist.cursor != 2 {
+		t.Fatalf("n: want 2/2 and the oldest entry (cursor %d):\n%s", h.m.hist.cursor, h.screen())
+	}
+	h.press("N")
+	if !strings.Contains(h.screen(), "1/2 matches") || h.m.hist.cursor != 1 {
+		t.Fatalf("N: want 1/2 (cursor %d):\n%s", h.m.hist.cursor, h.screen())
+	}
+	h.press("esc")
+	if h.m.topOverlay() != ovHistory || h.m.hist.find.shown() {
+		t.Fatal("esc: want the search cleared, the history still open")
+	}
+}
