@@ -121,12 +121,7 @@ func (v *docView) searchKey(msg tea.KeyPressMsg, k searchKeys) (bool, tea.Cmd) {
 			v.clearSearch()
 			return true, nil
 		}
-		var cmd tea.Cmd
-		f.input, cmd = f.input.Update(msg)
-		if q := f.input.Value(); q != f.query {
-			return true, tea.Batch(cmd, v.setQuery(q))
-		}
-		return true, cmd
+		return true, v.searchInput(msg)
 	}
 	switch {
 	case key.Matches(msg, k.Search):
@@ -144,6 +139,18 @@ func (v *docView) searchKey(msg tea.KeyPressMsg, k searchKeys) (bool, tea.Cmd) {
 		return true, nil
 	}
 	return false, nil
+}
+
+// searchInput gives the query input a key or a paste, and searches for
+// what it then holds.
+func (v *docView) searchInput(msg tea.Msg) tea.Cmd {
+	f := &v.find
+	var cmd tea.Cmd
+	f.input, cmd = f.input.Update(msg)
+	if q := f.input.Value(); q != f.query {
+		return tea.Batch(cmd, v.setQuery(q))
+	}
+	return cmd
 }
 
 // setQuery searches for q, from the document's top; the first match at

@@ -92,6 +92,9 @@ func (r *responseModel) searching() bool { return r.dv.searching() }
 func (r *responseModel) Update(msg tea.Msg) (Component, tea.Cmd) {
 	kmsg, ok := msg.(tea.KeyPressMsg)
 	if !ok {
+		if r.dv.typing() {
+			return r, r.dv.searchInput(msg) // a paste into the query
+		}
 		if w, ok := msg.(tea.MouseWheelMsg); ok {
 			switch w.Button {
 			case tea.MouseWheelUp:

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/exp/golden"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
@@ -279,5 +280,20 @@ func TestHistorySearch(t *testing.T) {
 	h.press("esc")
 	if h.m.topOverlay() != ovHistory || h.m.hist.find.shown() {
 		t.Fatal("esc: want the search cleared, the history still open")
+	}
+}
+
+// A paste goes into the response's search query.
+func TestRespSearchPaste(t *testing.T) {
+	h := newHarness(t, 100, 30)
+	h.openMethod("showcase.Showcase.Count", "showcase count")
+	h.fillFirst("20")
+	h.press("ctrl+s")
+	h.waitCallDone()
+	h.press("alt+3", "/")
+	h.send(tea.PasteMsg{Content: `"index": 7`})
+	h.waitFor("the search", func() bool { return !h.m.resp.dv.find.pending }, 5*time.Second)
+	if h.m.resp.dv.find.query != `"index": 7` || !strings.Contains(h.screen(), "1/1 matches") {
+		t.Fatalf("the paste did not search: query %q\n%s", h.m.resp.dv.find.query, h.screen())
 	}
 }
