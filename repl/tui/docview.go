@@ -114,8 +114,9 @@ func measure(s string) lineInfo {
 }
 
 func (v *docView) info(i int, s string) lineInfo {
-	if b, ok := v.doc.(*bodyDoc); ok {
-		return b.info(i, s)
+	// A bodyDoc caches its long lines' widths for as long as it is shown.
+	if c, ok := v.doc.(interface{ info(int, string) lineInfo }); ok {
+		return c.info(i, s)
 	}
 	return v.infos.get(i, s)
 }

@@ -77,6 +77,8 @@ type respKeys struct {
 	Edit                                    key.Binding // e: back to the form
 	Reveal                                  key.Binding // v: show the secret header values redacted in Headers/Trailers
 	Wrap                                    key.Binding // w: wrap long lines
+	Fold                                    key.Binding // z: fold the block at the top line
+	Unfold                                  key.Binding // Z: unfold all
 	Left, Right                             key.Binding // < > shift+←/→: scroll sideways
 	Find                                    searchKeys
 }
@@ -191,6 +193,8 @@ func newKeyMap() keyMap {
 			Edit:     kb([]string{"e"}, "e", "edit request"),
 			Reveal:   kb([]string{"v"}, "v", "show/hide secret headers"),
 			Wrap:     kb([]string{"w"}, "w", "wrap long lines"),
+			Fold:     kb([]string{"z"}, "z", "fold/unfold block at top"),
+			Unfold:   kb([]string{"Z"}, "Z", "unfold all"),
 			Left:     kb([]string{"<", "shift+left"}, "</shift+←", "scroll left"),
 			Right:    kb([]string{">", "shift+right"}, ">/shift+→", "scroll right"),
 			Find:     find,
@@ -238,7 +242,7 @@ func (k treeKeys) FullHelp() [][]key.Binding {
 
 func (k respKeys) ShortHelp() []key.Binding { return []key.Binding{k.NextTab, k.Save, k.Copy, k.Edit} }
 func (k respKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.NextTab, k.PrevTab, k.Tabs, k.Save, k.Copy, k.Follow, k.Edit, k.Reveal, k.Wrap, k.Left, k.Right, k.Find.Search, k.Find.Next, k.Find.Clear}}
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.NextTab, k.PrevTab, k.Tabs, k.Save, k.Copy, k.Follow, k.Edit, k.Reveal, k.Wrap, k.Fold, k.Unfold, k.Left, k.Right, k.Find.Search, k.Find.Next, k.Find.Clear}}
 }
 
 func (k histKeys) ShortHelp() []key.Binding {

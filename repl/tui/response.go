@@ -49,6 +49,7 @@ type responseModel struct {
 	w, h   int
 
 	body     *bodyDoc // the Body tab of call shown
+	folds    *foldDoc // body, with the blocks folded (z)
 	bodyCall *call
 	shownTab respTab // the tab of the document in view
 }
@@ -78,7 +79,7 @@ func (r *responseModel) reset() {
 	r.follow = true
 	r.reveal = false
 	r.dirty = true
-	r.body, r.bodyCall = nil, nil
+	r.body, r.folds, r.bodyCall = nil, nil, nil
 	r.dv.setDoc(nil, true)
 }
 
@@ -139,6 +140,10 @@ func (r *responseModel) Update(msg tea.Msg) (Component, tea.Cmd) {
 		}
 	case key.Matches(kmsg, k.Wrap):
 		v.toggleWrap()
+	case key.Matches(kmsg, k.Fold):
+		return r, r.toggleFold()
+	case key.Matches(kmsg, k.Unfold):
+		return r, r.unfoldAll()
 	case key.Matches(kmsg, k.Left):
 		v.sideways(-1)
 	case key.Matches(kmsg, k.Right):
@@ -195,11 +200,15 @@ func (r *responseModel) refresh(c *call, s *repl.Session, st Styles, loc *time.L
 				}
 			}
 			r.body = newBodyDoc(ringSource{&c.msgs}, header, s.Settings().Format != "text")
+			r.folds = &foldDoc{base: r.body}
 			r.bodyCall = c
 		}
 		r.body.head, r.body.tail = bodyNotes(c, s, st)
 		gone := r.body.sync()
-		r.dv.setDoc(r.body, fresh)
+		if gone > 0 {
+			r.folds.folds = nil // their lines went
+		}
+		r.dv.setDoc(r.folds, fresh)
 		r.dv.shifted(gone)
 		if fresh {
 			r.dv.find.restart()
@@ -226,6 +235,38 @@ func (r *responseModel) refresh(c *call, s *repl.Session, st Styles, loc *time.L
 	if r.follow && r.tab == tabBody && c.method.IsStreamingServer() {
 		r.dv.gotoBottom()
 	}
+	return r.dv.searchMore()
+}
+
+// toggleFold folds or unfolds the block at the top line of the Body tab
+// (z); a search goes on over what is shown.
+func (r *responseModel) toggleFold() tea.Cmd {
+	if r.tab != tabBody || r.folds == nil || r.dv.doc == nil {
+		return nil
+	}
+	top, ok := r.folds.toggle(r.dv.top)
+	if !ok {
+		return nil
+	}
+	r.follow = false
+	r.dv.top, r.dv.row = top, 0
+	r.dv.clamp()
+	r.dv.find.restart()
+	r.dv.find.jumped = true
+	return r.dv.searchMore()
+}
+
+// unfoldAll shows every block again (Z), the top line staying on top.
+func (r *responseModel) unfoldAll() tea.Cmd {
+	if r.folds == nil || len(r.folds.folds) == 0 || r.tab != tabBody {
+		return nil
+	}
+	top := r.folds.toBase(r.dv.top)
+	r.folds.folds = nil
+	r.dv.top, r.dv.row = top, 0
+	r.dv.clamp()
+	r.dv.find.restart()
+	r.dv.find.jumped = true
 	return r.dv.searchMore()
 }
 

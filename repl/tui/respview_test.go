@@ -297,3 +297,46 @@ func TestRespSearchPaste(t *testing.T) {
 		t.Fatalf("the paste did not search: query %q\n%s", h.m.resp.dv.find.query, h.screen())
 	}
 }
+
+// z folds the block the top line opens ("items": [ … 23 lines ]), z again
+// unfolds it, Z unfolds all; on a line inside a block it folds the innermost block
+// around it, which comes to the top. Search covers what is shown.
+func TestRespFold(t *testing.T) {
+	h := newHarness(t, 100, 30)
+	h.openMethod("showcase.Showcase.Big", "showcase big")
+	h.fillSecond("20")
+	h.press("ctrl+s")
+	h.waitCallDone()
+	h.press("alt+3")
+	// {, "items": [, then 20 items of 3-4 lines, ], }: more than fits.
+	all := h.m.resp.dv.lines()
+	h.press("j", "z")
+	// Three lines now fit: the view shows them from the top.
+	if row := strings.TrimSpace(strings.Split(respRows(h), "\n")[1]); row != fmt.Sprintf(`"items": [ … %d lines ]`, all-4) {
+		t.Fatalf("z on \"items\": want it folded, second row %q", row)
+	}
+	if got := h.m.resp.dv.lines(); got != 3 {
+		t.Fatalf("folded, the document has %d lines, want 3 ({, the fold, })", got)
+	}
+	h.press("Z")
+	if got := h.m.resp.dv.lines(); got != all {
+		t.Fatalf("Z: %d lines, want all %d back", got, all)
+	}
+	h.press("g", "j", "j", "j") // the first item's "name" line
+	h.press("z")
+	first := strings.TrimSpace(strings.Split(respRows(h), "\n")[0])
+	if first != `{ … 1 lines },` && first != `{ … 2 lines },` {
+		t.Fatalf("z inside an item: want the item folded at the top, got %q\n%s", first, respRows(h))
+	}
+	h.press("z")
+	if got := h.m.resp.dv.lines(); got != all {
+		t.Fatalf("z on the fold: %d lines, want all %d back", got, all)
+	}
+	h.press("z")
+	h.press("/")
+	h.typeText("item-")
+	h.waitFor("the search", func() bool { return !h.m.resp.dv.find.pending }, 5*time.Second)
+	if !strings.Contains(h.screen(), "/19 matches") {
+		t.Errorf("with one item folded, want 19 matches shown:\n%s", h.screen())
+	}
+}
