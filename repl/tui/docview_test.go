@@ -123,3 +123,40 @@ func TestDocViewSearchHighlight(t *testing.T) {
 	}
 	golden.RequireEqual(t, []byte(out.String()))
 }
+
+// When the ring of stream messages lets its oldest go, the lines on
+// screen stay on screen, and the matches of a search follow them.
+func TestBodyDocShiftKeepsView(t *testing.T) {
+	ring := newMsgRing(10)
+	push := func(n int) {
+		for range n {
+			i := ring.total + 1
+			ring.push(streamMsg{index: i, json: []byte(fmt.Sprintf("{\n  \"index\": %d\n}", i))})
+		}
+	}
+	push(10)
+	d := newBodyDoc(ringSource{&ring}, func(i int) string { return fmt.Sprintf("── #%d ──", ring.at(i).index) }, true)
+	d.sync()
+	v := docView{}
+	v.setSize(40, 6)
+	v.setDoc(d, true)
+	v.down(20) // message #6's separator: 4 lines a message
+	if got := d.Line(v.top).text; got != "── #6 ──" {
+		t.Fatalf("top line %q, want #6's separator", got)
+	}
+	v.setQuery("index")
+	for v.find.pending {
+		v.searchStep(docSearchStepMsg{v: &v, gen: v.find.gen})
+	}
+	if v.find.total != 10 {
+		t.Fatalf("%d matches, want 10", v.find.total)
+	}
+	push(3) // #1-#3 go
+	v.shifted(d.sync())
+	if got := d.Line(v.top).text; got != "── #6 ──" {
+		t.Errorf("after 3 messages went, the top line is %q, want #6's separator still", got)
+	}
+	if v.find.total != 7 || d.Line(v.find.matches[0].line).text != `  "index": 4,` && d.Line(v.find.matches[0].line).text != `  "index": 4` {
+		t.Errorf("after the shift: %d matches, the first on %q; want 7, on #4", v.find.total, d.Line(v.find.matches[0].line).text)
+	}
+}
