@@ -29,6 +29,25 @@ func (h *harness) fillSecond(text string) {
 	h.press("enter")
 }
 
+// callShown opens a method, fills its form, sends the request, waits for
+// the call to end and focuses the response.
+func (h *harness) callShown(name, filter string, fill func()) {
+	h.t.Helper()
+	h.openMethod(name, filter)
+	fill()
+	h.press("ctrl+s")
+	h.waitFor("the call to end", func() bool { return h.m.call != nil && !h.m.call.running() }, time.Minute)
+	h.press("alt+3")
+}
+
+// search types "/" and q into the search of v, and lets it run.
+func (h *harness) search(v *docView, q string) {
+	h.t.Helper()
+	h.press("/")
+	h.typeText(q)
+	h.waitFor("the search", func() bool { return !v.find.pending }, time.Minute)
+}
+
 // respRows is the document part of the Response pane, as on screen.
 func respRows(h *harness) string { return h.m.resp.dv.view(h.m.st) }
 
@@ -37,12 +56,10 @@ func respRows(h *harness) string { return h.m.resp.dv.view(h.m.st) }
 // through them with "k/N matches"; esc clears the search, not the pane.
 func TestRespBigUnary(t *testing.T) {
 	h := newHarness(t, 100, 30)
-	h.openMethod("showcase.Showcase.Big", "showcase big")
-	h.fillFirst("3000")
-	h.fillSecond("40")
-	h.press("ctrl+s")
-	h.waitCallDone()
-	h.press("alt+3")
+	h.callShown("showcase.Showcase.Big", "showcase big", func() {
+		h.fillFirst("3000")
+		h.fillSecond("40")
+	})
 	rows := respRows(h)
 	if first := strings.Split(rows, "\n")[0]; strings.TrimSpace(first) != "{" {
 		t.Fatalf("the unary response does not open at its top: first row %q\n%s", first, h.screen())
@@ -101,11 +118,9 @@ func TestRespBigUnary(t *testing.T) {
 // of the source.
 func TestRespStreamFollowsTail(t *testing.T) {
 	h := newHarness(t, 100, 30)
-	h.openMethod("showcase.Showcase.Count", "showcase count")
-	h.fillFirst("300")
-	h.press("ctrl+s")
-	h.waitCallDone()
-	h.press("alt+3")
+	h.callShown("showcase.Showcase.Count", "showcase count", func() {
+		h.fillFirst("300")
+	})
 	if !strings.Contains(h.screen(), "── #300") || !h.m.resp.dv.atBottom() {
 		t.Fatalf("the stream does not show its tail:\n%s", h.screen())
 	}
@@ -122,9 +137,7 @@ func TestRespStreamFollowsTail(t *testing.T) {
 	if h.m.resp.dv.top != top {
 		t.Errorf("a redraw moved the view from %d to %d while not following", top, h.m.resp.dv.top)
 	}
-	h.press("/")
-	h.typeText(`"index": 1`)
-	h.waitFor("the search", func() bool { return !h.m.resp.dv.find.pending }, 5*time.Second)
+	h.search(&h.m.resp.dv, `"index": 1`)
 	h.press("enter")
 	// 1, 10-19, 100-199: 111 messages.
 	if !strings.Contains(h.screen(), "/111 matches") {
@@ -140,11 +153,9 @@ func TestRespStreamFollowsTail(t *testing.T) {
 // has not read everything, and a key is handled between steps.
 func TestRespSearchInSteps(t *testing.T) {
 	h := newHarness(t, 100, 30)
-	h.openMethod("showcase.Showcase.Big", "showcase big")
-	h.fillSecond(strconv.Itoa(200000))
-	h.press("ctrl+s")
-	h.waitFor("the call to end", func() bool { return h.m.call != nil && !h.m.call.running() }, time.Minute)
-	h.press("alt+3")
+	h.callShown("showcase.Showcase.Big", "showcase big", func() {
+		h.fillSecond(strconv.Itoa(200000))
+	})
 	v := &h.m.resp.dv
 	lines := v.lines()
 	if lines < 800000 {
@@ -221,9 +232,7 @@ func TestHelpSearch(t *testing.T) {
 	if h.m.topOverlay() != ovHelp {
 		t.Fatal("? did not open the help")
 	}
-	h.press("/")
-	h.typeText("wrap long")
-	h.waitFor("the search", func() bool { return !h.m.helpm.dv.find.pending }, 5*time.Second)
+	h.search(&h.m.helpm.dv, "wrap long")
 	h.press("enter")
 	if !strings.Contains(h.screen(), "1/1 matches") {
 		t.Fatalf("want 1/1 matches in the help:\n%s", h.screen())
@@ -286,11 +295,8 @@ func TestHistorySearch(t *testing.T) {
 // A paste goes into the response's search query.
 func TestRespSearchPaste(t *testing.T) {
 	h := newHarness(t, 100, 30)
-	h.openMethod("showcase.Showcase.Count", "showcase count")
-	h.fillFirst("20")
-	h.press("ctrl+s")
-	h.waitCallDone()
-	h.press("alt+3", "/")
+	h.callShown("showcase.Showcase.Count", "showcase count", func() { h.fillFirst("20") })
+	h.press("/")
 	h.send(tea.PasteMsg{Content: `"index": 7`})
 	h.waitFor("the search", func() bool { return !h.m.resp.dv.find.pending }, 5*time.Second)
 	if h.m.resp.dv.find.query != `"index": 7` || !strings.Contains(h.screen(), "1/1 matches") {
@@ -303,11 +309,9 @@ func TestRespSearchPaste(t *testing.T) {
 // around it, which comes to the top. Search covers what is shown.
 func TestRespFold(t *testing.T) {
 	h := newHarness(t, 100, 30)
-	h.openMethod("showcase.Showcase.Big", "showcase big")
-	h.fillSecond("20")
-	h.press("ctrl+s")
-	h.waitCallDone()
-	h.press("alt+3")
+	h.callShown("showcase.Showcase.Big", "showcase big", func() {
+		h.fillSecond("20")
+	})
 	// {, "items": [, then 20 items of 3-4 lines, ], }: more than fits.
 	all := h.m.resp.dv.lines()
 	h.press("j", "z")
@@ -333,9 +337,7 @@ func TestRespFold(t *testing.T) {
 		t.Fatalf("z on the fold: %d lines, want all %d back", got, all)
 	}
 	h.press("z")
-	h.press("/")
-	h.typeText("item-")
-	h.waitFor("the search", func() bool { return !h.m.resp.dv.find.pending }, 5*time.Second)
+	h.search(&h.m.resp.dv, "item-")
 	if !strings.Contains(h.screen(), "/19 matches") {
 		t.Errorf("with one item folded, want 19 matches shown:\n%s", h.screen())
 	}
