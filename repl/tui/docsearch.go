@@ -285,6 +285,7 @@ func (v *docView) jump(d int) {
 }
 
 func (v *docView) goTo(m docMatch) {
+	v.jumped = true
 	v.find.cur = m
 	v.reveal(m.line, int(m.start))
 }

@@ -21,6 +21,9 @@ type docView struct {
 	x    int // columns scrolled sideways, when not wrapping
 	wrap bool
 	find docFind
+	// jumped says a search brought a match on screen since the owner
+	// last looked: a stream stops following its tail then.
+	jumped bool
 
 	// infos caches the width of long lines (a 28 MB base64 line is
 	// measured once, not per frame) of a static document; a bodyDoc keeps

@@ -109,7 +109,11 @@ func (r *responseModel) Update(msg tea.Msg) (Component, tea.Cmd) {
 		return r, nil
 	}
 	if ok, cmd := r.dv.searchKey(kmsg, r.keys.Find); ok {
-		r.follow = r.follow && r.dv.atBottom()
+		// The search bar takes a row: a followed stream stays at its tail,
+		// unless a match came on screen (refresh stops following then).
+		if r.follow && !r.dv.jumped && r.tab == tabBody {
+			r.dv.gotoBottom()
+		}
 		return r, cmd
 	}
 	k := r.keys
@@ -174,6 +178,11 @@ func (r *responseModel) setTab(t respTab) {
 // tab indexes the messages that arrived (not the whole response again);
 // other tabs are small and are rebuilt. A search goes on over what came.
 func (r *responseModel) refresh(c *call, s *repl.Session, st Styles, loc *time.Location) tea.Cmd {
+	if r.dv.jumped {
+		// A match came on screen (maybe in a search step): it stays there.
+		r.dv.jumped = false
+		r.follow = false
+	}
 	if !r.dirty {
 		return nil
 	}

@@ -342,3 +342,32 @@ func TestRespFold(t *testing.T) {
 		t.Errorf("with one item folded, want 19 matches shown:\n%s", h.screen())
 	}
 }
+
+// A search in a running stream brings its match on screen and stops the
+// view following the tail, so the messages that come do not carry it off.
+func TestRespSearchStopsFollowing(t *testing.T) {
+	h := newHarness(t, 100, 30)
+	h.openMethod("showcase.Showcase.Count", "showcase count")
+	h.fillFirst("400")
+	h.fillSecond("20ms")
+	h.press("ctrl+s", "alt+3")
+	h.waitFor("some messages", func() bool { return h.m.call != nil && h.m.call.msgs.total >= 30 }, 20*time.Second)
+	if !h.m.resp.follow || !h.m.call.running() {
+		t.Fatalf("the stream is not running or not followed (running %v):\n%s", h.m.call.running(), h.screen())
+	}
+	// Pasted, with no key after it: the match comes on screen in a search
+	// step, not in a key's Update.
+	h.press("/")
+	if !h.m.resp.follow || !h.m.resp.dv.atBottom() {
+		t.Fatal("opening the search bar stopped following the stream")
+	}
+	h.send(tea.PasteMsg{Content: `"index": 3,`})
+	h.waitFor("the search", func() bool { return !h.m.resp.dv.find.pending && h.m.resp.dv.find.cur.line >= 0 }, 20*time.Second)
+	line := h.m.resp.dv.find.cur.line
+	h.waitFor("more messages", func() bool { return h.m.call.msgs.total >= 60 }, 20*time.Second)
+	v := &h.m.resp.dv
+	if h.m.resp.follow || line < v.top || line >= v.top+v.height() {
+		t.Fatalf("the match (line %d) left the screen (top %d) or the view still follows (%v)", line, v.top, h.m.resp.follow)
+	}
+	h.press("ctrl+c")
+}
