@@ -83,6 +83,12 @@ func (r *responseModel) reset() {
 	r.dv.setDoc(nil, true)
 }
 
+// follows says the Body tab of a server stream is following its tail
+// (a unary response is never followed: it opens at its top).
+func (r *responseModel) follows() bool {
+	return r.follow && r.tab == tabBody && r.bodyCall != nil && r.bodyCall.method.IsStreamingServer()
+}
+
 // typing says the search input has the keys.
 func (r *responseModel) typing() bool { return r.dv.typing() }
 
@@ -111,7 +117,7 @@ func (r *responseModel) Update(msg tea.Msg) (Component, tea.Cmd) {
 	if ok, cmd := r.dv.searchKey(kmsg, r.keys.Find); ok {
 		// The search bar takes a row: a followed stream stays at its tail,
 		// unless a match came on screen (refresh stops following then).
-		if r.follow && !r.dv.jumped && r.tab == tabBody {
+		if r.follows() && !r.dv.jumped {
 			r.dv.gotoBottom()
 		}
 		return r, cmd
@@ -501,7 +507,7 @@ func (r responseModel) scrollInfo() string {
 	if r.dv.wrap {
 		parts = append(parts, "wrap")
 	}
-	if r.tab == tabBody && r.follow && r.bodyCall != nil && r.bodyCall.method.IsStreamingServer() {
+	if r.follows() {
 		parts = append(parts, "following")
 	}
 	return strings.Join(parts, " · ")
