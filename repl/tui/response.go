@@ -555,7 +555,32 @@ func base64Text(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
 // and terminal-safe: it is kept as it is, without another copy of a 20 MB
 // response.
 func formatMessage(f dynamic.Formatter, msg proto.Message) (string, error) {
-	return f.Format(msg)
+	// Prepare leaves large bytes fields out of the formatting (one base64
+	// copy, written straight into the text), and the text is sized once:
+	// a 20 MiB payload is not held in protojson's, Indent's and a growing
+	// builder's buffers at the same time.
+	p, err := f.Prepare(msg, nil)
+	if err != nil {
+		return "", err
+	}
+	var n countingWriter
+	if _, err := p.WriteTo(&n); err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	b.Grow(int(n))
+	if _, err := p.WriteTo(&b); err != nil {
+		return "", err
+	}
+	return strings.TrimSuffix(b.String(), "\n"), nil
+}
+
+// countingWriter counts the bytes written to it.
+type countingWriter int64
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	*c += countingWriter(len(p))
+	return len(p), nil
 }
 
 // Component: the response of the app's current call (uiCtx.call).
