@@ -278,6 +278,8 @@ func (m *appModel) typing() bool {
 		return m.tree.typing()
 	case m.focus == focusForm:
 		return m.hasForm && m.form.Editing()
+	case m.focus == focusResp:
+		return m.resp.typing()
 	}
 	return false
 }
@@ -306,8 +308,7 @@ func (m *appModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	cmd := m.update(msg)
 	m.expireFlash()
 	// Keep the response viewer current after anything that changed it.
-	m.resp.refresh(m.call, m.s, m.st, m.loc)
-	return m, cmd
+	return m, tea.Batch(cmd, m.resp.refresh(m.call, m.s, m.st, m.loc))
 }
 
 func (m *appModel) update(msg tea.Msg) tea.Cmd {
@@ -353,6 +354,8 @@ func (m *appModel) update(msg tea.Msg) tea.Cmd {
 	case callChangedMsg:
 		m.resp.dirty = true
 		return nil
+	case docSearchStepMsg:
+		return msg.v.searchStep(msg)
 	case callFlashMsg:
 		if msg.untilEnd {
 			return m.setFlashWhile(msg.text, msg.isErr, m.whileCallRuns())
@@ -486,6 +489,8 @@ func (m *appModel) routeToFocused(msg tea.Msg) tea.Cmd {
 		cmd = m.drive(&m.form, msg)
 	case m.focus == focusTree:
 		cmd = m.drive(&m.tree, msg)
+	case m.focus == focusResp:
+		cmd = m.drive(&m.resp, msg)
 	}
 	return cmd
 }
@@ -557,7 +562,6 @@ func (m *appModel) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.quit()
 	case key.Matches(msg, g.Help):
 		m.helpm.render(m.keys.sections(m.formHelp()), m.st)
-		m.helpm.vp.GotoTop()
 		m.pushOverlay(ovHelp)
 		return nil
 	case key.Matches(msg, g.Colon):
@@ -579,6 +583,8 @@ func (m *appModel) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		switch {
 		case m.focus == focusTree && m.tree.filter.Value() != "":
 			// the tree clears its filter
+		case m.focus == focusResp && m.resp.searching():
+			return m.drive(&m.resp, msg) // esc clears the search
 		case m.call != nil && m.call.running() && m.focus != focusForm:
 			return m.cancelCall()
 		case m.cmd.showOut:

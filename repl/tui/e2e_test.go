@@ -22,7 +22,7 @@ func TestE2ETmux(t *testing.T) {
 	tmp := t.TempDir()
 	state := filepath.Join(tmp, "state")
 	tm, bin := e2eShell(t, "e2e", tmp, "", "XDG_STATE_HOME="+state)
-	pkg, args := "./cmd/grpcsh", "--demo"
+	pkg, args := "./cmd/grpcsh", "-max-msg-sz 67108864 --demo"
 
 	tm.run("send-keys", "-t", "e2e", "-l", strings.TrimSpace(bin+" "+args))
 	tm.run("send-keys", "-t", "e2e", "Enter")
@@ -79,6 +79,30 @@ func TestE2ETmux(t *testing.T) {
 	}
 	tm.literal(fmt.Sprintf("\x1b[<0;%d;%dM\x1b[<0;%d;%dm", x+2, y+1, x+2, y+1)) // 1-based
 	tm.waitFor("the Trailers tab", func(s string) bool { return strings.Contains(s, "[3 Trailers]") }, 5*time.Second)
+	// A 20 MiB response: it opens at its top with the payload line cut
+	// with a mark; / finds the payload's key in it; w wraps.
+	tm.keys("M-1", "/", "C-u")
+	tm.literal("showcase big")
+	tm.keys("Enter")
+	tm.waitFor("the filter", func(s string) bool { return strings.Contains(s, "/showcase big") }, 5*time.Second)
+	tm.keys("Enter")
+	tm.waitFor("the Big form", func(s string) bool { return strings.Contains(s, "showcase.BigRequest") }, 5*time.Second)
+	tm.keys("Enter")
+	tm.literal("20971520")
+	tm.keys("Enter", "C-s")
+	screen = tm.waitFor("the big reply", func(s string) bool { return strings.Contains(s, "✓ OK Big") && strings.Contains(s, `"payload": "`) }, 60*time.Second)
+	if !strings.Contains(screen, "…┃") || !strings.Contains(screen, "> scrolls right") {
+		t.Errorf("the 20 MiB payload line is not cut with a mark:\n%s", screen)
+	}
+	tm.keys("M-3", "/")
+	tm.literal("payload")
+	tm.keys("Enter")
+	tm.waitFor("the search", func(s string) bool { return strings.Contains(s, "/payload") && strings.Contains(s, "1/1 matches") }, 15*time.Second)
+	// esc alone (followed at once by w it would be alt+w).
+	tm.keys("Escape")
+	tm.waitFor("the search cleared", func(s string) bool { return !strings.Contains(s, "1/1 matches") }, 5*time.Second)
+	tm.keys("w")
+	tm.waitFor("wrapped lines", func(s string) bool { return strings.Contains(s, "% · wrap") }, 5*time.Second)
 
 	// Quit: focus is on the response after a unary call, where q quits.
 	tm.keys("q")

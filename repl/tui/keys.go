@@ -46,6 +46,14 @@ type globalKeys struct {
 type overlayKeys struct {
 	Scroll    key.Binding // ↑/↓ pgup/pgdn, for the hint bar (the viewport scrolls)
 	CloseHelp key.Binding // esc/?/q/L closes the help screen
+	Find      searchKeys
+	// What Scroll stands for in the hint bar.
+	Up, Down, PageUp, PageDown key.Binding
+}
+
+// searchKeys find text in a document: the response, history, help.
+type searchKeys struct {
+	Search, Next, Prev, Clear key.Binding // / n N esc
 }
 
 // filterKeys work while the tree's filter input has the keys.
@@ -73,6 +81,11 @@ type respKeys struct {
 	Follow                                  key.Binding // f: follow the newest stream message
 	Edit                                    key.Binding // e: back to the form
 	Reveal                                  key.Binding // v: show the secret header values redacted in Headers/Trailers
+	Wrap                                    key.Binding // w: wrap long lines
+	Fold                                    key.Binding // z: fold the block at the top line
+	Unfold                                  key.Binding // Z: unfold all
+	Left, Right                             key.Binding // < > shift+←/→: scroll sideways
+	Find                                    searchKeys
 }
 
 // detailKeys scroll the Details pane (details.go).
@@ -93,6 +106,7 @@ type histKeys struct {
 	Save                  key.Binding // w: save to the collection
 	Close                 key.Binding // esc/q
 	Targets               key.Binding // t: this target's calls / every target's
+	Find                  searchKeys
 }
 
 // collKeys are the collections overlay's (collections.go).
@@ -150,6 +164,12 @@ func newKeyMap() keyMap {
 }
 
 func baseKeyMap() keyMap {
+	find := searchKeys{
+		Search: kb([]string{"/"}, "/", "search"),
+		Next:   kb([]string{"n"}, "n/N", "next/previous match"),
+		Prev:   kb([]string{"N"}, "N", "previous match"),
+		Clear:  kb([]string{"esc"}, "esc", "clear search"),
+	}
 	return keyMap{
 		Global: globalKeys{
 			Send:      kb([]string{"ctrl+s"}, "ctrl+s", "send"),
@@ -178,6 +198,11 @@ func baseKeyMap() keyMap {
 		Over: overlayKeys{
 			Scroll:    kb([]string{"up", "down", "pgup", "pgdown"}, "↑/↓ pgup/pgdn", "scroll"),
 			CloseHelp: kb([]string{"esc", "?", "q", "L"}, "esc/?", "close"),
+			Find:      find,
+			Up:        kb([]string{"up", "k"}, "↑/k", "scroll up"),
+			Down:      kb([]string{"down", "j"}, "↓/j", "scroll down"),
+			PageUp:    kb([]string{"pgup", "b"}, "pgup", "page up"),
+			PageDown:  kb([]string{"pgdown", "space"}, "pgdn", "page down"),
 		},
 		Tree: treeKeys{
 			Up:          kb([]string{"up", "k"}, "↑/k", "up"),
@@ -214,6 +239,12 @@ func baseKeyMap() keyMap {
 			Follow:   kb([]string{"f"}, "f", "follow newest"),
 			Edit:     kb([]string{"e"}, "e", "edit request"),
 			Reveal:   kb([]string{"v"}, "v", "show/hide secret headers"),
+			Wrap:     kb([]string{"w"}, "w", "wrap long lines"),
+			Fold:     kb([]string{"z"}, "z", "fold/unfold block at top"),
+			Unfold:   kb([]string{"Z"}, "Z", "unfold all"),
+			Left:     kb([]string{"<", "shift+left"}, "</shift+←", "scroll left"),
+			Right:    kb([]string{">", "shift+right"}, ">/shift+→", "scroll right"),
+			Find:     find,
 		},
 		Hist: histKeys{
 			Up:      kb([]string{"up", "k"}, "↑/k", "up"),
@@ -225,6 +256,7 @@ func baseKeyMap() keyMap {
 			Close:   kb([]string{"esc", "q"}, "esc", "close"),
 			Targets: kb([]string{"t"}, "t", "all targets · this one"),
 			Save:    kb([]string{"w"}, "w", "save to collection"),
+			Find:    find,
 		},
 		Coll: collKeys{
 			Up:      kb([]string{"up", "k"}, "↑/k", "up"),
@@ -279,14 +311,14 @@ func (k treeKeys) FullHelp() [][]key.Binding {
 
 func (k respKeys) ShortHelp() []key.Binding { return []key.Binding{k.NextTab, k.Save, k.Copy, k.Edit} }
 func (k respKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.NextTab, k.PrevTab, k.Tabs, k.Save, k.Copy, k.Follow, k.Edit, k.Reveal}}
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.NextTab, k.PrevTab, k.Tabs, k.Save, k.Copy, k.Follow, k.Edit, k.Reveal, k.Wrap, k.Fold, k.Unfold, k.Left, k.Right, k.Find.Search, k.Find.Next, k.Find.Clear}}
 }
 
 func (k histKeys) ShortHelp() []key.Binding {
 	return []key.Binding{k.Up, k.Down, k.Rerun, k.Edit, k.Targets, k.Close}
 }
 func (k histKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Up, k.Down, k.Rerun, k.Edit, k.Targets, k.Save, k.Close}}
+	return [][]key.Binding{{k.Up, k.Down, k.Rerun, k.Edit, k.Targets, k.Save, k.Close, k.Find.Search, k.Find.Next}}
 }
 
 func (k collKeys) ShortHelp() []key.Binding {
