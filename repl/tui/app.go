@@ -116,7 +116,7 @@ func newApp(ctx context.Context, s *repl.Session, opts Options) *appModel {
 	}
 	m.tree.ui, m.resp.ui, m.hist.ui, m.meta.ui, m.cmd.ui, m.helpm.ui, m.learn.ui = ui, ui, ui, ui, ui, ui, ui
 	m.helpm.keys = keys.Over
-	m.callModel = callModel{ctx: ctx, ui: ui, keep: defaultKeep}
+	m.callModel = callModel{ctx: ctx, ui: ui}
 	m.lookups, m.endLookups = context.WithCancel(ctx)
 	m.st = newStyles(profile, m.isDark)
 	m.exec = newCmdExecutor(s, m.cmd.out, !opts.NoColor)
@@ -630,11 +630,10 @@ func (m *appModel) onSaveKey(msg tea.KeyPressMsg) tea.Cmd {
 		if path == "" || m.call == nil {
 			return nil
 		}
-		text := plainBody(m.call)
-		if m.resp.tab != tabBody {
-			text = m.copyText()
+		if m.resp.tab == tabBody {
+			return saveLogCmd(path, m.call.msgs.st, m.call.msgs.n)
 		}
-		return saveCmd(path, text)
+		return saveCmd(path, m.copyText())
 	case "esc":
 		m.saving = false
 		m.save.Blur()
@@ -769,4 +768,7 @@ func (m *appModel) shutdown() {
 	}
 	m.learn.cancelSend()
 	m.store.wait(2 * time.Second)
+	if m.call != nil {
+		m.call.msgs.close() // and its temporary file
+	}
 }

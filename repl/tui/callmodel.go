@@ -13,7 +13,6 @@ import (
 	"google.golang.org/protobuf/reflect/protoreflect"
 
 	"github.com/grpcsh/grpcsh/dynamic"
-	"github.com/grpcsh/grpcsh/repl"
 )
 
 // callModel is the lifecycle of the call in flight (start, stream, cancel,
@@ -26,7 +25,7 @@ import (
 type callModel struct {
 	ctx  context.Context
 	ui   *uiCtx
-	keep int // stream messages kept per call
+	budget int64 // bytes of a call's messages kept in memory (0: msgstore.DefaultBudget), the rest in a file
 
 	// The status line's connection state.
 	conn       *dynamic.Conn
@@ -74,7 +73,7 @@ func (k *callModel) start(id int, md protoreflect.MethodDescriptor, reqs []proto
 		startedAt: k.ui.now(),
 		phase:     phaseStarting,
 		header:    k.ui.s.Header(),
-		msgs:      newMsgRing(k.keep),
+		msgs:      newMsgLog(k.budget),
 	}
 	var first proto.Message
 	if len(reqs) > 0 {
@@ -86,6 +85,9 @@ func (k *callModel) start(id int, md protoreflect.MethodDescriptor, reqs []proto
 		}
 	}
 	c.closeQueued = closeAfter && md.IsStreamingClient()
+	if old := k.ui.call; old != nil {
+		old.msgs.close() // its messages go with it, and their file
+	}
 	k.ui.call = c
 	return startCallCmd(ctx, k.ui.s, c.id, md, first)
 }
@@ -255,16 +257,7 @@ func (k *callModel) onEvents(msg callEventsMsg) tea.Cmd {
 	if c == nil || c.id != msg.id {
 		return nil
 	}
-	// Format only the messages the ring will keep.
-	nMsgs := 0
-	for _, ev := range msg.events {
-		if _, ok := ev.(dynamic.MessageEvent); ok {
-			nMsgs++
-		}
-	}
-	skip := max(nMsgs-k.keep, 0)
 	f := k.ui.s.Formatter(true)
-	colorJSON := k.ui.st.colorJSON && k.ui.s.Settings().Format != "text"
 	var cmd tea.Cmd
 	for _, ev := range msg.events {
 		switch e := ev.(type) {
@@ -274,20 +267,12 @@ func (k *callModel) onEvents(msg callEventsMsg) tea.Cmd {
 			if c.msgs.total == 0 {
 				c.firstMsgAt = e.Elapsed
 			}
-			if skip > 0 {
-				skip--
-				c.msgs.skip(1)
-				continue
-			}
 			text, err := formatMessage(f, e.Message)
 			if err != nil {
 				text = dynamic.SafeLine(fmt.Sprintf("<response %d: %v>", e.Index, err))
 			}
-			colored := text
-			if colorJSON {
-				colored = repl.ColorJSON(text)
-			}
-			c.msgs.push(streamMsg{index: e.Index, at: e.Elapsed, json: text, colored: colored})
+			// Kept plain: the viewer colours the lines it shows.
+			c.msgs.push(streamMsg{index: e.Index, at: e.Elapsed, json: text})
 		case dynamic.EndEvent:
 			c.status = e.Status
 			c.trailer = e.Trailer

@@ -49,6 +49,7 @@ type responseModel struct {
 	dirty  bool // the viewport content must be rebuilt
 	header int  // lines above the viewport
 	w, h   int
+	win    streamWindow // the messages the Body tab laid out (stream_window.go)
 }
 
 func newResponse(keys respKeys) responseModel {
@@ -80,6 +81,7 @@ func (r *responseModel) reset() {
 	r.follow = true
 	r.reveal = false
 	r.dirty = true
+	r.win = streamWindow{}
 	r.vp.SetContent("")
 	r.vp.GotoTop()
 }
@@ -92,6 +94,7 @@ func (r *responseModel) Update(msg tea.Msg) (Component, tea.Cmd) {
 		r.vp, cmd = r.vp.Update(msg) // mouse wheel
 		return r, cmd
 	}
+	r.slide(kmsg)
 	k := r.keys
 	switch {
 	case key.Matches(kmsg, k.Up):
@@ -158,7 +161,7 @@ func (r *responseModel) refresh(c *call, s *repl.Session, st Styles, loc *time.L
 	var text string
 	switch r.tab {
 	case tabBody:
-		text = bodyText(c, s, st, true)
+		text = r.win.body(c, s, st, r.follow)
 	case tabHeaders:
 		text = mdText(c.respHeader, c.gotHeader, "no response headers yet", r.reveal, st)
 	case tabTrailers:
@@ -177,54 +180,6 @@ func (r *responseModel) refresh(c *call, s *repl.Session, st Styles, loc *time.L
 	if atBottom && r.tab == tabBody {
 		r.vp.GotoBottom()
 	}
-}
-
-// bodyText is what the Body tab shows: the response message, or each kept
-// message of a stream with its index and arrival time, then the status of a
-// failed call.
-func bodyText(c *call, s *repl.Session, st Styles, colored bool) string {
-	var b strings.Builder
-	streaming := c.method.IsStreamingServer()
-	if d := c.msgs.dropped(); d > 0 {
-		fmt.Fprintf(&b, "%s\n", st.Dim.Render(fmt.Sprintf("… %d earlier messages not kept (the newest %d are)", d, c.msgs.n)))
-	}
-	c.msgs.each(func(m streamMsg) {
-		if streaming {
-			b.WriteString(st.Dim.Render(fmt.Sprintf("── #%d · +%s ──", m.index, fmtDur(m.at))) + "\n")
-		}
-		if colored {
-			b.WriteString(m.colored)
-		} else {
-			b.WriteString(m.json)
-		}
-		b.WriteString("\n")
-	})
-	if c.msgs.total == 0 {
-		switch {
-		case c.running() && streaming:
-			b.WriteString(st.Dim.Render("waiting for messages…") + "\n")
-		case c.running():
-			b.WriteString(st.Dim.Render("waiting for the response…") + "\n")
-		}
-	}
-	if !c.running() && c.code() != 0 {
-		if b.Len() > 0 {
-			b.WriteString("\n")
-		}
-		b.WriteString(statusText(c, s, st))
-	}
-	return strings.TrimRight(b.String(), "\n")
-}
-
-// plainBody is the response as JSON text, for saving and copying: one
-// message, or a stream's kept messages as concatenated JSON objects.
-func plainBody(c *call) string {
-	var parts []string
-	c.msgs.each(func(m streamMsg) { parts = append(parts, m.json) })
-	if len(parts) == 0 {
-		return ""
-	}
-	return strings.Join(parts, "\n") + "\n"
 }
 
 // mdText lists headers or trailers, server text escaped, and the values

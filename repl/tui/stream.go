@@ -2,15 +2,18 @@ package tui
 
 import (
 	"fmt"
+	"io"
 	"time"
+
+	"github.com/grpcsh/grpcsh/dynamic"
+	"github.com/grpcsh/grpcsh/repl/msgstore"
 )
 
-// The stream panel's data: a ring of the newest messages of a call (memory
-// stays bounded however long a stream runs: older messages are counted, not
-// kept) and a rate meter over the last seconds.
-
-// defaultKeep is how many messages of a call are kept for display.
-const defaultKeep = 1000
+// The stream panel's data: every message of a call, kept in a msgstore
+// (in memory up to a byte budget, then in a 0600 temporary file removed
+// when the call is replaced or the TUI exits), so that scrolling, save and
+// copy cover the whole stream while memory stays bounded; and a rate meter
+// over the last seconds.
 
 // streamMsg is one response message, formatted once when it arrives.
 type streamMsg struct {
@@ -20,47 +23,96 @@ type streamMsg struct {
 	colored string        // what the viewer shows
 }
 
-// msgRing keeps the newest cap messages.
-type msgRing struct {
-	buf   []streamMsg
-	start int // index in buf of the oldest kept
-	n     int // kept
-	total int // received, kept or not
+// atChunk is how many arrival times one slice of msgLog.at holds: chunks
+// grow the list without copying it (a million times cost 8 MiB, once).
+const atChunk = 8192
+
+// msgLog is a call's messages: their formatted JSON (plain: the viewer
+// colours what it shows) in a store, their arrival times beside it. It
+// is a MessageSource (Len, Message) for the viewer. The Update loop
+// appends (onEvents); the viewer and a save command read.
+type msgLog struct {
+	st    *msgstore.Store
+	at    [][]time.Duration
+	n     int   // kept
+	total int   // received, kept or not
+	err   error // why the messages after n were not kept
 }
 
-func newMsgRing(capacity int) msgRing {
-	return msgRing{buf: make([]streamMsg, max(capacity, 1))}
+// newMsgLog is an empty log holding up to budget bytes in memory (0:
+// msgstore.DefaultBudget), the rest in a file in os.TempDir().
+func newMsgLog(budget int64) msgLog {
+	return msgLog{st: msgstore.New(budget, "")}
 }
 
-func (r *msgRing) push(m streamMsg) {
+func (r *msgLog) push(m streamMsg) {
 	r.total++
-	if r.n < len(r.buf) {
-		r.buf[(r.start+r.n)%len(r.buf)] = m
-		r.n++
+	if r.err != nil {
 		return
 	}
-	r.buf[r.start] = m
-	r.start = (r.start + 1) % len(r.buf)
-}
-
-// skip counts messages that were never formatted because newer ones of the
-// same batch would push them out at once.
-func (r *msgRing) skip(n int) { r.total += n }
-
-// dropped is how many received messages are no longer kept.
-func (r *msgRing) dropped() int { return r.total - r.n }
-
-func (r *msgRing) each(fn func(streamMsg)) {
-	for i := range r.n {
-		fn(r.buf[(r.start+i)%len(r.buf)])
+	if r.st == nil {
+		r.st = msgstore.New(0, "")
 	}
+	if err := r.st.Append([]byte(m.json)); err != nil {
+		r.err = err
+		return
+	}
+	if r.n%atChunk == 0 {
+		r.at = append(r.at, make([]time.Duration, 0, atChunk))
+	}
+	r.at[len(r.at)-1] = append(r.at[len(r.at)-1], m.at)
+	r.n++
 }
 
-func (r *msgRing) last() (streamMsg, bool) {
+// dropped is how many received messages are not kept (the store could
+// not write them: err says why).
+func (r *msgLog) dropped() int { return r.total - r.n }
+
+// Len and Message make the log a MessageSource: message i (from 0) is the
+// plain JSON of response #i+1.
+func (r *msgLog) Len() int { return r.n }
+
+func (r *msgLog) Message(i int) ([]byte, error) {
+	if r.st == nil || i < 0 || i >= r.n {
+		return nil, fmt.Errorf("message %d of %d", i+1, r.n)
+	}
+	return r.st.Message(i)
+}
+
+// msg is message i (from 0) with its number and arrival time; a message
+// that cannot be read back shows as the error.
+func (r *msgLog) msg(i int) streamMsg {
+	m := streamMsg{index: i + 1, at: r.at[i/atChunk][i%atChunk]}
+	b, err := r.Message(i)
+	if err != nil {
+		m.json = dynamic.SafeLine(fmt.Sprintf("<response %d: %v>", i+1, err))
+	} else {
+		m.json = string(b)
+	}
+	return m
+}
+
+func (r *msgLog) last() (streamMsg, bool) {
 	if r.n == 0 {
 		return streamMsg{}, false
 	}
-	return r.buf[(r.start+r.n-1)%len(r.buf)], true
+	return r.msg(r.n - 1), true
+}
+
+// writeTo writes the first n messages to w, each followed by a newline, a
+// message at a time: a save never holds the stream in memory.
+func (r *msgLog) writeTo(w io.Writer, n int) (int64, error) {
+	if r.st == nil {
+		return 0, nil
+	}
+	return r.st.WriteTo(w, n, []byte("\n"))
+}
+
+// close drops the messages and removes the store's file.
+func (r *msgLog) close() {
+	if r.st != nil {
+		r.st.Close()
+	}
 }
 
 // rateMeter measures messages per second over a sliding window.
@@ -120,10 +172,7 @@ func streamLine(c *call, now time.Time) string {
 		s += fmt.Sprintf(" · avg %s msg/s", fmtRate(float64(n)/el.Seconds()))
 	}
 	if d := c.msgs.dropped(); d > 0 {
-		s += fmt.Sprintf(" · newest %d kept", c.msgs.n)
-	}
-	if n > 0 && !c.running() && c.msgs.dropped() == 0 {
-		return s
+		s += fmt.Sprintf(" · %d not kept: %s", d, dynamic.SafeLine(c.msgs.err.Error()))
 	}
 	return s
 }
