@@ -23,9 +23,12 @@ import (
 // The current call itself is uiCtx.call: the response pane and the
 // status bar read it.
 type callModel struct {
-	ctx  context.Context
-	ui   *uiCtx
-	budget int64 // bytes of a call's messages kept in memory (0: msgstore.DefaultBudget), the rest in a file
+	ctx context.Context
+	ui  *uiCtx
+
+	// budget is the bytes of a call's messages kept in memory (0:
+	// msgstore.DefaultBudget); the rest go to a temporary file.
+	budget int64
 
 	// The status line's connection state.
 	conn       *dynamic.Conn

@@ -7,8 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 
-	tea "charm.land/bubbletea/v2"
 	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/grpcsh/grpcsh/repl"
 	"github.com/grpcsh/grpcsh/repl/msgstore"
