@@ -26,6 +26,16 @@ const windowMsgs = 200
 type streamWindow struct {
 	lo, hi int   // messages lo..hi-1 (from 0)
 	starts []int // the content line where each begins (its "── #" line)
+
+	// The last render's messages, as shown: a following window re-renders
+	// after every batch, and most of its messages are the same.
+	cache      []windowMsg
+	cacheLo    int
+	cacheColor bool
+}
+
+type windowMsg struct {
+	head, body string
 }
 
 // body is the Body tab's text: the window's messages (the tail while
@@ -55,18 +65,29 @@ func (w *streamWindow) render(c *call, s *repl.Session, st Styles) string {
 		put(st.Dim.Render(fmt.Sprintf("↑ %d earlier messages: scroll up or g for the first", w.lo)))
 	}
 	w.starts = w.starts[:0]
+	cache := make([]windowMsg, 0, w.hi-w.lo)
 	for i := w.lo; i < w.hi; i++ {
-		m := c.msgs.msg(i)
+		var wm windowMsg
+		if j := i - w.cacheLo; colored == w.cacheColor && j >= 0 && j < len(w.cache) {
+			wm = w.cache[j]
+		} else {
+			m := c.msgs.msg(i)
+			if streaming {
+				wm.head = st.Dim.Render(fmt.Sprintf("── #%d · +%s ──", m.index, fmtDur(m.at)))
+			}
+			wm.body = m.json
+			if colored {
+				wm.body = repl.ColorJSON(m.json)
+			}
+		}
+		cache = append(cache, wm)
 		w.starts = append(w.starts, line)
 		if streaming {
-			put(st.Dim.Render(fmt.Sprintf("── #%d · +%s ──", m.index, fmtDur(m.at))))
+			put(wm.head)
 		}
-		if colored {
-			put(repl.ColorJSON(m.json))
-		} else {
-			put(m.json)
-		}
+		put(wm.body)
 	}
+	w.cache, w.cacheLo, w.cacheColor = cache, w.lo, colored
 	if rest := c.msgs.n - w.hi; rest > 0 {
 		put(st.Dim.Render(fmt.Sprintf("↓ %d later messages: scroll down or G for the newest", rest)))
 	}
