@@ -631,7 +631,7 @@ func (m *appModel) onSaveKey(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		if m.resp.tab == tabBody {
-			return saveLogCmd(path, m.call.msgs.st, m.call.msgs.n)
+			return saveLogCmd(path, &m.call.msgs, m.call.msgs.n)
 		}
 		return saveCmd(path, m.copyText())
 	case "esc":

@@ -23,6 +23,7 @@ func BenchmarkTUIStream1M(b *testing.B) { benchStream(b, 1_000_000) }
 // BenchmarkTUIStream50k is the same with 50,000 messages: the rate and the
 // keystrokes of a stream that stays in memory.
 func BenchmarkTUIStream50k(b *testing.B) { benchStream(b, 50_000) }
+func BenchmarkTUIStreamTmp(b *testing.B) { benchStream(b, 200_000) }
 
 func benchStream(b *testing.B, n int) {
 	h := newHarness(b, 120, 40)
@@ -30,6 +31,8 @@ func benchStream(b *testing.B, n int) {
 	h.fillFirst(strconv.Itoa(n))
 	keys := []string{"up", "b", "k", "space", "down", "g", "j", "G", "b", "b"}
 	var frames []time.Duration
+	var slowest time.Duration
+	var slowKey string
 	var kept int
 	var peakHeap uint64
 	var ms runtime.MemStats
@@ -53,7 +56,11 @@ func benchStream(b *testing.B, n int) {
 					start := time.Now()
 					_, cmd := h.m.Update(k)
 					_ = h.m.View()
-					frames = append(frames, time.Since(start))
+					d := time.Since(start)
+					frames = append(frames, d)
+					if d > slowest {
+						slowest, slowKey = d, keys[(batches/10)%len(keys)]
+					}
 					h.run(cmd)
 				}
 				if batches%100 == 0 {
@@ -76,6 +83,7 @@ func benchStream(b *testing.B, n int) {
 	b.ReportMetric(float64(kept), "kept")
 	b.ReportMetric(float64(peakHeap)/(1<<20), "heap-MiB")
 	b.ReportMetric(procStatusMiB("VmHWM:"), "peak-rss-MiB")
+	b.Logf("%d keystrokes; the slowest, %s, took %s", len(frames), slowKey, slowest)
 	slices.Sort(frames)
 	if len(frames) > 0 {
 		b.ReportMetric(ms1(frames[len(frames)/2]), "key-p50-ms")

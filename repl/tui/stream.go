@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"encoding/binary"
 	"fmt"
 	"io"
 	"time"
@@ -17,27 +18,26 @@ import (
 
 // streamMsg is one response message, formatted once when it arrives.
 type streamMsg struct {
-	index   int           // from 1
-	at      time.Duration // since the call started
-	json    string        // plain pretty JSON (save, copy)
-	colored string        // what the viewer shows
+	index int           // from 1
+	at    time.Duration // since the call started
+	json  string        // plain pretty JSON (save, copy)
 }
 
-// atChunk is how many arrival times one slice of msgLog.at holds: chunks
-// grow the list without copying it (a million times cost 8 MiB, once).
-const atChunk = 8192
-
-// msgLog is a call's messages: their formatted JSON (plain: the viewer
-// colours what it shows) in a store, their arrival times beside it. It
-// is a MessageSource (Len, Message) for the viewer. The Update loop
-// appends (onEvents); the viewer and a save command read.
+// msgLog is a call's messages: each one's arrival time (8 bytes) and
+// formatted JSON (plain: the viewer colours what it shows) in a store, so
+// that a million messages cost the store's budget and index in memory,
+// no more. It is the MessageSource (Len, Message) the viewer reads. The
+// Update loop appends (onEvents); the viewer and a save command read.
 type msgLog struct {
-	st    *msgstore.Store
-	at    [][]time.Duration
-	n     int   // kept
-	total int   // received, kept or not
-	err   error // why the messages after n were not kept
+	st      *msgstore.Store
+	n       int   // kept
+	total   int   // received, kept or not
+	err     error // why the messages after n were not kept
+	scratch []byte
 }
+
+// atLen is the bytes of a stored message's arrival time, before its JSON.
+const atLen = 8
 
 // newMsgLog is an empty log holding up to budget bytes in memory (0:
 // msgstore.DefaultBudget), the rest in a file in os.TempDir().
@@ -53,14 +53,12 @@ func (r *msgLog) push(m streamMsg) {
 	if r.st == nil {
 		r.st = msgstore.New(0, "")
 	}
-	if err := r.st.Append([]byte(m.json)); err != nil {
+	r.scratch = binary.LittleEndian.AppendUint64(r.scratch[:0], uint64(m.at))
+	r.scratch = append(r.scratch, m.json...)
+	if err := r.st.Append(r.scratch); err != nil {
 		r.err = err
 		return
 	}
-	if r.n%atChunk == 0 {
-		r.at = append(r.at, make([]time.Duration, 0, atChunk))
-	}
-	r.at[len(r.at)-1] = append(r.at[len(r.at)-1], m.at)
 	r.n++
 }
 
@@ -69,25 +67,35 @@ func (r *msgLog) push(m streamMsg) {
 func (r *msgLog) dropped() int { return r.total - r.n }
 
 // Len and Message make the log a MessageSource: message i (from 0) is the
-// plain JSON of response #i+1.
+// plain JSON of response #i+1, as the viewer shows it before colouring.
 func (r *msgLog) Len() int { return r.n }
 
 func (r *msgLog) Message(i int) ([]byte, error) {
+	_, b, err := r.get(i)
+	return b, err
+}
+
+func (r *msgLog) get(i int) (time.Duration, []byte, error) {
 	if r.st == nil || i < 0 || i >= r.n {
-		return nil, fmt.Errorf("message %d of %d", i+1, r.n)
+		return 0, nil, fmt.Errorf("message %d of %d", i+1, r.n)
 	}
-	return r.st.Message(i)
+	b, err := r.st.Message(i)
+	if err != nil {
+		return 0, nil, err
+	}
+	if len(b) < atLen {
+		return 0, nil, fmt.Errorf("message %d: %d bytes stored, want at least %d", i+1, len(b), atLen)
+	}
+	return time.Duration(binary.LittleEndian.Uint64(b)), b[atLen:], nil
 }
 
 // msg is message i (from 0) with its number and arrival time; a message
 // that cannot be read back shows as the error.
 func (r *msgLog) msg(i int) streamMsg {
-	m := streamMsg{index: i + 1, at: r.at[i/atChunk][i%atChunk]}
-	b, err := r.Message(i)
+	at, b, err := r.get(i)
+	m := streamMsg{index: i + 1, at: at, json: string(b)}
 	if err != nil {
 		m.json = dynamic.SafeLine(fmt.Sprintf("<response %d: %v>", i+1, err))
-	} else {
-		m.json = string(b)
 	}
 	return m
 }
@@ -99,13 +107,27 @@ func (r *msgLog) last() (streamMsg, bool) {
 	return r.msg(r.n - 1), true
 }
 
-// writeTo writes the first n messages to w, each followed by a newline, a
-// message at a time: a save never holds the stream in memory.
+// writeTo writes the first n messages' JSON to w, each followed by a
+// newline, a message at a time: a save never holds the stream in memory.
+// It may run beside appends.
 func (r *msgLog) writeTo(w io.Writer, n int) (int64, error) {
 	if r.st == nil {
 		return 0, nil
 	}
-	return r.st.WriteTo(w, n, []byte("\n"))
+	var total int64
+	err := r.st.Each(0, n, func(_ int, m []byte) error {
+		if len(m) < atLen {
+			return fmt.Errorf("a stored message of %d bytes", len(m))
+		}
+		k, err := w.Write(m[atLen:])
+		total += int64(k)
+		if err == nil {
+			k, err = io.WriteString(w, "\n")
+			total += int64(k)
+		}
+		return err
+	})
+	return total, err
 }
 
 // close drops the messages and removes the store's file.

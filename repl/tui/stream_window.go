@@ -11,7 +11,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/grpcsh/grpcsh/repl"
-	"github.com/grpcsh/grpcsh/repl/msgstore"
 )
 
 // A stream may keep millions of messages; the Body tab lays out a window
@@ -184,10 +183,10 @@ func plainBody(c *call) string {
 	return b.String()
 }
 
-// saveLogCmd writes the first n messages of st to path (0600: responses
+// saveLogCmd writes the first n messages of log to path (0600: responses
 // may hold secrets), a message at a time from the store, however long the
 // stream: it runs beside the Update loop, which may still be appending.
-func saveLogCmd(path string, st *msgstore.Store, n int) tea.Cmd {
+func saveLogCmd(path string, log *msgLog, n int) tea.Cmd {
 	return guard(func() tea.Msg {
 		p := expandHome(path)
 		if dir := filepath.Dir(p); dir != "" {
@@ -201,9 +200,7 @@ func saveLogCmd(path string, st *msgstore.Store, n int) tea.Cmd {
 		}
 		bw := bufio.NewWriterSize(f, 256<<10)
 		var written int64
-		if st != nil {
-			written, err = st.WriteTo(bw, n, []byte("\n"))
-		}
+		written, err = log.writeTo(bw, n)
 		if ferr := bw.Flush(); err == nil {
 			err = ferr
 		}

@@ -1,0 +1,166 @@
+package tui
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/grpcsh/grpcsh/repl/msgstore"
+)
+
+// runCount runs a Count stream of n messages from the demo server to its
+// end, with a memory budget small enough that most go to the file.
+func runCount(t *testing.T, h *harness, n int) *call {
+	t.Helper()
+	h.m.budget = 32 << 10
+	h.openMethod("showcase.Showcase.Count", "showcase count")
+	h.fillFirst(fmt.Sprint(n))
+	h.press("ctrl+s")
+	h.waitFor("the stream to end", func() bool { return h.m.call != nil && !h.m.call.running() }, 2*time.Minute)
+	c := h.m.call
+	if c.msgs.n != n || c.msgs.st.Path() == "" {
+		t.Fatalf("kept %d of %d (%v), file %q; want all, in a file", c.msgs.n, n, c.msgs.err, c.msgs.st.Path())
+	}
+	return c
+}
+
+// TestSaveWritesWholeStream: s on a 5,000-message stream writes every
+// message, most of them read back from the store's file, to a 0600 file;
+// y copies every message too.
+func TestSaveWritesWholeStream(t *testing.T) {
+	t.Setenv("TMPDIR", t.TempDir())
+	h := newHarness(t, 100, 30)
+	const n = 5000
+	runCount(t, h, n)
+	path := filepath.Join(t.TempDir(), "out", "stream.json")
+	h.press("s")
+	if !h.m.saving {
+		t.Fatalf("s did not open the save prompt:\n%s", h.screen())
+	}
+	h.m.save.SetValue(path)
+	h.press("enter")
+	waitHandled[savedMsg](h, 1)
+	if strings.Contains(h.screen(), "not saved") {
+		t.Fatalf("save failed:\n%s", h.screen())
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("saved file mode %v, want 0600", fi.Mode().Perm())
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkTicks(t, "the saved file", data, n)
+	if !strings.Contains(h.screen(), fmt.Sprintf("saved %d bytes", len(data))) {
+		t.Errorf("the flash does not give the bytes saved (%d):\n%s", len(data), h.screen())
+	}
+	checkTicks(t, "the copied text", []byte(h.m.copyText()), n)
+}
+
+// checkTicks: data is n Tick messages as JSON objects, #1 to #n in order.
+func checkTicks(t *testing.T, what string, data []byte, n int) {
+	t.Helper()
+	dec := json.NewDecoder(bytes.NewReader(data))
+	for i := 1; ; i++ {
+		var tick struct{ Index int }
+		err := dec.Decode(&tick)
+		if errors.Is(err, io.EOF) {
+			if i-1 != n {
+				t.Fatalf("%s holds %d messages, want %d", what, i-1, n)
+			}
+			return
+		}
+		if err != nil {
+			t.Fatalf("%s, message %d: %v", what, i, err)
+		}
+		if tick.Index != i {
+			t.Fatalf("%s: message %d has index %d", what, i, tick.Index)
+		}
+	}
+}
+
+// TestNewCallRemovesOldFile: a call's messages and file go when the next
+// call replaces it.
+func TestNewCallRemovesOldFile(t *testing.T) {
+	t.Setenv("TMPDIR", t.TempDir())
+	h := newHarness(t, 100, 30)
+	c := runCount(t, h, 3000)
+	path := c.msgs.st.Path()
+	h.press("ctrl+s")
+	h.waitFor("the second call", func() bool { return h.m.call != c }, 10*time.Second)
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Fatalf("the first call's file is still there: %v", err)
+	}
+	h.waitCallDone()
+	if h.m.call.msgs.n != 3000 {
+		t.Fatalf("the second call kept %d messages", h.m.call.msgs.n)
+	}
+}
+
+// TestExitRemovesStoreFiles: the program's exit paths, quitting with q and
+// a recovered panic, remove every store's file.
+func TestExitRemovesStoreFiles(t *testing.T) {
+	for _, how := range []string{"quit", "panic"} {
+		t.Run(how, func(t *testing.T) {
+			dir := t.TempDir()
+			st := msgstore.New(100, dir)
+			for i := range 100 {
+				if err := st.Append(fmt.Appendf(nil, `{"index": %d}`, i)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if st.Path() == "" {
+				t.Fatal("no file")
+			}
+			s := newTestSession(t)
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			inR, inW, err := os.Pipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer inW.Close()
+			var out, stderr bytes.Buffer
+			outBuf := &safeBuffer{b: &out}
+			errc := make(chan error, 1)
+			ready := make(chan *tea.Program, 1)
+			go func() {
+				errc <- run(ctx, s, Options{HistoryPath: filepath.Join(t.TempDir(), "h.jsonl"), Version: "test"}, &stderr,
+					tea.WithInput(inR), tea.WithOutput(outBuf), tea.WithWindowSize(80, 24), tea.WithoutSignals(),
+					withProgram(func(p *tea.Program) { ready <- p }))
+			}()
+			prog := <-ready
+			outBuf.waitFor(t, ctx, altScreenOn)
+			if how == "quit" {
+				inW.Write([]byte("q"))
+			} else {
+				prog.Send(debugPanicMsg("boom"))
+			}
+			select {
+			case err := <-errc:
+				if (err != nil) != (how == "panic") {
+					t.Fatalf("run: %v", err)
+				}
+			case <-ctx.Done():
+				t.Fatal("run did not return")
+			}
+			if ents, _ := os.ReadDir(dir); len(ents) != 0 {
+				t.Fatalf("files left after the TUI ended: %v", ents)
+			}
+		})
+	}
+}
