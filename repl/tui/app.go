@@ -597,6 +597,9 @@ func (m *appModel) onRespKey(msg tea.KeyPressMsg) tea.Cmd {
 		if m.call == nil || m.call.msgs.n == 0 {
 			return m.setFlash("no response to copy yet", true)
 		}
+		if n := m.call.msgs.jsonBytes(); m.resp.tab == tabBody && n > maxCopyBytes {
+			return m.setFlash(fmt.Sprintf("%d MiB of messages is too much for the clipboard (at most %d MiB): s saves them to a file", n>>20, maxCopyBytes>>20), true)
+		}
 		text := m.copyText()
 		return tea.Batch(tea.SetClipboard(text), m.setFlash(fmt.Sprintf("copied %d bytes to the clipboard (OSC 52)", len(text)), false))
 	case key.Matches(msg, k.Edit):

@@ -15,6 +15,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/grpcsh/grpcsh/dynamic"
 	"github.com/grpcsh/grpcsh/repl/msgstore"
 )
 
@@ -162,5 +163,58 @@ func TestExitRemovesStoreFiles(t *testing.T) {
 				t.Fatalf("files left after the TUI ended: %v", ents)
 			}
 		})
+	}
+}
+
+// pushTicks gives a synthetic Count call messages from..to the way
+// onEvents does, in one batch.
+func pushTicks(t *testing.T, h *harness, c *call, from, to int) {
+	t.Helper()
+	var evs []dynamic.Event
+	for i := from; i <= to; i++ {
+		js := fmt.Sprintf(`{"index":%d,"sentAt":"2026-11-24T09:30:00Z"}`, i)
+		evs = append(evs, dynamic.MessageEvent{Message: parseMsg(t, h, c.method.Output(), js), Index: i, Elapsed: time.Duration(i) * time.Millisecond})
+	}
+	h.send(callEventsMsg{id: c.id, events: evs})
+}
+
+// TestWheelSlidesWindow: the mouse wheel, like the keys, scrolls past the
+// laid-out window up to message #1.
+func TestWheelSlidesWindow(t *testing.T) {
+	h := newHarness(t, 100, 30)
+	h.waitServices()
+	c := syntheticCall(t, h, "showcase.Showcase/Count", t0)
+	pushTicks(t, h, c, 1, 3*windowMsgs)
+	_ = h.m.View()
+	if scr := h.screen(); !strings.Contains(scr, fmt.Sprintf("── #%d ·", 3*windowMsgs)) {
+		t.Fatalf("the tail is not shown:\n%s", scr)
+	}
+	for i := 0; !strings.Contains(h.screen(), "── #1 ·"); i++ {
+		if i > 10000 {
+			t.Fatalf("the wheel never reached message #1:\n%s", h.screen())
+		}
+		h.m.resp.Update(tea.MouseWheelMsg{Button: tea.MouseWheelUp})
+	}
+	if h.m.resp.win.lo != 0 {
+		t.Fatalf("window from %d at the top", h.m.resp.win.lo)
+	}
+}
+
+// TestCopyTooBigSaysSave: y on a stream past the clipboard limit says so
+// and points to s, rather than sending megabytes through the terminal.
+func TestCopyTooBigSaysSave(t *testing.T) {
+	h := newHarness(t, 100, 30)
+	h.waitServices()
+	c := syntheticCall(t, h, "showcase.Showcase/Count", t0)
+	// The Tick has no string field for padding: the store is given big
+	// messages directly, as onEvents would keep them.
+	big := strings.Repeat("x", 1<<20)
+	for i := 1; i <= maxCopyBytes>>20+1; i++ {
+		c.msgs.push(streamMsg{index: i, json: big})
+	}
+	c.msgs.total = c.msgs.n
+	h.press("y")
+	if !strings.Contains(h.m.flash, "too much for the clipboard") || !strings.Contains(h.m.flash, "s saves") {
+		t.Fatalf("flash %q, want it to say the stream is too big and s saves it", h.m.flash)
 	}
 }

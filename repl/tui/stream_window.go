@@ -141,18 +141,36 @@ func (r *responseModel) slide(kmsg tea.KeyPressMsg) {
 		return
 	}
 	k := r.keys
+	up := key.Matches(kmsg, k.Up, k.PageUp)
+	down := key.Matches(kmsg, k.Down, k.PageDown)
+	if key.Matches(kmsg, k.Top) {
+		r.slideTo(c, 0)
+		return
+	}
+	r.slideBy(c, up, down)
+}
+
+// slideWheel is slide for the mouse wheel.
+func (r *responseModel) slideWheel(msg tea.MouseWheelMsg) {
+	c := r.ui.call
+	if c == nil || r.tab != tabBody || c.msgs.n <= windowMsgs {
+		return
+	}
+	b := msg.Mouse().Button
+	r.slideBy(c, b == tea.MouseWheelUp, b == tea.MouseWheelDown)
+}
+
+func (r *responseModel) slideBy(c *call, up, down bool) {
 	w := &r.win
 	page := r.vp.Height()
 	lo := w.lo
 	switch {
-	case key.Matches(kmsg, k.Top):
-		lo = 0
-	case key.Matches(kmsg, k.Up, k.PageUp):
+	case up:
 		if r.vp.YOffset() > page || w.lo == 0 {
 			return
 		}
 		lo = max(0, w.lo-windowMsgs/2)
-	case key.Matches(kmsg, k.Down, k.PageDown):
+	case down:
 		if r.follow || r.vp.YOffset()+2*page < r.vp.TotalLineCount() || w.hi >= c.msgs.n {
 			return
 		}
@@ -160,6 +178,12 @@ func (r *responseModel) slide(kmsg tea.KeyPressMsg) {
 	default:
 		return
 	}
+	r.slideTo(c, lo)
+}
+
+// slideTo lays out the window from message lo, keeping the line shown.
+func (r *responseModel) slideTo(c *call, lo int) {
+	w := &r.win
 	if lo == w.lo {
 		return
 	}
@@ -173,6 +197,20 @@ func (r *responseModel) slide(kmsg tea.KeyPressMsg) {
 		return
 	}
 	r.vp.SetYOffset(w.lineOf(msg, within))
+}
+
+// maxCopyBytes is the most y puts on the clipboard: OSC 52 sends it
+// base64 through the terminal, which holds it in memory too; a longer
+// stream is saved with s instead.
+const maxCopyBytes = 8 << 20
+
+// jsonBytes is about the bytes plainBody would be: the stored bytes less
+// each message's arrival time, plus its newline.
+func (r *msgLog) jsonBytes() int64 {
+	if r.st == nil {
+		return 0
+	}
+	return r.st.Size() - int64(r.n)*(atLen-1)
 }
 
 // plainBody is the response as JSON text, for copying: one message, or
