@@ -96,6 +96,15 @@ func TestStreamKeptAndBatched(t *testing.T) {
 	if scr := h.screen(); !strings.Contains(scr, `"index": 1,`) || !strings.Contains(scr, "── #2 ·") {
 		t.Errorf("the top of the stream does not show messages #1 and #2:\n%s", scr)
 	}
+	// G goes back to the newest, and g to the first again.
+	h.press("G")
+	if scr := h.screen(); !strings.Contains(scr, fmt.Sprintf("── #%d ·", n)) || !strings.Contains(scr, "following") {
+		t.Fatalf("G does not show the newest message, following:\n%s", scr)
+	}
+	h.press("g")
+	if scr := h.screen(); !first.MatchString(scr) {
+		t.Fatalf("g does not show the first message:\n%s", scr)
+	}
 	// Paging down again walks through every message to the newest.
 	seen := map[string]bool{}
 	num := regexp.MustCompile(`── #(\d+) ·`)

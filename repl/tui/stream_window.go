@@ -147,6 +147,13 @@ func (r *responseModel) slide(kmsg tea.KeyPressMsg) {
 		r.slideTo(c, 0)
 		return
 	}
+	if key.Matches(kmsg, k.Bottom) || key.Matches(kmsg, k.Follow) && !r.follow {
+		// Lay out the tail: the key then goes to its bottom.
+		r.win.lo = max(0, c.msgs.n-windowMsgs)
+		r.dirty = true
+		r.refresh(c, r.ui.s, r.ui.st, r.ui.loc)
+		return
+	}
 	r.slideBy(c, up, down)
 }
 
