@@ -102,8 +102,8 @@ func TestStreamKeptAndBatched(t *testing.T) {
 		t.Fatalf("G does not show the newest message, following:\n%s", scr)
 	}
 	h.press("g")
-	if scr := h.screen(); !first.MatchString(scr) {
-		t.Fatalf("g does not show the first message:\n%s", scr)
+	if scr := h.screen(); !first.MatchString(scr) || !strings.Contains(scr, fmt.Sprintf("#1 of %d", n)) {
+		t.Fatalf("g does not show the first message, and its place in the box's edge:\n%s", scr)
 	}
 	// Paging down again walks through every message to the newest.
 	seen := map[string]bool{}

@@ -360,6 +360,9 @@ func (r responseModel) scrollInfo() string {
 		return ""
 	}
 	s := fmt.Sprintf("%d%%", int(r.vp.ScrollPercent()*100))
+	if at, ok := r.streamAt(); ok {
+		s = at
+	}
 	if r.tab == tabBody && r.follow {
 		s += " · following"
 	}

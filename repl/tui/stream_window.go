@@ -206,6 +206,21 @@ func (r *responseModel) slideTo(c *call, lo int) {
 	r.vp.SetYOffset(w.lineOf(msg, within))
 }
 
+// streamAt is where the Body tab is in a stream longer than its window,
+// for the box's edge: the message at the top of the view, of how many (a
+// percentage of the window alone would mislead).
+func (r responseModel) streamAt() (string, bool) {
+	if r.ui == nil {
+		return "", false
+	}
+	c := r.ui.call
+	if c == nil || r.tab != tabBody || c.msgs.n <= windowMsgs || len(r.win.starts) == 0 {
+		return "", false
+	}
+	msg, _ := r.win.anchor(r.vp.YOffset())
+	return fmt.Sprintf("#%d of %d", msg+1, c.msgs.n), true
+}
+
 // maxCopyBytes is the most y puts on the clipboard: OSC 52 sends it
 // base64 through the terminal, which holds it in memory too; a longer
 // stream is saved with s instead.
