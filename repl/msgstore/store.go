@@ -302,19 +302,83 @@ func (s *Store) Message(i int) ([]byte, error) {
 }
 
 // Each calls fn with messages from..to-1 in order, stopping at the first
-// error (fn's or a read's). The store is not locked while fn runs, so a
-// long walk (a save) does not hold up appends.
+// error (fn's or a read's). msg is valid only while fn runs. Messages in
+// the file are read a block of many at a time, and the store is not
+// locked while fn runs, so a long walk (a search, a save) is quick and
+// does not hold up appends.
 func (s *Store) Each(from, to int, fn func(i int, msg []byte) error) error {
-	for i := from; i < to; i++ {
-		m, err := s.Message(i)
+	var buf []byte
+	for i := from; i < to; {
+		msgs, err := s.batch(i, to, &buf)
 		if err != nil {
 			return err
 		}
-		if err := fn(i, m); err != nil {
-			return err
+		for k, m := range msgs {
+			if err := fn(i+k, m); err != nil {
+				return err
+			}
 		}
+		i += len(msgs)
 	}
 	return nil
+}
+
+// eachBlock is about the most bytes Each reads from the file at once.
+const eachBlock = 1 << 20
+
+// batch is messages i.. (before to), as many as are in memory, or as fit
+// one read of the file into *buf; at least one.
+func (s *Store) batch(i, to int, buf *[]byte) ([][]byte, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.done {
+		return nil, ErrClosed
+	}
+	to = min(to, s.n)
+	if i < 0 || i >= to {
+		return nil, fmt.Errorf("msgstore: message %d out of range (%d kept)", i, s.n)
+	}
+	var out [][]byte
+	start, end := s.bounds(i)
+	if start < s.memEnd {
+		for j := i; j < to && len(out) < indexChunk; j++ {
+			lo, hi := s.bounds(j)
+			if lo >= s.memEnd {
+				break
+			}
+			k := sort.Search(len(s.chunkAt), func(k int) bool { return s.chunkAt[k] > lo }) - 1
+			a, b := lo-s.chunkAt[k], hi-s.chunkAt[k]
+			out = append(out, s.arena[k][a:b:b])
+		}
+		return out, nil
+	}
+	j := i + 1
+	for j < to {
+		_, e := s.bounds(j)
+		if e-start > eachBlock {
+			break
+		}
+		end = e
+		j++
+	}
+	lo, hi := start-s.memEnd, end-s.memEnd
+	if hi > s.fileLen {
+		if err := s.flush(); err != nil {
+			return nil, fmt.Errorf("msgstore: writing to %s: %w", s.file.Name(), err)
+		}
+	}
+	if int64(cap(*buf)) < hi-lo {
+		*buf = make([]byte, hi-lo)
+	}
+	block := (*buf)[:hi-lo]
+	if _, err := s.file.ReadAt(block, lo); err != nil {
+		return nil, fmt.Errorf("msgstore: reading messages %d-%d from %s: %w", i, j-1, s.file.Name(), err)
+	}
+	for k := i; k < j; k++ {
+		a, b := s.bounds(k)
+		out = append(out, block[a-start:b-start:b-start])
+	}
+	return out, nil
 }
 
 // WriteTo writes messages 0..n-1, each followed by sep, to w, a message at

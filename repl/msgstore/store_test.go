@@ -122,7 +122,7 @@ func TestBigMessages(t *testing.T) {
 	s := New(1<<20, t.TempDir())
 	defer s.Close()
 	var want [][]byte
-	for i, n := range []int{10, arenaChunk + 1, 3, writeBuf * 3, 700 << 10, 5, writeBuf + 1, 0, 9} {
+	for i, n := range []int{10, arenaChunk + 1, 3, writeBuf * 3, 700 << 10, 5, writeBuf + 1, 0, eachBlock + 5, 9, 1} {
 		m := bytes.Repeat([]byte{byte('a' + i)}, n)
 		want = append(want, m)
 		if err := s.Append(m); err != nil {
@@ -137,6 +137,17 @@ func TestBigMessages(t *testing.T) {
 		if err != nil || !bytes.Equal(got, w) {
 			t.Fatalf("message %d: %d bytes, %v; want %d bytes", i, len(got), err, len(w))
 		}
+	}
+	n := 0
+	err := s.Each(1, len(want), func(i int, got []byte) error {
+		if i != n+1 || !bytes.Equal(got, want[i]) {
+			t.Fatalf("Each gave message %d (%d bytes) after %d; want %d bytes", i, len(got), n, len(want[i]))
+		}
+		n = i
+		return nil
+	})
+	if err != nil || n != len(want)-1 {
+		t.Fatalf("Each: %v, last %d", err, n)
 	}
 }
 
@@ -185,7 +196,9 @@ func TestReadErrorSurfaced(t *testing.T) {
 	s := New(100, t.TempDir())
 	defer s.Close()
 	fill(t, s, 3000)
-	if _, err := s.Message(2999); err != nil { // flushes the buffer
+	// A walk to the end writes out the buffered messages: the file then
+	// holds them all.
+	if err := s.Each(0, s.Len(), func(int, []byte) error { return nil }); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.Truncate(s.Path(), 10); err != nil {
@@ -194,6 +207,10 @@ func TestReadErrorSurfaced(t *testing.T) {
 	_, err := s.Message(2000)
 	if err == nil || !strings.Contains(err.Error(), "message 2000") || !strings.Contains(err.Error(), s.Path()) {
 		t.Fatalf("reading a truncated file: %v, want an error naming message 2000 and the file", err)
+	}
+	err = s.Each(0, s.Len(), func(int, []byte) error { return nil })
+	if err == nil || !strings.Contains(err.Error(), s.Path()) {
+		t.Fatalf("Each over a truncated file: %v, want an error naming the file", err)
 	}
 	if _, err := s.Message(3000); err == nil {
 		t.Fatal("no error for a message out of range")
@@ -240,4 +257,25 @@ func TestIndexIsSmall(t *testing.T) {
 	if err != nil || !bytes.Equal(got, m) {
 		t.Fatalf("last message %q, %v", got, err)
 	}
+}
+
+// BenchmarkEach1M walks a million spilled messages, as a search or a save
+// does.
+func BenchmarkEach1M(b *testing.B) {
+	s := New(1<<20, b.TempDir())
+	defer s.Close()
+	m := []byte("{\n  \"index\": 123456,\n  \"sentAt\": \"2026-12-02T15:07:15.774303299Z\"\n}")
+	for range 1_000_000 {
+		if err := s.Append(m); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ResetTimer()
+	for range b.N {
+		n := 0
+		if err := s.Each(0, s.Len(), func(_ int, msg []byte) error { n += len(msg); return nil }); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/walk")
 }
