@@ -14,6 +14,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/grpcsh/grpcsh/dynamic"
 	"github.com/grpcsh/grpcsh/repl/msgstore"
@@ -217,4 +218,38 @@ func TestCopyTooBigSaysSave(t *testing.T) {
 	if !strings.Contains(h.m.flash, "too much for the clipboard") || !strings.Contains(h.m.flash, "s saves") {
 		t.Fatalf("flash %q, want it to say the stream is too big and s saves it", h.m.flash)
 	}
+}
+
+// TestStoreErrorShown: when the temporary file cannot be made, the stream
+// goes on, the stream line says how many messages were not kept and why,
+// and what was kept still shows and saves.
+func TestStoreErrorShown(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "missing")
+	t.Setenv("TMPDIR", missing)
+	h := newHarness(t, 120, 40)
+	h.m.budget = 16 << 10
+	h.openMethod("showcase.Showcase.Count", "showcase count")
+	h.fillFirst("2000")
+	h.press("ctrl+s")
+	h.waitCallDone()
+	c := h.m.call
+	if c.msgs.total != 2000 || c.msgs.n == 0 || c.msgs.n == 2000 || c.msgs.err == nil {
+		t.Fatalf("received %d, kept %d, err %v; want 2000, some kept, an error", c.msgs.total, c.msgs.n, c.msgs.err)
+	}
+	scr := h.screen()
+	want := fmt.Sprintf("%d not kept: keeping message %d: open %s", 2000-c.msgs.n, c.msgs.n+1, missing)
+	if !strings.Contains(c.msgs.err.Error(), missing) || !strings.Contains(ansi.Strip(streamLine(c, h.m.now())), want) {
+		t.Errorf("the stream line %q lacks %q", ansi.Strip(streamLine(c, h.m.now())), want)
+	}
+	if !strings.Contains(scr, fmt.Sprintf("%d not kept: keeping message %d", 2000-c.msgs.n, c.msgs.n+1)) {
+		t.Errorf("the screen does not say what was not kept:\n%s", scr)
+	}
+	if !strings.Contains(scr, "2000 msgs") {
+		t.Errorf("the count of received messages is gone:\n%s", scr)
+	}
+	var b strings.Builder
+	if _, err := c.msgs.writeTo(&b, c.msgs.n); err != nil {
+		t.Fatal(err)
+	}
+	checkTicks(t, "the kept messages", []byte(b.String()), c.msgs.n)
 }
