@@ -29,6 +29,8 @@ type streamMsg struct {
 // no more. It is the MessageSource (Len, Message) the viewer reads. The
 // Update loop appends (onEvents); the viewer and a save command read.
 type msgLog struct {
+	// st holds each message as 8 bytes of arrival time, then its JSON:
+	// read it through Message or Each, which take the time off.
 	st      *msgstore.Store
 	n       int   // kept
 	total   int   // received, kept or not
@@ -107,19 +109,35 @@ func (r *msgLog) last() (streamMsg, bool) {
 	return r.msg(r.n - 1), true
 }
 
+// The read interface the response view renders and searches through.
+var _ interface {
+	Len() int
+	Message(i int) ([]byte, error)
+} = (*msgLog)(nil)
+
+// Each calls fn with the JSON of messages from..to-1 (from 0), in order,
+// reading a spilled stream a block at a time: a search or a save over a
+// million messages takes a fraction of a second. json is valid only while
+// fn runs; it may run beside appends.
+func (r *msgLog) Each(from, to int, fn func(i int, json []byte) error) error {
+	if r.st == nil || from >= to {
+		return nil
+	}
+	return r.st.Each(from, to, func(i int, m []byte) error {
+		if len(m) < atLen {
+			return fmt.Errorf("message %d: %d bytes stored, want at least %d", i+1, len(m), atLen)
+		}
+		return fn(i, m[atLen:])
+	})
+}
+
 // writeTo writes the first n messages' JSON to w, each followed by a
 // newline, a message at a time: a save never holds the stream in memory.
 // It may run beside appends.
 func (r *msgLog) writeTo(w io.Writer, n int) (int64, error) {
-	if r.st == nil {
-		return 0, nil
-	}
 	var total int64
-	err := r.st.Each(0, n, func(_ int, m []byte) error {
-		if len(m) < atLen {
-			return fmt.Errorf("a stored message of %d bytes", len(m))
-		}
-		k, err := w.Write(m[atLen:])
+	err := r.Each(0, n, func(_ int, m []byte) error {
+		k, err := w.Write(m)
 		total += int64(k)
 		if err == nil {
 			k, err = io.WriteString(w, "\n")
