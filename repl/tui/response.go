@@ -90,9 +90,6 @@ func (r *responseModel) reset() {
 func (r *responseModel) Update(msg tea.Msg) (Component, tea.Cmd) {
 	kmsg, ok := msg.(tea.KeyPressMsg)
 	if !ok {
-		if wm, ok := msg.(tea.MouseWheelMsg); ok {
-			r.slideWheel(wm)
-		}
 		var cmd tea.Cmd
 		r.vp, cmd = r.vp.Update(msg) // mouse wheel
 		return r, cmd

@@ -179,8 +179,8 @@ func pushTicks(t *testing.T, h *harness, c *call, from, to int) {
 	h.send(callEventsMsg{id: c.id, events: evs})
 }
 
-// TestWheelSlidesWindow: the mouse wheel, like the keys, scrolls past the
-// laid-out window up to message #1.
+// TestWheelSlidesWindow: the mouse wheel on the response pane, like the
+// keys, scrolls past the laid-out window up to message #1.
 func TestWheelSlidesWindow(t *testing.T) {
 	h := newHarness(t, 100, 30)
 	h.waitServices()
@@ -190,11 +190,21 @@ func TestWheelSlidesWindow(t *testing.T) {
 	if scr := h.screen(); !strings.Contains(scr, fmt.Sprintf("── #%d ·", 3*windowMsgs)) {
 		t.Fatalf("the tail is not shown:\n%s", scr)
 	}
+	// The pointer on the response pane, under its tab bar.
+	x, y := -1, -1
+	for row, line := range strings.Split(h.screen(), "\n") {
+		if col := strings.Index(line, "[1 Body]"); col >= 0 {
+			x, y = ansi.StringWidth(line[:col])+4, row+4
+		}
+	}
+	if x < 0 {
+		t.Fatalf("no response pane:\n%s", h.screen())
+	}
 	for i := 0; !strings.Contains(h.screen(), "── #1 ·"); i++ {
 		if i > 10000 {
 			t.Fatalf("the wheel never reached message #1:\n%s", h.screen())
 		}
-		h.m.resp.Update(tea.MouseWheelMsg{Button: tea.MouseWheelUp})
+		h.send(tea.MouseWheelMsg{X: x, Y: y, Button: tea.MouseWheelUp})
 	}
 	if h.m.resp.win.lo != 0 {
 		t.Fatalf("window from %d at the top", h.m.resp.win.lo)

@@ -157,16 +157,6 @@ func (r *responseModel) slide(kmsg tea.KeyPressMsg) {
 	r.slideBy(c, up, down)
 }
 
-// slideWheel is slide for the mouse wheel.
-func (r *responseModel) slideWheel(msg tea.MouseWheelMsg) {
-	c := r.ui.call
-	if c == nil || r.tab != tabBody || c.msgs.n <= windowMsgs {
-		return
-	}
-	b := msg.Mouse().Button
-	r.slideBy(c, b == tea.MouseWheelUp, b == tea.MouseWheelDown)
-}
-
 func (r *responseModel) slideBy(c *call, up, down bool) {
 	w := &r.win
 	page := r.vp.Height()
