@@ -294,6 +294,7 @@ func TestAppCrashReport(t *testing.T) {
 	s := newTestSession(t)
 	s.SetHeader("authorization", "Bearer hunter2-very-secret")
 	dir := t.TempDir()
+	storeDir := spilledStore(t)
 	var out, stderr bytes.Buffer
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
@@ -322,6 +323,7 @@ func TestAppCrashReport(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "crashed") {
 		t.Fatalf("run returned %v, want a crash error", err)
 	}
+	noFilesLeft(t, storeDir)
 	if strings.Contains(err.Error(), "hunter2") || strings.Contains(stderr.String(), "hunter2") {
 		t.Fatalf("the secret leaked: %v / %s", err, stderr.String())
 	}
@@ -356,6 +358,7 @@ func TestAppCrashReport(t *testing.T) {
 // TestAppQuitRestoresTerminal runs the real program and quits with q.
 func TestAppQuitRestoresTerminal(t *testing.T) {
 	s := newTestSession(t)
+	storeDir := spilledStore(t)
 	var out, stderr bytes.Buffer
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
@@ -380,6 +383,7 @@ func TestAppQuitRestoresTerminal(t *testing.T) {
 	case <-ctx.Done():
 		t.Fatal("q did not quit")
 	}
+	noFilesLeft(t, storeDir)
 	o := out.String()
 	if enter, leave := strings.Index(o, "\x1b[?1049h"), strings.LastIndex(o, "\x1b[?1049l"); enter < 0 || leave < enter {
 		t.Fatalf("alt screen entered at %d, left at %d", enter, leave)

@@ -2,7 +2,6 @@ package tui
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -113,57 +112,29 @@ func TestNewCallRemovesOldFile(t *testing.T) {
 	}
 }
 
-// TestExitRemovesStoreFiles: the program's exit paths, quitting with q and
-// a recovered panic, remove every store's file.
-func TestExitRemovesStoreFiles(t *testing.T) {
-	for _, how := range []string{"quit", "panic"} {
-		t.Run(how, func(t *testing.T) {
-			dir := t.TempDir()
-			st := msgstore.New(100, dir)
-			for i := range 100 {
-				if err := st.Append(fmt.Appendf(nil, `{"index": %d}`, i)); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if st.Path() == "" {
-				t.Fatal("no file")
-			}
-			s := newTestSession(t)
-			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-			defer cancel()
-			inR, inW, err := os.Pipe()
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer inW.Close()
-			var out, stderr bytes.Buffer
-			outBuf := &safeBuffer{b: &out}
-			errc := make(chan error, 1)
-			ready := make(chan *tea.Program, 1)
-			go func() {
-				errc <- run(ctx, s, Options{HistoryPath: filepath.Join(t.TempDir(), "h.jsonl"), Version: "test"}, &stderr,
-					tea.WithInput(inR), tea.WithOutput(outBuf), tea.WithWindowSize(80, 24), tea.WithoutSignals(),
-					withProgram(func(p *tea.Program) { ready <- p }))
-			}()
-			prog := <-ready
-			outBuf.waitFor(t, ctx, altScreenOn)
-			if how == "quit" {
-				inW.Write([]byte("q"))
-			} else {
-				prog.Send(debugPanicMsg("boom"))
-			}
-			select {
-			case err := <-errc:
-				if (err != nil) != (how == "panic") {
-					t.Fatalf("run: %v", err)
-				}
-			case <-ctx.Done():
-				t.Fatal("run did not return")
-			}
-			if ents, _ := os.ReadDir(dir); len(ents) != 0 {
-				t.Fatalf("files left after the TUI ended: %v", ents)
-			}
-		})
+// spilledStore is a store past its budget, its file in a directory of its
+// own: the TUI's exit paths must remove it (TestAppQuitRestoresTerminal,
+// TestAppCrashReport).
+func spilledStore(t *testing.T) (dir string) {
+	t.Helper()
+	dir = t.TempDir()
+	st := msgstore.New(100, dir)
+	for i := range 100 {
+		if err := st.Append(fmt.Appendf(nil, `{"index": %d}`, i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if st.Path() == "" {
+		t.Fatal("no file")
+	}
+	return dir
+}
+
+// noFilesLeft: the store files in dir were removed.
+func noFilesLeft(t *testing.T, dir string) {
+	t.Helper()
+	if ents, _ := os.ReadDir(dir); len(ents) != 0 {
+		t.Errorf("store files left after the TUI ended: %v", ents)
 	}
 }
 
