@@ -130,7 +130,7 @@ func jsonError(data []byte, err error) *JSONError {
 	}
 	line, _ := strconv.Atoi(m[1])
 	col, _ := strconv.Atoi(m[2])
-	return &JSONError{Line: line, Col: col, Path: jsonPathAt(data, offsetOf(data, line, col)), Msg: m[3]}
+	return &JSONError{Line: line, Col: col, Path: jsonPathAt(data, offsetOf(data, line, col)), Msg: jsonHint(m[3])}
 }
 
 // offsetOf turns protojson's 1-based line and rune column into a byte offset.
