@@ -89,6 +89,11 @@ type ConnConfig struct {
 	RoundRobin bool
 	// UserAgent prefixes gRPC's own user agent; default "grpcsh/"+Version.
 	UserAgent string
+	// Proxy (-proxy) is an HTTP CONNECT proxy, http://[user:pass@]host:port,
+	// used for every target, loopback included; "none" uses none; "" reads
+	// HTTPS_PROXY (TLS) or HTTP_PROXY (plaintext) and NO_PROXY as net/http
+	// does, which never proxies loopback targets (see proxy.go).
+	Proxy string
 	// Calls, when set, keeps the frames of the latest calls started with
 	// it (see CallCapture): the TUI's session connection sets it.
 	Calls *CallCapture
@@ -218,6 +223,16 @@ func connNew(cfg ConnConfig) (*Conn, error) {
 		creds = credentials.NewTLS(s.tls)
 	}
 	track := newConnTracker()
+	if track.proxy, err = connNewProxy(cfg, target, s.useTLS); err != nil {
+		return nil, &ConfigError{err}
+	}
+	s.proxy = track.proxy
+	dialTarget := target.dial
+	if target.host != "" && strings.HasPrefix(target.dial, "dns:///") && track.proxy.forAddr(target.addrs[0]) != nil {
+		// The proxy resolves the name, as a browser's does: the dialer
+		// gets host:port and asks the proxy for it.
+		dialTarget = "passthrough:///" + target.addrs[0]
+	}
 	lb := "pick_first"
 	if cfg.RoundRobin {
 		lb = "round_robin"
@@ -254,7 +269,7 @@ func connNew(cfg ConnConfig) (*Conn, error) {
 	if cfg.KeepaliveTime > 0 {
 		opts = append(opts, grpc.WithKeepaliveParams(keepalive.ClientParameters{Time: cfg.KeepaliveTime, Timeout: cfg.KeepaliveTime}))
 	}
-	cc, err := grpc.NewClient(target.dial, opts...)
+	cc, err := grpc.NewClient(dialTarget, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("target %q: %v", cfg.Target, err)
 	}
@@ -392,6 +407,14 @@ func (c *Conn) Describe() string {
 	if s.cfg.RoundRobin {
 		d += ", round robin"
 	}
+	if len(s.target.addrs) > 0 {
+		if u := s.proxy.forAddr(s.target.addrs[0]); u != nil {
+			d += ", via proxy " + u.Redacted() // never the password
+			if s.proxy.from != "-proxy" {
+				d += " (" + s.proxy.from + ")"
+			}
+		}
+	}
 	return d
 }
 
@@ -479,6 +502,10 @@ func (c *Conn) explainTimeout(ctx context.Context, mark uint64, waited time.Dura
 		a := pending[len(pending)-1]
 		switch a.stage {
 		case connDialing:
+			if u := s.proxy.forAddr(a.addr); u != nil {
+				msg += fmt.Sprintf("; proxy %s (from %s) did not answer the CONNECT to %s (timeout)", u.Redacted(), s.proxy.from, a.display())
+				break
+			}
 			msg += fmt.Sprintf("; the connection to %s did not complete", a.display())
 		case connHandshaking:
 			msg += fmt.Sprintf("; %s accepted the connection but did not complete the TLS handshake", a.display())
@@ -502,7 +529,8 @@ func (c *Conn) explainAttempt(ctx context.Context, a connAttempt) string {
 	err := a.err
 	var spk *connSpeaksTLSError
 	switch {
-	case a.stage != connFailedAwaitingServer || errors.Is(err, connErrGaveUp):
+	case a.stage != connFailedAwaitingServer || errors.Is(err, connErrGaveUp), s.proxy.forAddr(a.addr) != nil:
+		// (Through a proxy the probes, which dial directly, would test another path.)
 	case !s.useTLS && !errors.As(err, &spk) && connProbeTLS(ctx, a):
 		err = &connSpeaksTLSError{err}
 	case s.useTLS && s.tls != nil && !strings.Contains(err.Error(), "remote error: tls:"):

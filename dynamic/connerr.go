@@ -46,6 +46,8 @@ type connSettings struct {
 	// tls is the client TLS config (nil for plaintext, and in
 	// ExplainConnError), for the alert probe.
 	tls *tls.Config
+	// proxy is the proxy choice (nil in ExplainConnError: none known).
+	proxy *connProxy
 }
 
 // connSettingsFor derives the settings of cfg without validating it, so
@@ -105,11 +107,17 @@ func connExplain(err error, addr string, s connSettings) string {
 	}
 
 	var speaksTLS *connSpeaksTLSError
+	var proxyErr *ProxyError
 	var unknownCA x509.UnknownAuthorityError
 	var hostErr x509.HostnameError
 	var invalid x509.CertificateInvalidError
 	var dnsErr *net.DNSError
 	switch {
+	case errors.As(err, &proxyErr):
+		return proxyErr.Msg
+	case proxyMsgInText(text) != "":
+		// A ProxyError that reached a call as grpc's text.
+		return proxyMsgInText(text)
 	case errors.As(err, &speaksTLS):
 		return connSpeaksTLSMsg(addr, cause, s)
 

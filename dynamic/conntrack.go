@@ -55,6 +55,7 @@ func (a *connAttempt) display() string {
 // call.
 type connTracker struct {
 	dialer  net.Dialer
+	proxy   *connProxy // nil: no proxy
 	mu      sync.Mutex
 	seq     uint64
 	latest  map[string]*connAttempt   // the newest attempt per address
@@ -82,7 +83,13 @@ func (t *connTracker) dial(ctx context.Context, addr string) (net.Conn, error) {
 		network = "unix"
 	}
 	a := t.begin(network, address)
-	conn, err := t.dialer.DialContext(ctx, network, address)
+	var conn net.Conn
+	var err error
+	if u := t.proxy.forAddr(address); u != nil && network == "tcp" {
+		conn, err = proxyDial(ctx, &t.dialer, u, t.proxy.from, address)
+	} else {
+		conn, err = t.dialer.DialContext(ctx, network, address)
+	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if err != nil {

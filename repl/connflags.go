@@ -17,6 +17,8 @@ type ConnFlag struct {
 	Name  string
 	Value string // what the value is, in help ("FILE", "DUR"); "" for a switch
 	Usage string // one line, for -help and help connect
+	// Choices are values to offer when completing (not a limit).
+	Choices []string
 	// set applies the value; a switch gets "true" or "false".
 	set func(c *dynamic.ConnConfig, v string) error
 }
@@ -69,6 +71,14 @@ var ConnFlags = []ConnFlag{
 		set: switchFlag(func(c *dynamic.ConnConfig, on bool) { c.RoundRobin = on })},
 	{Name: "user-agent", Value: "TEXT", Usage: "user-agent prefix (default grpcsh/VERSION)",
 		set: func(c *dynamic.ConnConfig, v string) error { c.UserAgent = v; return nil }},
+	{Name: "proxy", Value: "URL", Choices: []string{dynamic.ProxyNone}, Usage: "HTTP CONNECT proxy http://[user:pass@]host:port for any target, loopback too; none for no proxy (default: HTTPS_PROXY/HTTP_PROXY/NO_PROXY, which skip loopback)",
+		set: func(c *dynamic.ConnConfig, v string) error {
+			if _, err := dynamic.ParseProxyURL(v); err != nil {
+				return err
+			}
+			c.Proxy = v
+			return nil
+		}},
 }
 
 // SchemaFlag is one schema option (Schema, schema.go): repeatable, each

@@ -30,10 +30,11 @@ type config struct {
 	scriptFile  string              // -f
 	keepGoing   bool
 	version     bool
-	testPaths   []string // test's PATHs
-	junit       string   // test -junit
-	update      bool     // test -update
-	parallel    int      // test -parallel
+	testPaths   []string      // test's PATHs
+	junit       string        // test -junit
+	update      bool          // test -update
+	parallel    int           // test -parallel
+	flags       *flag.FlagSet // the flags declared, for completion
 }
 
 // helpError carries the usage text that -help prints.
@@ -57,6 +58,7 @@ Usage:
                                          -write DIR writes a runnable project (-force overwrites)
   grpcsh [flags] TARGET test [PATH...]   run .grpcsh files (folders recursively) as tests:
                                          PASS/FAIL per file; -junit, -update, -parallel
+  grpcsh completion bash|zsh|fish        print a shell completion script (see the README)
 
 TARGET: host:port, dns:///host:port, [::1]:port, unix:///path, or
 ipv4:host:port,host:port (failover). TARGET may be left out of list,
@@ -105,6 +107,7 @@ func parseArgs(args []string) (*config, error) {
 	c := &cfg.session.Conn
 	fs := flag.NewFlagSet("grpcsh", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
+	cfg.flags = fs
 	fs.BoolVar(&cfg.demo, "demo", false, "start the embedded demo server and connect to it")
 	checkConn := repl.RegisterConnFlags(fs, c)
 	var schema repl.Schema

@@ -50,6 +50,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 			code = crashed(r, stderr)
 		}
 	}()
+	if len(args) > 0 && (args[0] == "completion" || args[0] == completeVerb) {
+		return runCompletion(args, stdout, stderr)
+	}
 	cfg, err := parseArgs(args)
 	var help *helpError
 	if errors.As(err, &help) {
@@ -57,7 +60,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		return repl.ExitOK
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "grpcsh: %v\nRun 'grpcsh -help' for usage.\n", err)
+		// The flag package quotes the value: a -proxy password too.
+		fmt.Fprintf(stderr, "grpcsh: %v\nRun 'grpcsh -help' for usage.\n", dynamic.RedactURLPasswords(err.Error()))
 		return repl.ExitUsage
 	}
 	if cfg.version {

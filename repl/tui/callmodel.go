@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"unsafe"
 
 	tea "charm.land/bubbletea/v2"
 	"google.golang.org/grpc/codes"
@@ -13,7 +14,6 @@ import (
 	"google.golang.org/protobuf/reflect/protoreflect"
 
 	"github.com/grpcsh/grpcsh/dynamic"
-	"github.com/grpcsh/grpcsh/repl"
 )
 
 // callModel is the lifecycle of the call in flight (start, stream, cancel,
@@ -279,7 +279,6 @@ func (k *callModel) onEvents(msg callEventsMsg) tea.Cmd {
 	}
 	skip := max(nMsgs-k.keep, 0)
 	f := k.ui.s.Formatter(true)
-	colorJSON := k.ui.st.colorJSON && k.ui.s.Settings().Format != "text"
 	var cmd tea.Cmd
 	for _, ev := range msg.events {
 		switch e := ev.(type) {
@@ -298,11 +297,9 @@ func (k *callModel) onEvents(msg callEventsMsg) tea.Cmd {
 			if err != nil {
 				text = dynamic.SafeLine(fmt.Sprintf("<response %d: %v>", e.Index, err))
 			}
-			colored := text
-			if colorJSON {
-				colored = repl.ColorJSON(text)
-			}
-			c.msgs.push(streamMsg{index: e.Index, at: e.Elapsed, json: text, colored: colored})
+			// The string is not changed again: its bytes are the message's
+			// (MessageSource), without a copy of a 20 MB response.
+			c.msgs.push(streamMsg{index: e.Index, at: e.Elapsed, json: unsafe.Slice(unsafe.StringData(text), len(text))})
 		case dynamic.EndEvent:
 			c.status = e.Status
 			c.trailer = e.Trailer

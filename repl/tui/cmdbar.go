@@ -13,6 +13,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/grpcsh/grpcsh/dynamic"
 	"github.com/grpcsh/grpcsh/repl"
 )
 
@@ -35,6 +36,10 @@ type cmdbarModel struct {
 	past    []string // commands typed, oldest first
 	pastIdx int
 	w, h    int
+	// complete is the executor's CompleteLine (tab); cands the candidates
+	// of the last tab, shown above the bar (cmdcomplete.go).
+	complete func(ctx context.Context, line string) repl.LineCompletion
+	cands    []string
 }
 
 // cmdRun is a command in flight.
@@ -88,8 +93,8 @@ func newCmdbar(keys cmdKeys) cmdbarModel {
 	in.Prompt = ":"
 	in.Placeholder = "command (help lists them)"
 	in.CharLimit = 64 << 10
-	in.SetSuggestions(repl.CommandNames())
-	in.ShowSuggestions = true
+	// Tab completes (cmdcomplete.go), not textinput's suggestions.
+	in.ShowSuggestions = false
 	vp := viewport.New()
 	vp.KeyMap = viewport.KeyMap{}
 	return cmdbarModel{keys: keys, input: in, out: &syncBuffer{}, vp: vp, follow: true}
@@ -120,7 +125,14 @@ func runCmd(ctx context.Context, x *cmdExecutor, id int, line string) tea.Cmd {
 // Update handles a key while the bar has focus, or a key in the output
 // pane (Component). Enter sends the app the line to run (cmdLineMsg).
 func (c *cmdbarModel) Update(msg tea.Msg) (Component, tea.Cmd) {
+	if cm, ok := msg.(cmdCompleteMsg); ok {
+		c.applyCompletion(cm)
+		return c, nil
+	}
 	kmsg, ok := msg.(tea.KeyPressMsg)
+	if ok && c.active && !key.Matches(kmsg, c.keys.Complete) {
+		c.cands = nil
+	}
 	if !ok {
 		var cmd tea.Cmd
 		if c.active {
@@ -154,6 +166,8 @@ func (c *cmdbarModel) Update(msg tea.Msg) (Component, tea.Cmd) {
 		return c, nil
 	}
 	switch {
+	case key.Matches(kmsg, k.Complete):
+		return c, c.completeCmd()
 	case key.Matches(kmsg, k.Run):
 		line := strings.TrimSpace(c.input.Value())
 		if line == "" {
@@ -198,6 +212,9 @@ func (c *cmdbarModel) outputView(st Styles) string {
 	if text == "" {
 		text = st.Dim.Render("Output of commands appears here. help lists the commands; esc closes.")
 	}
+	if cands := c.candidatesView(st); cands != "" {
+		text += "\n" + st.Dim.Render("tab: ") + cands
+	}
 	c.vp.SetContent(ansi.Wrap(text, max(c.w, 1), ""))
 	if c.follow {
 		c.vp.GotoBottom()
@@ -207,7 +224,8 @@ func (c *cmdbarModel) outputView(st Styles) string {
 
 func (c cmdbarModel) barView(st Styles, spin string, w int) string {
 	if c.running != nil && !c.active {
-		return fit(st.Prompt.Render(spin+" ")+c.running.line+st.Dim.Render("  (ctrl+c cancels)"), w)
+		// A -proxy URL's password is not shown while connect runs.
+		return fit(st.Prompt.Render(spin+" ")+dynamic.RedactURLPasswords(c.running.line)+st.Dim.Render("  (ctrl+c cancels)"), w)
 	}
 	return fit(c.input.View(), w)
 }

@@ -223,7 +223,7 @@ func TestRespStatusDetailsGolden(t *testing.T) {
 			h.press("4")
 			h.stable()
 			scr := h.screen()
-			content := h.m.resp.vp.GetContent()
+			content := docText(h.m.resp.dv.doc)
 			for _, want := range []string{"NOT_FOUND (5)", "google.rpc.ErrorInfo", "type.example.com/acme.Secret", "base64: AQID+g=="} {
 				if !strings.Contains(content, want) {
 					t.Errorf("status tab lacks %q", want)

@@ -5,31 +5,28 @@ import (
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 )
 
 // helpModel is the "?" screen: every binding, grouped by where it works,
-// in as many columns as fit; it scrolls when the terminal is small.
+// in as many columns as fit; it scrolls when the terminal is small, and
+// "/" searches it.
 type helpModel struct {
 	ui   *uiCtx
 	keys overlayKeys
-	vp   viewport.Model
+	dv   docView
 	w, h int
 }
 
 func newHelp() helpModel {
-	vp := viewport.New()
-	vp.KeyMap = viewport.DefaultKeyMap()
-	vp.SoftWrap = true // explain's code lines are wider than small terminals
-	return helpModel{vp: vp}
+	// Lines wrap: the help is read whole, never scrolled sideways.
+	return helpModel{dv: docView{wrap: true}}
 }
 
 func (h *helpModel) setSize(w, hh int) {
 	h.w, h.h = w, hh
-	h.vp.SetWidth(max(w, 1))
-	h.vp.SetHeight(max(hh, 1))
+	h.dv.setSize(w, hh)
 }
 
 // render lays the sections out in columns and puts them in the viewport.
@@ -85,10 +82,8 @@ func (h *helpModel) render(sections []helpSection, st Styles) {
 		}
 		out = append(out, strings.TrimRight(line.String(), " "))
 	}
-	h.vp.SetContent(strings.Join(out, "\n"))
+	h.dv.setDoc(newStaticDoc(strings.Join(out, "\n")), true)
 }
-
-func (h helpModel) view() string { return h.vp.View() }
 
 // shortHelp renders the help bar: the bindings of the focused place, cut
 // to the width with an ellipsis.
@@ -104,15 +99,30 @@ func shortHelp(st Styles, bindings []key.Binding, w int) string {
 // the app.
 
 func (h *helpModel) Update(msg tea.Msg) (Component, tea.Cmd) {
-	if k, ok := msg.(tea.KeyPressMsg); ok && key.Matches(k, h.keys.CloseHelp) {
-		h.ui.send(overlayClosedMsg{})
+	k, ok := msg.(tea.KeyPressMsg)
+	if !ok {
 		return h, nil
 	}
-	var cmd tea.Cmd
-	h.vp, cmd = h.vp.Update(msg)
-	return h, cmd
+	if ok, cmd := h.dv.searchKey(k, h.keys.Find); ok {
+		return h, cmd
+	}
+	switch {
+	case key.Matches(k, h.keys.CloseHelp):
+		h.ui.send(overlayClosedMsg{})
+	case key.Matches(k, h.keys.Up):
+		h.dv.up(1)
+	case key.Matches(k, h.keys.Down):
+		h.dv.down(1)
+	case key.Matches(k, h.keys.PageUp):
+		h.dv.pageUp()
+	case key.Matches(k, h.keys.PageDown):
+		h.dv.pageDown()
+	}
+	return h, nil
 }
 
-func (h *helpModel) View() string        { return h.view() }
-func (h *helpModel) SetSize(w, hh int)   { h.setSize(w, hh) }
-func (h *helpModel) KeyMap() help.KeyMap { return keyList{h.keys.Scroll, h.keys.CloseHelp} }
+func (h *helpModel) View() string      { return h.dv.view(h.ui.st) }
+func (h *helpModel) SetSize(w, hh int) { h.setSize(w, hh) }
+func (h *helpModel) KeyMap() help.KeyMap {
+	return keyList{h.keys.Scroll, h.keys.Find.Search, h.keys.Find.Next, h.keys.CloseHelp}
+}

@@ -218,8 +218,9 @@ type historyModel struct {
 	offset  int
 	w, h    int
 	err     error
-	target  string // the current target: its calls are listed (history_target.go)
-	all     bool   // every target's calls are listed
+	find    listFind // "/" over the entries (listfind.go)
+	target  string   // the current target: its calls are listed (history_target.go)
+	all     bool     // every target's calls are listed
 }
 
 func (m *historyModel) add(e historyEntry) {
@@ -314,6 +315,10 @@ func (m *historyModel) Update(msg tea.Msg) (Component, tea.Cmd) {
 		return m, nil
 	}
 	k := m.keys
+	if ok, cmd := m.find.key(kmsg, k.Find, m.searchTexts, &m.cursor, m.w); ok {
+		m.clamp()
+		return m, cmd
+	}
 	switch {
 	case key.Matches(kmsg, k.Up):
 		m.cursor--
@@ -336,6 +341,11 @@ func (m *historyModel) Update(msg tea.Msg) (Component, tea.Cmd) {
 			return m, nil
 		}
 		m.ui.send(historyActMsg{entry: e, rerun: key.Matches(kmsg, k.Rerun)})
+		return m, nil
+	case key.Matches(kmsg, k.Save):
+		if e, ok := m.selected(); ok {
+			m.ui.send(historySaveMsg{entry: e})
+		}
 		return m, nil
 	case key.Matches(kmsg, k.Close):
 		m.ui.send(overlayClosedMsg{})
@@ -436,7 +446,9 @@ func (m historyModel) detail() string {
 // Component: the history overlay. Choosing an entry is a historyActMsg,
 // closing an overlayClosedMsg, both sent to the app.
 
-func (m *historyModel) View() string { return m.view(m.ui.st, m.ui.loc, m.ui.now()) }
+func (m *historyModel) View() string {
+	return m.find.decorate(m.view(m.ui.st, m.ui.loc, m.ui.now()), m.ui.st, m.cursor, m.w, m.h)
+}
 func (m *historyModel) SetSize(w, h int) {
 	m.w, m.h = w, h
 	m.clamp()

@@ -25,6 +25,8 @@ type globalKeys struct {
 	FocusForm key.Binding // alt+2
 	FocusResp key.Binding // alt+3
 	FocusInfo key.Binding // alt+4: the Details pane
+	Learn     key.Binding // alt+e: explain the call, also from a text row of the form (where L is text)
+	SaveCall  key.Binding // alt+s: save the form as a call of the collection (collections.go)
 
 	// Outside text inputs only.
 	Quit      key.Binding // q
@@ -36,12 +38,21 @@ type globalKeys struct {
 	HistoryH  key.Binding // H
 	MetadataM key.Binding // m
 	LearnL    key.Binding // L
+	CollC     key.Binding // C: the collection's files and calls
 }
 
 // overlayKeys are the help screen's keys.
 type overlayKeys struct {
 	Scroll    key.Binding // ↑/↓ pgup/pgdn, for the hint bar (the viewport scrolls)
 	CloseHelp key.Binding // esc/?/q/L closes the help screen
+	Find      searchKeys
+	// What Scroll stands for in the hint bar.
+	Up, Down, PageUp, PageDown key.Binding
+}
+
+// searchKeys find text in a document: the response, history, help.
+type searchKeys struct {
+	Search, Next, Prev, Clear key.Binding // / n N esc
 }
 
 // filterKeys work while the tree's filter input has the keys.
@@ -69,6 +80,11 @@ type respKeys struct {
 	Follow                                  key.Binding // f: follow the newest stream message
 	Edit                                    key.Binding // e: back to the form
 	Reveal                                  key.Binding // v: show the secret header values redacted in Headers/Trailers
+	Wrap                                    key.Binding // w: wrap long lines
+	Fold                                    key.Binding // z: fold the block at the top line
+	Unfold                                  key.Binding // Z: unfold all
+	Left, Right                             key.Binding // < > shift+←/→: scroll sideways
+	Find                                    searchKeys
 }
 
 // detailKeys scroll the Details pane (details.go).
@@ -86,8 +102,22 @@ type histKeys struct {
 	Up, Down, Top, Bottom key.Binding
 	Rerun                 key.Binding // enter/r
 	Edit                  key.Binding // e
+	Save                  key.Binding // w: save to the collection
 	Close                 key.Binding // esc/q
 	Targets               key.Binding // t: this target's calls / every target's
+	Find                  searchKeys
+}
+
+// collKeys are the collections overlay's (collections.go).
+type collKeys struct {
+	Up, Down, Top, Bottom key.Binding
+	Load                  key.Binding // enter: the call into the form
+	Test                  key.Binding // t: run the file as a test
+	Reload                key.Binding // R
+	Close                 key.Binding // esc/q
+	// While saving: tab between the file and the name, enter saves, esc
+	// cancels.
+	Field, Confirm, Abort key.Binding
 }
 
 type metaKeys struct {
@@ -104,6 +134,7 @@ type cmdKeys struct {
 	Older, Newer    key.Binding // ↑, ↓ through the commands typed before
 	Scroll, Scroll2 key.Binding // pgup/pgdn in the output pane
 	Close           key.Binding
+	Complete        key.Binding // tab: methods, messages, flags, ${VARS}
 }
 
 type keyMap struct {
@@ -116,6 +147,7 @@ type keyMap struct {
 	Cmd    cmdKeys
 	Info   detailKeys
 	Mouse  mouseKeys
+	Coll   collKeys
 }
 
 func kb(keys []string, helpKey, desc string) key.Binding {
@@ -131,6 +163,12 @@ func newKeyMap() keyMap {
 }
 
 func baseKeyMap() keyMap {
+	find := searchKeys{
+		Search: kb([]string{"/"}, "/", "search"),
+		Next:   kb([]string{"n"}, "n/N", "next/previous match"),
+		Prev:   kb([]string{"N"}, "N", "previous match"),
+		Clear:  kb([]string{"esc"}, "esc", "clear search"),
+	}
 	return keyMap{
 		Global: globalKeys{
 			Send:      kb([]string{"ctrl+s"}, "ctrl+s", "send"),
@@ -142,6 +180,8 @@ func baseKeyMap() keyMap {
 			FocusForm: kb([]string{"alt+2"}, "alt+2", "focus request"),
 			FocusResp: kb([]string{"alt+3"}, "alt+3", "focus response"),
 			FocusInfo: kb([]string{"alt+4"}, "alt+4", "focus details"),
+			Learn:     kb([]string{"alt+e"}, "alt+e", "explain the call"),
+			SaveCall:  kb([]string{"alt+s"}, "alt+s", "save call to collection"),
 			Quit:      kb([]string{"q"}, "q", "quit"),
 			Help:      kb([]string{"?"}, "?", "all keys"),
 			Colon:     kb([]string{":"}, ":", "command bar"),
@@ -151,10 +191,16 @@ func baseKeyMap() keyMap {
 			HistoryH:  kb([]string{"H"}, "H", "history"),
 			MetadataM: kb([]string{"m"}, "m", "headers"),
 			LearnL:    kb([]string{"L"}, "L", "explain the call"),
+			CollC:     kb([]string{"C"}, "C", "collection"),
 		},
 		Over: overlayKeys{
 			Scroll:    kb([]string{"up", "down", "pgup", "pgdown"}, "↑/↓ pgup/pgdn", "scroll"),
 			CloseHelp: kb([]string{"esc", "?", "q", "L"}, "esc/?", "close"),
+			Find:      find,
+			Up:        kb([]string{"up", "k"}, "↑/k", "scroll up"),
+			Down:      kb([]string{"down", "j"}, "↓/j", "scroll down"),
+			PageUp:    kb([]string{"pgup", "b"}, "pgup", "page up"),
+			PageDown:  kb([]string{"pgdown", "space"}, "pgdn", "page down"),
 		},
 		Tree: treeKeys{
 			Up:          kb([]string{"up", "k"}, "↑/k", "up"),
@@ -191,6 +237,12 @@ func baseKeyMap() keyMap {
 			Follow:   kb([]string{"f"}, "f", "follow newest"),
 			Edit:     kb([]string{"e"}, "e", "edit request"),
 			Reveal:   kb([]string{"v"}, "v", "show/hide secret headers"),
+			Wrap:     kb([]string{"w"}, "w", "wrap long lines"),
+			Fold:     kb([]string{"z"}, "z", "fold/unfold block at top"),
+			Unfold:   kb([]string{"Z"}, "Z", "unfold all"),
+			Left:     kb([]string{"<", "shift+left"}, "</shift+←", "scroll left"),
+			Right:    kb([]string{">", "shift+right"}, ">/shift+→", "scroll right"),
+			Find:     find,
 		},
 		Hist: histKeys{
 			Up:      kb([]string{"up", "k"}, "↑/k", "up"),
@@ -201,6 +253,21 @@ func baseKeyMap() keyMap {
 			Edit:    kb([]string{"e"}, "e", "edit in form"),
 			Close:   kb([]string{"esc", "q"}, "esc", "close"),
 			Targets: kb([]string{"t"}, "t", "all targets · this one"),
+			Save:    kb([]string{"w"}, "w", "save to collection"),
+			Find:    find,
+		},
+		Coll: collKeys{
+			Up:      kb([]string{"up", "k"}, "↑/k", "up"),
+			Down:    kb([]string{"down", "j"}, "↓/j", "down"),
+			Top:     kb([]string{"home", "g"}, "g", "first"),
+			Bottom:  kb([]string{"end", "G"}, "G", "last"),
+			Load:    kb([]string{"enter"}, "enter", "load into form"),
+			Test:    kb([]string{"t"}, "t", "run file as test"),
+			Reload:  kb([]string{"R"}, "R", "reload"),
+			Close:   kb([]string{"esc", "q"}, "esc", "close"),
+			Field:   kb([]string{"tab", "shift+tab"}, "tab", "file/name"),
+			Confirm: kb([]string{"enter"}, "enter", "save"),
+			Abort:   kb([]string{"esc"}, "esc", "cancel"),
 		},
 		Meta: metaKeys{
 			Up:     kb([]string{"up", "k"}, "↑/k", "up"),
@@ -213,13 +280,14 @@ func baseKeyMap() keyMap {
 			Abort:  kb([]string{"esc"}, "esc", "cancels"),
 		},
 		Cmd: cmdKeys{
-			Run:     kb([]string{"enter"}, "enter", "run"),
-			Abort:   kb([]string{"esc"}, "esc", "close"),
-			Older:   kb([]string{"up"}, "↑", "older command"),
-			Newer:   kb([]string{"down"}, "↓", "newer command"),
-			Scroll:  kb([]string{"pgup"}, "pgup", "scroll output"),
-			Scroll2: kb([]string{"pgdown"}, "pgdn", "scroll output"),
-			Close:   kb([]string{"esc"}, "esc", "closes"),
+			Run:      kb([]string{"enter"}, "enter", "run"),
+			Abort:    kb([]string{"esc"}, "esc", "close"),
+			Older:    kb([]string{"up"}, "↑", "older command"),
+			Newer:    kb([]string{"down"}, "↓", "newer command"),
+			Scroll:   kb([]string{"pgup"}, "pgup", "scroll output"),
+			Scroll2:  kb([]string{"pgdown"}, "pgdn", "scroll output"),
+			Close:    kb([]string{"esc"}, "esc", "closes"),
+			Complete: kb([]string{"tab"}, "tab", "complete"),
 		},
 		Mouse: mouseKeys{
 			Click: key.NewBinding(key.WithHelp("click", "focus · pick row or tab")),
@@ -241,14 +309,21 @@ func (k treeKeys) FullHelp() [][]key.Binding {
 
 func (k respKeys) ShortHelp() []key.Binding { return []key.Binding{k.NextTab, k.Save, k.Copy, k.Edit} }
 func (k respKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.NextTab, k.PrevTab, k.Tabs, k.Save, k.Copy, k.Follow, k.Edit, k.Reveal}}
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom, k.NextTab, k.PrevTab, k.Tabs, k.Save, k.Copy, k.Follow, k.Edit, k.Reveal, k.Wrap, k.Fold, k.Unfold, k.Left, k.Right, k.Find.Search, k.Find.Next, k.Find.Clear}}
 }
 
 func (k histKeys) ShortHelp() []key.Binding {
 	return []key.Binding{k.Up, k.Down, k.Rerun, k.Edit, k.Targets, k.Close}
 }
 func (k histKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Up, k.Down, k.Rerun, k.Edit, k.Targets, k.Close}}
+	return [][]key.Binding{{k.Up, k.Down, k.Rerun, k.Edit, k.Targets, k.Save, k.Close, k.Find.Search, k.Find.Next}}
+}
+
+func (k collKeys) ShortHelp() []key.Binding {
+	return []key.Binding{k.Up, k.Down, k.Load, k.Test, k.Close}
+}
+func (k collKeys) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom, k.Load, k.Test, k.Reload, k.Close, k.Field, k.Confirm, k.Abort}}
 }
 
 func (k metaKeys) ShortHelp() []key.Binding  { return []key.Binding{k.Add, k.Edit, k.Delete, k.Close} }
@@ -264,10 +339,10 @@ func (k mouseKeys) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHe
 
 func (k cmdKeys) ShortHelp() []key.Binding { return []key.Binding{k.Run, k.Abort} }
 func (k cmdKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Run, k.Older, k.Newer, k.Scroll, k.Abort}}
+	return [][]key.Binding{{k.Run, k.Complete, k.Older, k.Newer, k.Scroll, k.Abort}}
 }
 
-var _ = []help.KeyMap{treeKeys{}, respKeys{}, histKeys{}, metaKeys{}, cmdKeys{}, detailKeys{}, mouseKeys{}}
+var _ = []help.KeyMap{treeKeys{}, respKeys{}, histKeys{}, metaKeys{}, cmdKeys{}, detailKeys{}, mouseKeys{}, collKeys{}}
 
 // flat is a KeyMap's full help in one column.
 func flat(km help.KeyMap) []key.Binding {
@@ -310,11 +385,12 @@ type helpSection struct {
 func (k keyMap) sections(form help.KeyMap) []helpSection {
 	g := k.Global
 	out := []helpSection{
-		{"Everywhere (also while typing in the form)", []key.Binding{g.Send, g.CloseSend, g.Cancel, g.History, g.Metadata, g.FocusTree, g.FocusForm, g.FocusResp, g.FocusInfo}},
-		{"Outside text inputs", []key.Binding{g.NextPane, g.PrevPane, g.Back, g.Colon, g.HistoryH, g.MetadataM, g.LearnL, g.Help, g.Quit}},
+		{"Everywhere (also while typing in the form)", []key.Binding{g.Send, g.CloseSend, g.Cancel, g.History, g.Metadata, g.FocusTree, g.FocusForm, g.FocusResp, g.FocusInfo, g.Learn, g.SaveCall}},
+		{"Outside text inputs", []key.Binding{g.NextPane, g.PrevPane, g.Back, g.Colon, g.HistoryH, g.MetadataM, g.LearnL, g.CollC, g.Help, g.Quit}},
 		{"Methods", flat(k.Tree)},
 		{"Response", flat(k.Resp)},
 		{"History", flat(k.Hist)},
+		{"Collection", flat(k.Coll)},
 		{"Headers & deadline", flat(k.Meta)},
 		{"Command bar", flat(k.Cmd)},
 		{"Details", flat(k.Info)},

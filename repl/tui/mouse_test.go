@@ -150,17 +150,17 @@ func TestMouseWheel(t *testing.T) {
 	// up over the response stops following the stream.
 	h.press("alt+1")
 	rr := h.rectOf(areaResp)
-	before := h.m.resp.vp.YOffset()
+	before := h.m.resp.dv.top
 	h.wheel(rr.x+10, rr.y+8, -1)
 	if h.m.focus != focusTree {
 		t.Fatalf("the wheel moved the focus to %d", h.m.focus)
 	}
-	if h.m.resp.follow || h.m.resp.vp.YOffset() != before-wheelLines {
-		t.Fatalf("wheel up over the response: offset %d → %d, follow %v", before, h.m.resp.vp.YOffset(), h.m.resp.follow)
+	if h.m.resp.follow || h.m.resp.dv.top != before-wheelLines {
+		t.Fatalf("wheel up over the response: offset %d → %d, follow %v", before, h.m.resp.dv.top, h.m.resp.follow)
 	}
 	h.wheel(rr.x+10, rr.y+8, 1)
-	if h.m.resp.vp.YOffset() != before {
-		t.Fatalf("wheel down: offset %d, want %d", h.m.resp.vp.YOffset(), before)
+	if h.m.resp.dv.top != before {
+		t.Fatalf("wheel down: offset %d, want %d", h.m.resp.dv.top, before)
 	}
 	// Over the tree it moves the cursor; over the form, the form's.
 	cur := h.m.tree.cursor
@@ -179,7 +179,7 @@ func TestMouseWheel(t *testing.T) {
 	h.press("?")
 	ov := h.rectOf(areaOverlay)
 	h.wheel(ov.x+3, ov.y+3, 1)
-	if h.m.helpm.vp.YOffset() != wheelLines {
-		t.Fatalf("wheel over help: offset %d", h.m.helpm.vp.YOffset())
+	if h.m.helpm.dv.top != wheelLines {
+		t.Fatalf("wheel over help: offset %d", h.m.helpm.dv.top)
 	}
 }

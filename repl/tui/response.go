@@ -1,9 +1,7 @@
 package tui
 
 import (
-	"bytes"
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,7 +10,6 @@ import (
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
 	"google.golang.org/grpc/metadata"
 
@@ -38,35 +35,37 @@ var tabNames = [numTabs]string{"Body", "Headers", "Trailers", "Status", "Timing"
 
 // responseModel shows the current call: a tab bar, a one-line summary
 // (spinner and elapsed time while running; count and rate of a stream;
-// final status and latency) and the selected section in a viewport.
+// final status and latency) and the selected section in a docView, which
+// costs what is on screen however big the response (docview.go).
 type responseModel struct {
 	ui     *uiCtx
 	keys   respKeys
-	vp     viewport.Model
+	dv     docView
 	tab    respTab
 	follow bool // keep the newest stream message in view
 	reveal bool // secret header values are shown (v), for this call only
-	dirty  bool // the viewport content must be rebuilt
-	header int  // lines above the viewport
+	dirty  bool // the section must be looked at again
+	header int  // lines above the document
 	w, h   int
+
+	body     *bodyDoc // the Body tab of call shown
+	folds    *foldDoc // body, with the blocks folded (z)
+	bodyCall *call
+	shownTab respTab // the tab of the document in view
 }
 
 func newResponse(keys respKeys) responseModel {
-	vp := viewport.New()
-	vp.SoftWrap = false
-	vp.KeyMap = viewport.KeyMap{} // keys are handled here, with respKeys
-	return responseModel{keys: keys, vp: vp, follow: true, dirty: true, header: 2}
+	return responseModel{keys: keys, follow: true, dirty: true, header: 2}
 }
 
 func (r *responseModel) setSize(w, h int) {
 	r.w, r.h = w, h
-	r.vp.SetWidth(max(w, 1))
-	r.vp.SetHeight(max(h-r.header, 1))
+	r.dv.setSize(max(w, 1), max(h-r.header, 1))
 	r.dirty = true
 }
 
 // setHeader sets how many lines the tabs and summary take (3 with a stream
-// line), so that the viewport gets the rest.
+// line), so that the document gets the rest.
 func (r *responseModel) setHeader(n int) {
 	if n != r.header {
 		r.header = n
@@ -80,43 +79,85 @@ func (r *responseModel) reset() {
 	r.follow = true
 	r.reveal = false
 	r.dirty = true
-	r.vp.SetContent("")
-	r.vp.GotoTop()
+	r.body, r.folds, r.bodyCall = nil, nil, nil
+	r.dv.setDoc(nil, true)
 }
+
+// follows says the Body tab of a server stream is following its tail
+// (a unary response is never followed: it opens at its top).
+func (r *responseModel) follows() bool {
+	return r.follow && r.tab == tabBody && r.bodyCall != nil && r.bodyCall.method.IsStreamingServer()
+}
+
+// typing says the search input has the keys.
+func (r *responseModel) typing() bool { return r.dv.typing() }
+
+// searching says esc belongs to the search (it clears it).
+func (r *responseModel) searching() bool { return r.dv.searching() }
 
 // Update handles a key on the response of the current call (Component).
 func (r *responseModel) Update(msg tea.Msg) (Component, tea.Cmd) {
 	kmsg, ok := msg.(tea.KeyPressMsg)
 	if !ok {
-		var cmd tea.Cmd
-		r.vp, cmd = r.vp.Update(msg) // mouse wheel
+		if r.dv.typing() {
+			return r, r.dv.searchInput(msg) // a paste into the query
+		}
+		if w, ok := msg.(tea.MouseWheelMsg); ok {
+			switch w.Button {
+			case tea.MouseWheelUp:
+				r.dv.up(3)
+				r.follow = false
+			case tea.MouseWheelDown:
+				r.dv.down(3)
+				r.follow = r.dv.atBottom()
+			}
+		}
+		return r, nil
+	}
+	if ok, cmd := r.dv.searchKey(kmsg, r.keys.Find); ok {
+		// The search bar takes a row: a followed stream stays at its tail,
+		// unless a match came on screen (refresh stops following then).
+		if r.follows() && !r.dv.jumped {
+			r.dv.gotoBottom()
+		}
 		return r, cmd
 	}
 	k := r.keys
+	v := &r.dv
 	switch {
 	case key.Matches(kmsg, k.Up):
-		r.vp.ScrollUp(1)
+		v.up(1)
 		r.follow = false
 	case key.Matches(kmsg, k.Down):
-		r.vp.ScrollDown(1)
-		r.follow = r.vp.AtBottom()
+		v.down(1)
+		r.follow = v.atBottom()
 	case key.Matches(kmsg, k.PageUp):
-		r.vp.PageUp()
+		v.pageUp()
 		r.follow = false
 	case key.Matches(kmsg, k.PageDown):
-		r.vp.PageDown()
-		r.follow = r.vp.AtBottom()
+		v.pageDown()
+		r.follow = v.atBottom()
 	case key.Matches(kmsg, k.Top):
-		r.vp.GotoTop()
+		v.gotoTop()
 		r.follow = false
 	case key.Matches(kmsg, k.Bottom):
-		r.vp.GotoBottom()
+		v.gotoBottom()
 		r.follow = true
 	case key.Matches(kmsg, k.Follow):
 		r.follow = !r.follow
 		if r.follow {
-			r.vp.GotoBottom()
+			v.gotoBottom()
 		}
+	case key.Matches(kmsg, k.Wrap):
+		v.toggleWrap()
+	case key.Matches(kmsg, k.Fold):
+		return r, r.toggleFold()
+	case key.Matches(kmsg, k.Unfold):
+		return r, r.unfoldAll()
+	case key.Matches(kmsg, k.Left):
+		v.sideways(-1)
+	case key.Matches(kmsg, k.Right):
+		v.sideways(1)
 	case key.Matches(kmsg, k.NextTab):
 		r.setTab((r.tab + 1) % numTabs)
 	case key.Matches(kmsg, k.PrevTab):
@@ -136,95 +177,147 @@ func (r *responseModel) setTab(t respTab) {
 	}
 	r.tab = t
 	r.dirty = true
-	r.vp.GotoTop()
-	r.follow = t == tabBody
+	r.follow = t == tabBody && isStream(r.bodyCall)
 }
 
-// refresh rebuilds the viewport content when the call changed.
-func (r *responseModel) refresh(c *call, s *repl.Session, st Styles, loc *time.Location) {
+// refresh brings the section up to date when the call changed: the Body
+// tab indexes the messages that arrived (not the whole response again);
+// other tabs are small and are rebuilt. A search goes on over what came.
+func (r *responseModel) refresh(c *call, s *repl.Session, st Styles, loc *time.Location) tea.Cmd {
+	if r.dv.jumped {
+		// A match came on screen (maybe in a search step): it stays there.
+		r.dv.jumped = false
+		r.follow = false
+	}
 	if !r.dirty {
-		return
+		return nil
 	}
 	r.dirty = false
 	if c == nil {
-		r.vp.SetContent("")
-		return
+		r.dv.setDoc(nil, r.dv.doc != nil)
+		return nil
 	}
 	if isStream(c) {
 		r.setHeader(3)
 	} else {
 		r.setHeader(2)
 	}
-	var text string
+	fresh := r.shownTab != r.tab || (r.tab == tabBody && r.bodyCall != c)
+	r.shownTab = r.tab
 	switch r.tab {
 	case tabBody:
-		text = bodyText(c, s, st, true)
+		if r.bodyCall != c {
+			var header func(int) string
+			if c.method.IsStreamingServer() {
+				header = func(i int) string {
+					m := c.msgs.at(i)
+					return fmt.Sprintf("── #%d · +%s ──", m.index, fmtDur(m.at))
+				}
+			}
+			r.body = newBodyDoc(ringSource{&c.msgs}, header, s.Settings().Format != "text")
+			r.folds = &foldDoc{base: r.body}
+			r.bodyCall = c
+		}
+		r.body.head, r.body.tail = bodyNotes(c, s, st)
+		gone := r.body.sync()
+		if gone > 0 {
+			r.folds.folds = nil // their lines went
+		}
+		r.dv.setDoc(r.folds, fresh)
+		r.dv.shifted(gone)
+		if fresh {
+			r.dv.find.restart()
+		}
 	case tabHeaders:
-		text = mdText(c.respHeader, c.gotHeader, "no response headers yet", r.reveal, st)
+		r.dv.setDoc(newStaticDoc(mdText(c.respHeader, c.gotHeader, "no response headers yet", r.reveal, st)), fresh)
 	case tabTrailers:
-		if c.running() {
-			text = st.Dim.Render("trailers arrive when the call ends")
-		} else {
+		text := st.Dim.Render("trailers arrive when the call ends")
+		if !c.running() {
 			text = mdText(c.trailer, true, "", r.reveal, st)
 		}
+		r.dv.setDoc(newStaticDoc(text), fresh)
 	case tabStatus:
-		text = statusText(c, s, st)
+		r.dv.setDoc(newStaticDoc(statusText(c, s, st)), fresh)
 	case tabTiming:
-		text = timingText(c, st, loc)
+		r.dv.setDoc(newStaticDoc(timingText(c, st, loc)), fresh)
 	}
-	atBottom := r.follow
-	r.vp.SetContent(text)
-	if atBottom && r.tab == tabBody {
-		r.vp.GotoBottom()
+	if r.tab != tabBody {
+		// A rebuilt section is searched again, from its top.
+		r.dv.find.restart()
 	}
+	// Streams follow their tail until the user scrolls up; a unary
+	// response opens at its top.
+	if r.follow && r.tab == tabBody && c.method.IsStreamingServer() {
+		r.dv.gotoBottom()
+	}
+	return r.dv.searchMore()
 }
 
-// bodyText is what the Body tab shows: the response message, or each kept
-// message of a stream with its index and arrival time, then the status of a
-// failed call.
-func bodyText(c *call, s *repl.Session, st Styles, colored bool) string {
-	var b strings.Builder
-	streaming := c.method.IsStreamingServer()
-	if d := c.msgs.dropped(); d > 0 {
-		fmt.Fprintf(&b, "%s\n", st.Dim.Render(fmt.Sprintf("… %d earlier messages not kept (the newest %d are)", d, c.msgs.n)))
+// toggleFold folds or unfolds the block at the top line of the Body tab
+// (z); a search goes on over what is shown.
+func (r *responseModel) toggleFold() tea.Cmd {
+	if r.tab != tabBody || r.folds == nil || r.dv.doc == nil {
+		return nil
 	}
-	c.msgs.each(func(m streamMsg) {
-		if streaming {
-			b.WriteString(st.Dim.Render(fmt.Sprintf("── #%d · +%s ──", m.index, fmtDur(m.at))) + "\n")
-		}
-		if colored {
-			b.WriteString(m.colored)
-		} else {
-			b.WriteString(m.json)
-		}
-		b.WriteString("\n")
-	})
+	top, ok := r.folds.toggle(r.dv.top)
+	if !ok {
+		return nil
+	}
+	r.follow = false
+	r.dv.top, r.dv.row = top, 0
+	r.dv.clamp()
+	r.dv.find.restart()
+	r.dv.find.jumped = true
+	return r.dv.searchMore()
+}
+
+// unfoldAll shows every block again (Z), the top line staying on top.
+func (r *responseModel) unfoldAll() tea.Cmd {
+	if r.folds == nil || len(r.folds.folds) == 0 || r.tab != tabBody {
+		return nil
+	}
+	top := r.folds.toBase(r.dv.top)
+	r.folds.folds = nil
+	r.dv.top, r.dv.row = top, 0
+	r.dv.clamp()
+	r.dv.find.restart()
+	r.dv.find.jumped = true
+	return r.dv.searchMore()
+}
+
+// bodyNotes are the Body tab's lines around the messages: the messages
+// no longer kept, "waiting…", the status of a failed call.
+func bodyNotes(c *call, s *repl.Session, st Styles) (head, tail []docLine) {
+	dim := func(t string) docLine { return docLine{text: t, kind: lineDim} }
+	if d := c.msgs.dropped(); d > 0 {
+		head = append(head, dim(fmt.Sprintf("… %d earlier messages not kept (the newest %d are)", d, c.msgs.n)))
+	}
 	if c.msgs.total == 0 {
 		switch {
-		case c.running() && streaming:
-			b.WriteString(st.Dim.Render("waiting for messages…") + "\n")
+		case c.running() && c.method.IsStreamingServer():
+			tail = append(tail, dim("waiting for messages…"))
 		case c.running():
-			b.WriteString(st.Dim.Render("waiting for the response…") + "\n")
+			tail = append(tail, dim("waiting for the response…"))
 		}
 	}
 	if !c.running() && c.code() != 0 {
-		if b.Len() > 0 {
-			b.WriteString("\n")
+		if c.msgs.n > 0 || len(head) > 0 {
+			tail = append(tail, docLine{})
 		}
-		b.WriteString(statusText(c, s, st))
+		tail = append(tail, newStaticDoc(statusText(c, s, st))...)
 	}
-	return strings.TrimRight(b.String(), "\n")
+	return head, tail
 }
 
 // plainBody is the response as JSON text, for saving and copying: one
 // message, or a stream's kept messages as concatenated JSON objects.
 func plainBody(c *call) string {
-	var parts []string
-	c.msgs.each(func(m streamMsg) { parts = append(parts, m.json) })
-	if len(parts) == 0 {
-		return ""
-	}
-	return strings.Join(parts, "\n") + "\n"
+	var b strings.Builder
+	c.msgs.each(func(m streamMsg) {
+		b.Write(m.json)
+		b.WriteByte('\n')
+	})
+	return b.String()
 }
 
 // mdText lists headers or trailers, server text escaped, and the values
@@ -392,20 +485,32 @@ func (r responseModel) view(c *call, st Styles, spin string, now time.Time) stri
 	if isStream(c) {
 		lines = append(lines, fit(st.Dim.Render(streamLine(c, now)), r.w))
 	}
-	lines = append(lines, block(r.vp.View(), r.w, r.h-len(lines))...)
+	lines = append(lines, block(r.dv.view(st), r.w, r.h-len(lines))...)
 	return strings.Join(lines, "\n")
 }
 
 // scrollInfo is the viewport position for the box's bottom edge.
 func (r responseModel) scrollInfo() string {
-	if r.vp.TotalLineCount() <= r.vp.VisibleLineCount() {
+	if !r.dv.scrolls() {
 		return ""
 	}
-	s := fmt.Sprintf("%d%%", int(r.vp.ScrollPercent()*100))
-	if r.tab == tabBody && r.follow {
-		s += " · following"
+	var parts []string
+	if r.dv.lines() > r.dv.height() || r.dv.wrap {
+		parts = append(parts, fmt.Sprintf("%d%%", r.dv.percent()))
 	}
-	return s
+	switch {
+	case r.dv.x > 0:
+		parts = append(parts, fmt.Sprintf("col %d", r.dv.x+1))
+	case r.dv.wide():
+		parts = append(parts, "> scrolls right")
+	}
+	if r.dv.wrap {
+		parts = append(parts, "wrap")
+	}
+	if r.follows() {
+		parts = append(parts, "following")
+	}
+	return strings.Join(parts, " · ")
 }
 
 // savedMsg reports saveCmd.
@@ -445,22 +550,37 @@ func defaultSavePath(c *call, now time.Time) string {
 
 func base64Text(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
 
-// formatMessage prints a message with the session's settings; JSON is
-// re-indented because protojson varies its spacing between builds on
-// purpose, and the viewer (and its golden tests) want it stable.
+// formatMessage prints a message with the session's settings. The
+// formatter's output is already stable (protojson's random spacing undone)
+// and terminal-safe: it is kept as it is, without another copy of a 20 MB
+// response.
 func formatMessage(f dynamic.Formatter, msg proto.Message) (string, error) {
-	text, err := f.Format(msg)
-	if err != nil || f.Text {
-		// Strings of server text can hold C1 controls and escapes the
-		// text format leaves raw.
-		return dynamic.SafeText(text), err
+	// Prepare leaves large bytes fields out of the formatting (one base64
+	// copy, written straight into the text), and the text is sized once:
+	// a 20 MiB payload is not held in protojson's, Indent's and a growing
+	// builder's buffers at the same time.
+	p, err := f.Prepare(msg, nil)
+	if err != nil {
+		return "", err
 	}
-	var b bytes.Buffer
-	if json.Indent(&b, []byte(text), "", "  ") != nil {
-		return dynamic.SafeText(text), nil
+	var n countingWriter
+	if _, err := p.WriteTo(&n); err != nil {
+		return "", err
 	}
-	// protojson escapes C0 controls but not C1 ones (U+009B is a CSI).
-	return dynamic.SafeText(b.String()), nil
+	var b strings.Builder
+	b.Grow(int(n))
+	if _, err := p.WriteTo(&b); err != nil {
+		return "", err
+	}
+	return strings.TrimSuffix(b.String(), "\n"), nil
+}
+
+// countingWriter counts the bytes written to it.
+type countingWriter int64
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	*c += countingWriter(len(p))
+	return len(p), nil
 }
 
 // Component: the response of the app's current call (uiCtx.call).

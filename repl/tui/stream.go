@@ -14,10 +14,9 @@ const defaultKeep = 1000
 
 // streamMsg is one response message, formatted once when it arrives.
 type streamMsg struct {
-	index   int           // from 1
-	at      time.Duration // since the call started
-	json    string        // plain pretty JSON (save, copy)
-	colored string        // what the viewer shows
+	index int           // from 1
+	at    time.Duration // since the call started
+	json  []byte        // pretty JSON (shown, saved, copied); coloured on screen only
 }
 
 // msgRing keeps the newest cap messages.
@@ -55,6 +54,9 @@ func (r *msgRing) each(fn func(streamMsg)) {
 		fn(r.buf[(r.start+i)%len(r.buf)])
 	}
 }
+
+// at is the i-th kept message, oldest first.
+func (r *msgRing) at(i int) streamMsg { return r.buf[(r.start+i)%len(r.buf)] }
 
 func (r *msgRing) last() (streamMsg, bool) {
 	if r.n == 0 {

@@ -1,0 +1,162 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
+)
+
+// docText is a document's whole text, plain.
+func docText(d document) string {
+	if d == nil {
+		return ""
+	}
+	var b strings.Builder
+	for i := range d.Len() {
+		b.WriteString(d.Line(i).text)
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// A document view in a small box: a long line is cut with a "…" where it
+// goes on; > scrolls sideways (a "…" on the left says there is more
+// there); w wraps it instead.
+func TestDocViewCutSidewaysWrap(t *testing.T) {
+	st := newStyles(colorprofile.NoTTY, true)
+	long := `  "payload": "` + strings.Repeat("abcdefghij", 6) + `"`
+	v := docView{}
+	v.setSize(24, 5)
+	v.setDoc(newStaticDoc("{\n"+long+",\n  \"n\": 1\n}"), true)
+	var out strings.Builder
+	step := func(what string) {
+		fmt.Fprintf(&out, "── %s (x=%d wrap=%v)\n%s\n", what, v.x, v.wrap, v.view(st))
+	}
+	step("opened")
+	if got := strings.Split(v.view(st), "\n")[1]; !strings.HasSuffix(got, "…") || ansi.StringWidth(got) != 24 {
+		t.Errorf("the long line is not cut with a mark at the border: %q", got)
+	}
+	v.sideways(1)
+	step("scrolled right")
+	if got := strings.Split(v.view(st), "\n")[1]; !strings.HasPrefix(got, "…") || !strings.HasSuffix(got, "…") {
+		t.Errorf("scrolled sideways, the line lacks its marks on both sides: %q", got)
+	}
+	for range 20 {
+		v.sideways(1)
+	}
+	step("scrolled right to the end")
+	if got := strings.Split(v.view(st), "\n")[1]; strings.HasSuffix(strings.TrimRight(got, " "), "…") {
+		t.Errorf("at the end of the line there is still a mark on the right: %q", got)
+	}
+	v.toggleWrap()
+	step("wrapped")
+	if v.x != 0 || !strings.Contains(v.view(st), "ghijabcdefghij") {
+		t.Errorf("wrapped, the line is not shown whole:\n%s", v.view(st))
+	}
+	v.down(2)
+	step("wrapped, two rows down")
+	golden.RequireEqual(t, []byte(out.String()))
+}
+
+// Search in a document: matches are highlighted (reverse video in the
+// ASCII profile, the current one underlined and bold), the bar says
+// "k/N matches", n and N go round, esc clears.
+func TestDocViewSearchHighlight(t *testing.T) {
+	st := newStyles(colorprofile.ASCII, true)
+	var lines []string
+	for i := range 30 {
+		lines = append(lines, fmt.Sprintf("line %02d %s", i, map[bool]string{true: "needle here", false: "hay"}[i%10 == 3]))
+	}
+	v := docView{}
+	v.setSize(30, 6)
+	v.setDoc(newStaticDoc(strings.Join(lines, "\n")), true)
+	// The steps the app would get as docSearchStepMsgs, one by one.
+	run := func() {
+		for v.find.pending {
+			v.searchStep(docSearchStepMsg{v: &v, gen: v.find.gen})
+		}
+	}
+	k := newKeyMap().Resp.Find
+	var out strings.Builder
+	press := func(keys ...string) {
+		for _, s := range keys {
+			if ok, _ := v.searchKey(keyMsg(s), k); !ok {
+				t.Fatalf("the search did not take %q", s)
+			}
+			run()
+		}
+		fmt.Fprintf(&out, "── after %v\n%s\n", keys, v.view(st))
+	}
+	press("/", "N", "e", "e", "d")
+	// A capital makes case matter.
+	if bar := ansi.Strip(v.view(st)); !strings.Contains(bar, "/Need") || !strings.Contains(bar, "no matches") {
+		t.Fatalf("the bar lacks the query or its count:\n%s", bar)
+	}
+	press("backspace", "backspace", "backspace", "backspace")
+	press("n", "e", "e", "d", "l", "e", "enter")
+	scr := ansi.Strip(v.view(st))
+	if !strings.Contains(scr, "1/3 matches") || !strings.Contains(scr, "line 03 needle") {
+		t.Fatalf("after the query, want 1/3 matches with line 03 on screen:\n%s", scr)
+	}
+	if n := strings.Count(v.view(st), "\x1b[7mneedle"); n != 0 || !strings.Contains(v.view(st), "needle\x1b[m") {
+		t.Logf("highlight codes: %q", v.view(st))
+	}
+	press("n")
+	if scr := ansi.Strip(v.view(st)); !strings.Contains(scr, "2/3 matches") || !strings.Contains(scr, "line 13 needle") {
+		t.Fatalf("n: want 2/3 with line 13:\n%s", scr)
+	}
+	press("n", "n")
+	if scr := ansi.Strip(v.view(st)); !strings.Contains(scr, "1/3 matches") {
+		t.Fatalf("n past the last: want 1/3 again:\n%s", scr)
+	}
+	press("N")
+	if scr := ansi.Strip(v.view(st)); !strings.Contains(scr, "3/3 matches") || !strings.Contains(scr, "line 23 needle") {
+		t.Fatalf("N from the first: want 3/3 with line 23:\n%s", scr)
+	}
+	press("esc")
+	if scr := ansi.Strip(v.view(st)); strings.Contains(scr, "matches") || v.find.shown() {
+		t.Fatalf("esc: the search is still shown:\n%s", scr)
+	}
+	golden.RequireEqual(t, []byte(out.String()))
+}
+
+// When the ring of stream messages lets its oldest go, the lines on
+// screen stay on screen, and the matches of a search follow them.
+func TestBodyDocShiftKeepsView(t *testing.T) {
+	ring := newMsgRing(10)
+	push := func(n int) {
+		for range n {
+			i := ring.total + 1
+			ring.push(streamMsg{index: i, json: []byte(fmt.Sprintf("{\n  \"index\": %d\n}", i))})
+		}
+	}
+	push(10)
+	d := newBodyDoc(ringSource{&ring}, func(i int) string { return fmt.Sprintf("── #%d ──", ring.at(i).index) }, true)
+	d.sync()
+	v := docView{}
+	v.setSize(40, 6)
+	v.setDoc(d, true)
+	v.down(20) // message #6's separator: 4 lines a message
+	if got := d.Line(v.top).text; got != "── #6 ──" {
+		t.Fatalf("top line %q, want #6's separator", got)
+	}
+	v.setQuery("index")
+	for v.find.pending {
+		v.searchStep(docSearchStepMsg{v: &v, gen: v.find.gen})
+	}
+	if v.find.total != 10 {
+		t.Fatalf("%d matches, want 10", v.find.total)
+	}
+	push(3) // #1-#3 go
+	v.shifted(d.sync())
+	if got := d.Line(v.top).text; got != "── #6 ──" {
+		t.Errorf("after 3 messages went, the top line is %q, want #6's separator still", got)
+	}
+	if v.find.total != 7 || d.Line(v.find.matches[0].line).text != `  "index": 4,` && d.Line(v.find.matches[0].line).text != `  "index": 4` {
+		t.Errorf("after the shift: %d matches, the first on %q; want 7, on #4", v.find.total, d.Line(v.find.matches[0].line).text)
+	}
+}
