@@ -35,6 +35,18 @@ func FindMethod(src Source, name string) (protoreflect.MethodDescriptor, error) 
 			}
 		}
 	}
+	if p, ok := src.(methodProber); ok && !brokenLookup(direct) {
+		matches, ok, err := p.probeMethod(dotted)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			if len(matches) == 1 {
+				return matches[0], nil
+			}
+			return nil, fmt.Errorf("method %q is ambiguous: it could be %s", name, strings.Join(methodNames(matches), ", "))
+		}
+	}
 	methods, broken, err := loadMethods(src)
 	if err != nil {
 		return nil, err
@@ -73,6 +85,19 @@ func AllMethods(src Source) ([]protoreflect.MethodDescriptor, error) {
 // loadMethods lists the methods of every service that loads, and the
 // errors of those that do not.
 func loadMethods(src Source) (methods []protoreflect.MethodDescriptor, broken []error, err error) {
+	if l, ok := src.(servicesLoader); ok {
+		sds, broken, err := l.loadServices()
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, sd := range sds {
+			ms := sd.Methods()
+			for i := 0; i < ms.Len(); i++ {
+				methods = append(methods, ms.Get(i))
+			}
+		}
+		return methods, broken, nil
+	}
 	services, err := serviceNames(src)
 	if err != nil {
 		return nil, nil, err

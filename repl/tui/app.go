@@ -126,7 +126,7 @@ func newApp(ctx context.Context, s *repl.Session, opts Options) *appModel {
 	m.tree.ui, m.resp.ui, m.hist.ui, m.meta.ui, m.cmd.ui, m.helpm.ui, m.learn.ui = ui, ui, ui, ui, ui, ui, ui
 	m.coll.ui = ui
 	m.helpm.keys = keys.Over
-	m.callModel = callModel{ctx: ctx, ui: ui, keep: defaultKeep}
+	m.callModel = callModel{ctx: ctx, ui: ui}
 	m.lookups, m.endLookups = context.WithCancel(ctx)
 	m.st = newStyles(profile, m.isDark)
 	m.exec = newCmdExecutor(s, m.cmd.out, !opts.NoColor)
@@ -666,6 +666,9 @@ func (m *appModel) onRespKey(msg tea.KeyPressMsg) tea.Cmd {
 		if m.call == nil || m.call.msgs.n == 0 {
 			return m.setFlash("no response to copy yet", true)
 		}
+		if n := m.call.msgs.jsonBytes(); m.resp.tab == tabBody && n > maxCopyBytes {
+			return m.setFlash(fmt.Sprintf("%d MiB of messages is too much for the clipboard (at most %d MiB): s saves them to a file", n>>20, maxCopyBytes>>20), true)
+		}
 		text := m.copyText()
 		return tea.Batch(tea.SetClipboard(text), m.setFlash(fmt.Sprintf("copied %d bytes to the clipboard (OSC 52)", len(text)), false))
 	case key.Matches(msg, k.Edit):
@@ -699,11 +702,10 @@ func (m *appModel) onSaveKey(msg tea.KeyPressMsg) tea.Cmd {
 		if path == "" || m.call == nil {
 			return nil
 		}
-		text := plainBody(m.call)
-		if m.resp.tab != tabBody {
-			text = m.copyText()
+		if m.resp.tab == tabBody {
+			return saveLogCmd(path, &m.call.msgs, m.call.msgs.n)
 		}
-		return saveCmd(path, text)
+		return saveCmd(path, m.copyText())
 	case "esc":
 		m.saving = false
 		m.save.Blur()
@@ -846,4 +848,7 @@ func (m *appModel) shutdown() {
 	}
 	m.learn.cancelSend()
 	m.store.wait(2 * time.Second)
+	if m.call != nil {
+		m.call.msgs.close() // and its temporary file
+	}
 }

@@ -20,10 +20,6 @@ type MessageSource interface {
 	Message(i int) ([]byte, error)
 }
 
-// dropper is a source that lets its oldest messages go (the in-memory
-// ring): Dropped is how many have gone, so the view can shift its index.
-type dropper interface{ Dropped() int }
-
 // bodyDoc is the Body tab as a document: notes before (head), each message
 // of src — a separator line for streams, then its lines — and notes after
 // (tail). It indexes each message's line count once, as messages arrive;
@@ -35,8 +31,7 @@ type bodyDoc struct {
 	head   []docLine
 	tail   []docLine
 
-	starts  []int // starts[i]: the first line of message i after head; one more than indexed
-	dropped int
+	starts []int // starts[i]: the first line of message i after head; one more than indexed
 
 	// The last message read and where its lines start.
 	cached int
@@ -59,26 +54,11 @@ func newBodyDoc(src MessageSource, header func(int) string, json bool) *bodyDoc 
 	return &bodyDoc{src: src, header: header, json: json, starts: []int{0}, cached: -1}
 }
 
-// sync indexes the messages that arrived since the last sync. It returns
-// how many lines went at the top (messages the source dropped).
-func (d *bodyDoc) sync() (gone int) {
-	if dr, ok := d.src.(dropper); ok {
-		if n := dr.Dropped() - d.dropped; n > 0 {
-			d.dropped += n
-			d.cached = -1
-			d.infos = nil
-			k := min(n, len(d.starts)-1)
-			gone = d.starts[k]
-			d.starts = d.starts[k:]
-			for i := range d.starts {
-				d.starts[i] -= gone
-			}
-		}
-	}
+// sync indexes the messages that arrived since the last sync.
+func (d *bodyDoc) sync() {
 	for i := len(d.starts) - 1; i < d.src.Len(); i++ {
 		d.starts = append(d.starts, d.starts[i]+d.linesOf(i))
 	}
-	return gone
 }
 
 // linesOf counts message i's lines, its separator included.
@@ -95,6 +75,15 @@ func (d *bodyDoc) linesOf(i int) int {
 		n++
 	}
 	return n
+}
+
+// msgAt is the message line i of the document is in.
+func (d *bodyDoc) msgAt(i int) (int, bool) {
+	i -= len(d.head)
+	if i < 0 || i >= d.msgLines() {
+		return 0, false
+	}
+	return sort.Search(len(d.starts)-1, func(k int) bool { return d.starts[k+1] > i }), true
 }
 
 func (d *bodyDoc) msgLines() int { return d.starts[len(d.starts)-1] }
@@ -160,15 +149,3 @@ func (d *bodyDoc) load(m int) error {
 	d.cached = m
 	return nil
 }
-
-// ringSource is the in-memory ring of a call's messages as a MessageSource.
-type ringSource struct{ r *msgRing }
-
-func (s ringSource) Len() int { return s.r.n }
-func (s ringSource) Message(i int) ([]byte, error) {
-	if i < 0 || i >= s.r.n {
-		return nil, fmt.Errorf("message %d of %d", i+1, s.r.n)
-	}
-	return s.r.at(i).json, nil
-}
-func (s ringSource) Dropped() int { return s.r.dropped() }

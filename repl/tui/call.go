@@ -56,7 +56,7 @@ type call struct {
 	trailer       metadata.MD
 	status        *dynamic.Status
 	elapsed       time.Duration
-	msgs          msgRing
+	msgs          msgLog
 	rate          rateMeter
 	cancelled     bool // the user cancelled
 	sendErr       error

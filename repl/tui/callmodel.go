@@ -3,7 +3,6 @@ package tui
 import (
 	"context"
 	"fmt"
-	"unsafe"
 
 	tea "charm.land/bubbletea/v2"
 	"google.golang.org/grpc/codes"
@@ -24,9 +23,12 @@ import (
 // The current call itself is uiCtx.call: the response pane and the
 // status bar read it.
 type callModel struct {
-	ctx  context.Context
-	ui   *uiCtx
-	keep int // stream messages kept per call
+	ctx context.Context
+	ui  *uiCtx
+
+	// budget is the bytes of a call's messages kept in memory (0:
+	// msgstore.DefaultBudget); the rest go to a temporary file.
+	budget int64
 
 	// The status line's connection state.
 	conn       *dynamic.Conn
@@ -82,7 +84,7 @@ func (k *callModel) start(id int, md protoreflect.MethodDescriptor, reqs []proto
 		startedAt: k.ui.now(),
 		phase:     phaseStarting,
 		header:    k.ui.s.Header(),
-		msgs:      newMsgRing(k.keep),
+		msgs:      newMsgLog(k.budget),
 	}
 	var first proto.Message
 	if len(reqs) > 0 {
@@ -94,6 +96,9 @@ func (k *callModel) start(id int, md protoreflect.MethodDescriptor, reqs []proto
 		}
 	}
 	c.closeQueued = closeAfter && md.IsStreamingClient()
+	if old := k.ui.call; old != nil {
+		old.msgs.close() // its messages go with it, and their file
+	}
 	k.ui.call = c
 	return startCallCmd(ctx, k.ui.s, c.id, md, first)
 }
@@ -270,14 +275,6 @@ func (k *callModel) onEvents(msg callEventsMsg) tea.Cmd {
 	if c == nil || c.id != msg.id {
 		return nil
 	}
-	// Format only the messages the ring will keep.
-	nMsgs := 0
-	for _, ev := range msg.events {
-		if _, ok := ev.(dynamic.MessageEvent); ok {
-			nMsgs++
-		}
-	}
-	skip := max(nMsgs-k.keep, 0)
 	f := k.ui.s.Formatter(true)
 	var cmd tea.Cmd
 	for _, ev := range msg.events {
@@ -288,18 +285,12 @@ func (k *callModel) onEvents(msg callEventsMsg) tea.Cmd {
 			if c.msgs.total == 0 {
 				c.firstMsgAt = e.Elapsed
 			}
-			if skip > 0 {
-				skip--
-				c.msgs.skip(1)
-				continue
-			}
 			text, err := formatMessage(f, e.Message)
 			if err != nil {
 				text = dynamic.SafeLine(fmt.Sprintf("<response %d: %v>", e.Index, err))
 			}
-			// The string is not changed again: its bytes are the message's
-			// (MessageSource), without a copy of a 20 MB response.
-			c.msgs.push(streamMsg{index: e.Index, at: e.Elapsed, json: unsafe.Slice(unsafe.StringData(text), len(text))})
+			// Kept plain: the viewer colours the lines it shows.
+			c.msgs.push(streamMsg{index: e.Index, at: e.Elapsed, json: text})
 		case dynamic.EndEvent:
 			c.status = e.Status
 			c.trailer = e.Trailer

@@ -155,16 +155,6 @@ func (v *docView) setDoc(d document, fresh bool) {
 	v.clamp()
 }
 
-// shifted says the first n lines of the document went (a ring of stream
-// messages dropped its oldest): what is on screen stays on screen.
-func (v *docView) shifted(n int) {
-	if n <= 0 {
-		return
-	}
-	v.top = max(v.top-n, 0)
-	v.find.shift(n)
-}
-
 func (v *docView) setSize(w, h int) {
 	v.w, v.h = max(w, 1), max(h, 1)
 	v.clamp()

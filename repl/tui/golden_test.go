@@ -165,7 +165,7 @@ func syntheticCall(t *testing.T, h *harness, method string, start time.Time) *ca
 	}
 	h.m.openForm(md)
 	h.m.nextID++
-	c := &call{id: h.m.nextID, method: md, cancel: func() {}, startedAt: start, phase: phaseHalfClosed, msgs: newMsgRing(h.m.keep), sent: 1}
+	c := &call{id: h.m.nextID, method: md, cancel: func() {}, startedAt: start, phase: phaseHalfClosed, msgs: newMsgLog(h.m.budget), sent: 1}
 	h.m.call = c
 	h.m.resp.reset()
 	h.m.setFocus(focusResp)
@@ -239,7 +239,6 @@ func TestStreamGolden(t *testing.T) {
 		t.Run(sizeName(sz.w, sz.h), func(t *testing.T) {
 			h := newHarness(t, sz.w, sz.h)
 			h.waitServices()
-			h.m.keep = 20
 			clock := &fixedClock{t0}
 			h.m.now = clock.now
 			c := syntheticCall(t, h, "showcase.Showcase/Count", t0)
@@ -256,12 +255,12 @@ func TestStreamGolden(t *testing.T) {
 			h.send(callEventsMsg{id: c.id, events: append([]dynamic.Event{dynamic.HeaderEvent{Header: metadata.MD{}, Elapsed: time.Millisecond}}, ticks(1, 100)...)})
 			clock.t = t0.Add(2 * time.Second)
 			h.send(callEventsMsg{id: c.id, events: ticks(101, 200)})
-			if !c.running() || c.msgs.total != 200 || c.msgs.n != 20 {
-				t.Fatalf("running %v, total %d, kept %d; want running, 200, 20", c.running(), c.msgs.total, c.msgs.n)
+			if !c.running() || c.msgs.total != 200 || c.msgs.n != 200 {
+				t.Fatalf("running %v, total %d, kept %d; want running, 200, 200", c.running(), c.msgs.total, c.msgs.n)
 			}
 			h.stable()
 			scr := h.screen()
-			for _, want := range []string{"200 msgs", "100 msg/s", "newest 20 kept", "── #200"} {
+			for _, want := range []string{"200 msgs", "100 msg/s", "── #200"} {
 				if !strings.Contains(scr, want) {
 					t.Errorf("stream view lacks %q:\n%s", want, scr)
 				}

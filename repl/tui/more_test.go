@@ -24,14 +24,16 @@ import (
 	"github.com/grpcsh/grpcsh/repl"
 )
 
-// TestStreamBoundedAndBatched: a 20,000-message stream keeps the newest
-// 1000 and reaches Update in batches, not once per message.
-func TestStreamBoundedAndBatched(t *testing.T) {
+// TestStreamKeptAndBatched: a 5,000-message stream is kept whole, past a
+// small memory budget in a 0600 temporary file, and reaches Update in
+// batches, not once per message. Paging up from its tail reaches message
+// #1; the file is removed when the TUI shuts down.
+func TestStreamKeptAndBatched(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp) // os.TempDir, where the store makes its file
 	h := newHarness(t, 120, 40)
-	// Five times what the view keeps: enough to check the bound and the
-	// batching, few enough that -race on a loaded 2-core machine gets
-	// through it well within the hang guard below.
-	const n = 5 * defaultKeep
+	h.m.budget = 64 << 10 // ~1,000 messages in memory, the rest in the file
+	const n = 5000
 	h.openMethod("showcase.Showcase.Count", "showcase count")
 	h.fillFirst(fmt.Sprint(n))
 	batches, updates := 0, 0
@@ -56,25 +58,74 @@ func TestStreamBoundedAndBatched(t *testing.T) {
 	if c.code() != codes.OK || c.msgs.total != n {
 		t.Fatalf("status %v, %d messages; want OK, %d", c.code(), c.msgs.total, n)
 	}
-	if c.msgs.n != defaultKeep || c.msgs.dropped() != n-defaultKeep {
-		t.Fatalf("kept %d, dropped %d; want %d, %d", c.msgs.n, c.msgs.dropped(), defaultKeep, n-defaultKeep)
+	if c.msgs.n != n || c.msgs.dropped() != 0 || c.msgs.Len() != n {
+		t.Fatalf("kept %d, dropped %d (%v); want %d, 0", c.msgs.n, c.msgs.dropped(), c.msgs.err, n)
 	}
-	if last, _ := c.msgs.last(); last.index != n {
-		t.Fatalf("newest kept message is #%d, want #%d", last.index, n)
+	if last, _ := c.msgs.last(); last.index != n || !strings.Contains(last.json, fmt.Sprintf(`"index": %d`, n)) {
+		t.Fatalf("newest kept message is #%d %q, want #%d", last.index, last.json, n)
 	}
 	if batches > n/20 {
 		t.Fatalf("%d batches for %d messages: events are not batched", batches, n)
 	}
 	t.Logf("%d messages in %s: %d event batches, %d updates (%.0f msg/s through the UI)", n, took, batches, updates, float64(n)/took.Seconds())
+	path := c.msgs.st.Path()
+	if path == "" || filepath.Dir(path) != tmp {
+		t.Fatalf("store file %q, want one in %s", path, tmp)
+	}
+	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("store file: %v, mode %v; want 0600", err, fi.Mode().Perm())
+	}
+	if mem := c.msgs.st.InMemory(); mem > h.m.budget {
+		t.Fatalf("%d bytes in memory, budget %d", mem, h.m.budget)
+	}
 	scr := h.screen()
-	for _, want := range []string{fmt.Sprintf("%d msgs", n), fmt.Sprintf("newest %d kept", defaultKeep), fmt.Sprintf(`"index": %d`, n)} {
+	for _, want := range []string{fmt.Sprintf("%d msgs", n), fmt.Sprintf(`"index": %d`, n), fmt.Sprintf("── #%d ·", n)} {
 		if !strings.Contains(scr, want) {
 			t.Errorf("screen lacks %q:\n%s", want, scr)
 		}
 	}
+	// Page up from the tail until the first message shows: the window of
+	// laid-out messages slides under the viewport.
+	first := regexp.MustCompile(`── #1 ·`)
+	for i := 0; !first.MatchString(h.screen()); i++ {
+		if i > 10*n {
+			t.Fatalf("paging up never reached message #1; screen:\n%s", h.screen())
+		}
+		h.press("b") // page up
+	}
+	if scr := h.screen(); !strings.Contains(scr, `"index": 1,`) || !strings.Contains(scr, "── #2 ·") {
+		t.Errorf("the top of the stream does not show messages #1 and #2:\n%s", scr)
+	}
+	// G goes back to the newest, and g to the first again.
+	h.press("G")
+	if scr := h.screen(); !strings.Contains(scr, fmt.Sprintf("── #%d ·", n)) || !strings.Contains(scr, "following") {
+		t.Fatalf("G does not show the newest message, following:\n%s", scr)
+	}
 	h.press("g")
-	if !strings.Contains(h.screen(), fmt.Sprintf("%d earlier messages not kept", n-defaultKeep)) {
-		t.Errorf("the top of the body does not say what was dropped:\n%s", h.screen())
+	if scr := h.screen(); !first.MatchString(scr) || !strings.Contains(scr, fmt.Sprintf("#1 of %d", n)) {
+		t.Fatalf("g does not show the first message, and its place in the box's edge:\n%s", scr)
+	}
+	// Paging down again walks through every message to the newest.
+	seen := map[string]bool{}
+	num := regexp.MustCompile(`── #(\d+) ·`)
+	for i := 0; !strings.Contains(h.screen(), fmt.Sprintf("── #%d ·", n)); i++ {
+		if i > 10*n {
+			t.Fatalf("paging down never reached message #%d", n)
+		}
+		for _, m := range num.FindAllStringSubmatch(h.screen(), -1) {
+			seen[m[1]] = true
+		}
+		h.press("pgdown")
+	}
+	for _, m := range num.FindAllStringSubmatch(h.screen(), -1) {
+		seen[m[1]] = true
+	}
+	if len(seen) != n {
+		t.Errorf("paging down showed %d distinct messages, want all %d", len(seen), n)
+	}
+	h.m.shutdown()
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Fatalf("the store file is still there after shutdown: %v", err)
 	}
 }
 
@@ -243,6 +294,7 @@ func TestAppCrashReport(t *testing.T) {
 	s := newTestSession(t)
 	s.SetHeader("authorization", "Bearer hunter2-very-secret")
 	dir := t.TempDir()
+	storeDir := spilledStore(t)
 	var out, stderr bytes.Buffer
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
@@ -271,6 +323,7 @@ func TestAppCrashReport(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "crashed") {
 		t.Fatalf("run returned %v, want a crash error", err)
 	}
+	noFilesLeft(t, storeDir)
 	if strings.Contains(err.Error(), "hunter2") || strings.Contains(stderr.String(), "hunter2") {
 		t.Fatalf("the secret leaked: %v / %s", err, stderr.String())
 	}
@@ -305,6 +358,7 @@ func TestAppCrashReport(t *testing.T) {
 // TestAppQuitRestoresTerminal runs the real program and quits with q.
 func TestAppQuitRestoresTerminal(t *testing.T) {
 	s := newTestSession(t)
+	storeDir := spilledStore(t)
 	var out, stderr bytes.Buffer
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
@@ -329,6 +383,7 @@ func TestAppQuitRestoresTerminal(t *testing.T) {
 	case <-ctx.Done():
 		t.Fatal("q did not quit")
 	}
+	noFilesLeft(t, storeDir)
 	o := out.String()
 	if enter, leave := strings.Index(o, "\x1b[?1049h"), strings.LastIndex(o, "\x1b[?1049l"); enter < 0 || leave < enter {
 		t.Fatalf("alt screen entered at %d, left at %d", enter, leave)

@@ -210,21 +210,17 @@ func (r *responseModel) refresh(c *call, s *repl.Session, st Styles, loc *time.L
 			var header func(int) string
 			if c.method.IsStreamingServer() {
 				header = func(i int) string {
-					m := c.msgs.at(i)
-					return fmt.Sprintf("── #%d · +%s ──", m.index, fmtDur(m.at))
+					at, _, _ := c.msgs.get(i)
+					return fmt.Sprintf("── #%d · +%s ──", i+1, fmtDur(at))
 				}
 			}
-			r.body = newBodyDoc(ringSource{&c.msgs}, header, s.Settings().Format != "text")
+			r.body = newBodyDoc(&c.msgs, header, s.Settings().Format != "text")
 			r.folds = &foldDoc{base: r.body}
 			r.bodyCall = c
 		}
 		r.body.head, r.body.tail = bodyNotes(c, s, st)
-		gone := r.body.sync()
-		if gone > 0 {
-			r.folds.folds = nil // their lines went
-		}
+		r.body.sync()
 		r.dv.setDoc(r.folds, fresh)
-		r.dv.shifted(gone)
 		if fresh {
 			r.dv.find.restart()
 		}
@@ -289,9 +285,6 @@ func (r *responseModel) unfoldAll() tea.Cmd {
 // no longer kept, "waiting…", the status of a failed call.
 func bodyNotes(c *call, s *repl.Session, st Styles) (head, tail []docLine) {
 	dim := func(t string) docLine { return docLine{text: t, kind: lineDim} }
-	if d := c.msgs.dropped(); d > 0 {
-		head = append(head, dim(fmt.Sprintf("… %d earlier messages not kept (the newest %d are)", d, c.msgs.n)))
-	}
 	if c.msgs.total == 0 {
 		switch {
 		case c.running() && c.method.IsStreamingServer():
@@ -300,6 +293,9 @@ func bodyNotes(c *call, s *repl.Session, st Styles) (head, tail []docLine) {
 			tail = append(tail, dim("waiting for the response…"))
 		}
 	}
+	if d := c.msgs.dropped(); d > 0 {
+		tail = append(tail, dim(dynamic.SafeLine(fmt.Sprintf("… %d later messages not kept: %v", d, c.msgs.err))))
+	}
 	if !c.running() && c.code() != 0 {
 		if c.msgs.n > 0 || len(head) > 0 {
 			tail = append(tail, docLine{})
@@ -307,17 +303,6 @@ func bodyNotes(c *call, s *repl.Session, st Styles) (head, tail []docLine) {
 		tail = append(tail, newStaticDoc(statusText(c, s, st))...)
 	}
 	return head, tail
-}
-
-// plainBody is the response as JSON text, for saving and copying: one
-// message, or a stream's kept messages as concatenated JSON objects.
-func plainBody(c *call) string {
-	var b strings.Builder
-	c.msgs.each(func(m streamMsg) {
-		b.Write(m.json)
-		b.WriteByte('\n')
-	})
-	return b.String()
 }
 
 // mdText lists headers or trailers, server text escaped, and the values
@@ -489,13 +474,28 @@ func (r responseModel) view(c *call, st Styles, spin string, now time.Time) stri
 	return strings.Join(lines, "\n")
 }
 
+// streamAt is "#k of N": the stream message at the top of the Body tab.
+func (r responseModel) streamAt() (string, bool) {
+	if r.tab != tabBody || r.body == nil || r.folds == nil || r.body.header == nil || r.dv.doc == nil {
+		return "", false
+	}
+	k, ok := r.body.msgAt(r.folds.toBase(r.dv.top))
+	if !ok {
+		return "", false
+	}
+	return fmt.Sprintf("#%d of %d", k+1, r.body.src.Len()), true
+}
+
 // scrollInfo is the viewport position for the box's bottom edge.
 func (r responseModel) scrollInfo() string {
 	if !r.dv.scrolls() {
 		return ""
 	}
 	var parts []string
-	if r.dv.lines() > r.dv.height() || r.dv.wrap {
+	if at, ok := r.streamAt(); ok {
+		// Of a long stream a percentage says little: which message is on top.
+		parts = append(parts, at)
+	} else if r.dv.lines() > r.dv.height() || r.dv.wrap {
 		parts = append(parts, fmt.Sprintf("%d%%", r.dv.percent()))
 	}
 	switch {

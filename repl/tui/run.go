@@ -25,6 +25,7 @@ import (
 	"google.golang.org/grpc/codes"
 
 	"github.com/grpcsh/grpcsh/repl"
+	"github.com/grpcsh/grpcsh/repl/msgstore"
 )
 
 // Options configure the TUI.
@@ -122,6 +123,7 @@ func run(ctx context.Context, s *repl.Session, opts Options, stderr io.Writer, p
 		if app != nil {
 			app.shutdown()
 		}
+		msgstore.CloseAll() // any stream's temporary file, whatever the exit path
 		if v, stack, where, ok := crash.get(); ok {
 			path, werr := writeCrashReport(s, opts, v, stack, where)
 			msg := redactText(fmt.Sprint(v), s.Header())
