@@ -51,6 +51,8 @@ type Options struct {
 	// OnCall, when set, sees the method and request metadata of every call,
 	// reflection included, so tests can check which headers went where.
 	OnCall func(method string, md metadata.MD)
+	// Web also answers gRPC-Web and Connect on the same port (see web.go).
+	Web bool
 }
 
 // Server is a running demo server.
@@ -63,6 +65,7 @@ type Server struct {
 	onCall func(string, metadata.MD)
 	conns  atomic.Int64
 	done   chan struct{}
+	web    *webServer // with Options.Web
 	err    error
 }
 
@@ -74,7 +77,7 @@ func Start(lis net.Listener, opts Options) *Server {
 		grpc.ChainStreamInterceptor(s.logStream),
 		grpc.StatsHandler(connCounter{&s.conns}),
 	}
-	if opts.TLS != nil {
+	if opts.TLS != nil && !opts.Web {
 		serverOpts = append(serverOpts, grpc.Creds(credentials.NewTLS(opts.TLS)))
 	}
 	s.grpc = grpc.NewServer(serverOpts...)
@@ -84,6 +87,10 @@ func Start(lis net.Listener, opts Options) *Server {
 	s.health = health.NewServer()
 	healthpb.RegisterHealthServer(s.grpc, s.health)
 	registerReflection(s.grpc, !opts.NoReflectionV1)
+	if opts.Web {
+		s.startWeb(lis, opts.TLS)
+		return s
+	}
 	go func() {
 		s.err = s.grpc.Serve(lis)
 		close(s.done)
@@ -123,6 +130,11 @@ func (s *Server) Connections() int64 { return s.conns.Load() }
 // stop sending new calls.
 func (s *Server) Stop(grace time.Duration) {
 	s.health.Shutdown()
+	if s.web != nil {
+		s.web.stop(s.grpc.Stop, grace)
+		<-s.done
+		return
+	}
 	stopped := make(chan struct{})
 	go func() {
 		s.grpc.GracefulStop()
@@ -142,6 +154,11 @@ func (s *Server) Stop(grace time.Duration) {
 // idle client holds nothing open.
 func (s *Server) GracefulStop() {
 	s.health.Shutdown()
+	if s.web != nil {
+		s.web.stop(s.grpc.GracefulStop, time.Hour)
+		<-s.done
+		return
+	}
 	s.grpc.GracefulStop()
 	<-s.done
 }
