@@ -10,7 +10,7 @@ import (
 func init() {
 	register(&cmdSpec{
 		Name: "connect", Order: 10,
-		Usage:   "[TARGET] [-plaintext|-tls|-insecure] [-authority NAME] [-cacert FILE] [-cert FILE -key FILE] [-connect-timeout DUR]",
+		Usage:   "[TARGET] [-plaintext|-tls|-insecure] [-authority NAME] [-cacert FILE] [-cert FILE -key FILE] [-connect-timeout DUR] [-protocol grpc|grpcweb|connect]",
 		Summary: "connect to a server (again); alone, show the current target",
 		Help: `TARGET is host:port, unix:///path/to/socket or ipv4:host:port,host:port.
 Without TARGET but with flags, reconnects to the current target with them;

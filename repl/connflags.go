@@ -69,7 +69,7 @@ var ConnFlags = []ConnFlag{
 		set: switchFlag(func(c *dynamic.ConnConfig, on bool) { c.RoundRobin = on })},
 	{Name: "user-agent", Value: "TEXT", Usage: "user-agent prefix (default grpcsh/VERSION)",
 		set: func(c *dynamic.ConnConfig, v string) error { c.UserAgent = v; return nil }},
-	{Name: "protocol", Value: "NAME", Usage: "grpc (default), grpcweb or connect (see README, Protocols)",
+	{Name: "protocol", Value: "PROTOCOL", Usage: "grpc (default), grpcweb or connect (see README, Protocols)",
 		set: func(c *dynamic.ConnConfig, v string) (err error) {
 			c.Protocol, err = dynamic.ParseProtocol(v)
 			return err
