@@ -54,6 +54,11 @@ func (x *Executor) connect(ctx context.Context, cmd *Command) error {
 	if err := checkConnFlags(given); err != nil {
 		return &UsageError{Msg: err.Error()}
 	}
+	if given["protocol"] && !given["http1"] && !given["http2"] {
+		// A new protocol starts from its default HTTP version: -http1 was
+		// for the old one (and gRPC takes none).
+		cfg.HTTP = dynamic.HTTPAuto
+	}
 	if cfg.Security == dynamic.SecurityPlaintext && (cfg.Insecure || cfg.CACert != "" || cfg.Cert != "") {
 		return &UsageError{Msg: "-plaintext cannot go with -insecure, -cacert or -cert (they are TLS options)"}
 	}
