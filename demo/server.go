@@ -75,7 +75,11 @@ func Start(lis net.Listener, opts Options) *Server {
 	serverOpts := []grpc.ServerOption{
 		grpc.ChainUnaryInterceptor(s.logUnary),
 		grpc.ChainStreamInterceptor(s.logStream),
-		grpc.StatsHandler(connCounter{&s.conns}),
+	}
+	if !opts.Web {
+		// With Web, net/http counts the connections: grpc-go's ServeHTTP
+		// would count every request as one.
+		serverOpts = append(serverOpts, grpc.StatsHandler(connCounter{&s.conns}))
 	}
 	if opts.TLS != nil && !opts.Web {
 		serverOpts = append(serverOpts, grpc.Creds(credentials.NewTLS(opts.TLS)))

@@ -286,22 +286,22 @@ func toConnectErr(err error, trailer metadata.MD) error {
 	return ce
 }
 
-// trailerFix keeps grpc-go's ServeHTTP from showing its "Trailer:
-// Grpc-Status, …" announcement to clients as a response header (its own
-// server never sends one): the announcement is taken out when the headers
-// go, and the trailers it announced are sent the way net/http sends
-// unannounced ones (http.TrailerPrefix) when the call is over.
+// trailerFix makes grpc-go's ServeHTTP answer as its own server does.
+// It announces its trailers ("Trailer: Grpc-Status, …"), which clients
+// would show as a response header: the announcement is taken out, and the
+// trailers go the way net/http sends unannounced ones (http.TrailerPrefix).
+// And a call that fails before any message has only trailers
+// ("trailers-only", which grpc-go's server sends and ServeHTTP never
+// does): the headers wait for the first message, and a call that ends
+// without one gets its status in its only HEADERS frame.
 type trailerFix struct {
 	http.ResponseWriter
 	announced []string
-	started   bool
+	code      int  // WriteHeader's, held back until the first message
+	sent      bool // the headers went
 }
 
-func (t *trailerFix) start() {
-	if t.started {
-		return
-	}
-	t.started = true
+func (t *trailerFix) take() {
 	h := t.ResponseWriter.Header()
 	for _, v := range h.Values("Trailer") {
 		for _, k := range strings.Split(v, ",") {
@@ -311,14 +311,52 @@ func (t *trailerFix) start() {
 	h.Del("Trailer")
 }
 
-func (t *trailerFix) WriteHeader(code int) { t.start(); t.ResponseWriter.WriteHeader(code) }
+// send lets the held headers go.
+func (t *trailerFix) send() {
+	if t.sent {
+		return
+	}
+	t.sent = true
+	t.take()
+	if t.code == 0 {
+		t.code = http.StatusOK
+	}
+	t.ResponseWriter.WriteHeader(t.code)
+}
 
-func (t *trailerFix) Write(b []byte) (int, error) { t.start(); return t.ResponseWriter.Write(b) }
+func (t *trailerFix) WriteHeader(code int) {
+	if t.code == 0 {
+		t.code = code
+	}
+}
 
-func (t *trailerFix) Flush() { t.start(); t.ResponseWriter.(http.Flusher).Flush() }
+func (t *trailerFix) Write(b []byte) (int, error) { t.send(); return t.ResponseWriter.Write(b) }
 
+func (t *trailerFix) Flush() {
+	if t.sent {
+		t.ResponseWriter.(http.Flusher).Flush()
+	}
+}
+
+// done runs when ServeHTTP has returned: the status is in the header map.
 func (t *trailerFix) done() {
 	h := t.ResponseWriter.Header()
+	if !t.sent {
+		// Trailers-only: the status and trailers are the headers.
+		t.take()
+		for k, vs := range h {
+			if name, ok := strings.CutPrefix(k, http.TrailerPrefix); ok {
+				delete(h, k)
+				h[http.CanonicalHeaderKey(name)] = append(h[http.CanonicalHeaderKey(name)], vs...)
+			}
+		}
+		// net/http would add "Content-Length: 0" to a bodiless answer,
+		// which grpc-go's server never sends: a key without values is
+		// "given" to net/http and writes nothing.
+		h["Content-Length"] = []string{}
+		t.send()
+		return
+	}
 	for _, k := range t.announced {
 		if vs, ok := h[k]; ok {
 			delete(h, k)
