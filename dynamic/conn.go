@@ -442,6 +442,9 @@ func (c *Conn) Describe() string {
 	}
 	if s.cfg.Protocol != ProtocolGRPC {
 		d += ", " + s.cfg.Protocol.title()
+		if s.cfg.HTTP == HTTP1 {
+			d += " over HTTP/1.1"
+		}
 	}
 	return d
 }
