@@ -199,7 +199,12 @@ func (t *connectTransport) ready(ctx context.Context, display string) error {
 		// reported now, as gRPC's Dial does.
 		tc := tls.Client(c, t.tls)
 		if err := tc.HandshakeContext(ctx); err != nil {
-			return &connError{msg: fmt.Sprintf("cannot connect to %s (%s over HTTPS): %v", display, t.protocol.title(), err), code: codes.Unavailable, cause: err}
+			msg := fmt.Sprintf("cannot connect to %s (%s over HTTPS): %v", display, t.protocol.title(), err)
+			var rh tls.RecordHeaderError
+			if errors.As(err, &rh) {
+				msg += fmt.Sprintf(": %s speaks plaintext, not TLS: pass -plaintext (and drop -tls, -insecure, -cacert)", display)
+			}
+			return &connError{msg: msg, code: codes.Unavailable, cause: err}
 		}
 		tc.Close()
 	}
@@ -334,13 +339,31 @@ func (t *connectTransport) setHeader(ctx context.Context, h http.Header) {
 func (t *connectTransport) errorMD(err error, header metadata.MD) (metadata.MD, metadata.MD, error) {
 	var ce *connect.Error
 	if !errors.As(err, &ce) {
-		return header, nil, toStatusErr(err)
+		return header, nil, t.statusErr(err)
 	}
 	trailer := fromHTTPHeader(ce.Meta())
 	for k := range header {
 		delete(trailer, k)
 	}
-	return header, trailer, toStatusErr(err)
+	return header, trailer, t.statusErr(err)
+}
+
+// statusErr is toStatusErr, saying what to do when the failure looks like
+// a TLS server spoken to in plaintext (it answers HTTP/2's preface, or an
+// HTTP/1.1 request, with garbage or a 400).
+func (t *connectTransport) statusErr(err error) error {
+	serr := toStatusErr(err)
+	st, ok := status.FromError(serr)
+	reset := st.Code() == codes.Canceled && strings.Contains(st.Message(), "connection reset by peer")
+	if !ok || t.tls != nil || (st.Code() != codes.Unavailable && st.Code() != codes.Internal && !reset) {
+		return serr
+	}
+	if !connProbeTLS(context.Background(), connAttempt{network: t.network, addr: t.addr}) {
+		return serr
+	}
+	p := st.Proto()
+	p.Message += "; the server speaks TLS, and grpcsh spoke plaintext: drop -plaintext (or pass -tls)"
+	return status.ErrorProto(p)
 }
 
 // toStatusErr is a connect-go error as the gRPC status it stands for,
@@ -462,6 +485,7 @@ type connectStream struct {
 	peeked     *emptypb.Empty
 	peekErr    error
 	endErr     error // the status the call ended with
+	sendErr    error // why a send failed, if the response says nothing better
 	trailer    metadata.MD
 }
 
@@ -469,11 +493,13 @@ func (s *connectStream) Context() context.Context { return s.ctx }
 
 func (s *connectStream) SendMsg(m any) error {
 	if s.desc.ClientStreams {
-		err := s.conn.Send(m)
-		if err != nil && !errors.Is(err, io.EOF) {
-			return toStatusErr(err)
+		if err := s.conn.Send(m); err != nil {
+			// As grpc-go does: io.EOF, and the status comes from RecvMsg
+			// (connect-go's send errors are mostly the response's).
+			s.sendErr = err
+			return io.EOF
 		}
-		return err
+		return nil
 	}
 	if s.sent {
 		return status.Error(codes.Internal, "grpcsh: a second request on a single-request call")
@@ -609,6 +635,9 @@ func (s *connectStream) end(err error) {
 	if s.conn != nil {
 		s.trailer = fromHTTPHeader(s.conn.ResponseTrailer())
 	}
+	if errors.Is(err, io.EOF) && s.sendErr != nil && !errors.Is(s.sendErr, io.EOF) {
+		err = s.sendErr
+	}
 	if errors.Is(err, io.EOF) {
 		s.endErr = io.EOF
 		return
@@ -617,7 +646,7 @@ func (s *connectStream) end(err error) {
 	if len(s.trailer) == 0 && errors.As(err, &ce) {
 		_, s.trailer, _ = s.t.errorMD(err, s.header)
 	}
-	s.endErr = toStatusErr(err)
+	s.endErr = s.t.statusErr(err)
 	if s.conn != nil {
 		s.conn.CloseResponse()
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -258,7 +257,26 @@ func TestConnectTLS(t *testing.T) {
 			}
 		})
 	}
-	if _, err := dynamic.Dial(context.Background(), dynamic.ConnConfig{Target: filepath.Join("127.0.0.1:1"), Protocol: dynamic.ProtocolConnect}); err == nil ||
+	// mTLS: -cert/-key are presented, as over gRPC; without them the
+	// server refuses the handshake.
+	client, err := ca.Issue(testcerts.Leaf{CommonName: "grpcsh client", Client: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	certFile, keyFile, err := client.WriteFiles(t.TempDir(), "client")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mtls := demotest.Start(t, demo.Options{Web: true, TLS: testcerts.ServerConfig(pair, ca)}).Target()
+	_, c := webClient(t, dynamic.ConnConfig{Target: mtls, Protocol: dynamic.ProtocolConnect, CACert: caFile, Cert: certFile, Key: keyFile})
+	if st := webInvoke(t, c, "helloworld.Greeter.SayHello", nil, `{"name":"m"}`); !st.status.OK() {
+		t.Fatalf("mTLS: %v", st.status)
+	}
+	_, c = webClient(t, dynamic.ConnConfig{Target: mtls, Protocol: dynamic.ProtocolConnect, CACert: caFile})
+	if st := webInvoke(t, c, "helloworld.Greeter.SayHello", nil, `{"name":"m"}`); st.status.Code() != codes.Unavailable {
+		t.Fatalf("mTLS without a client certificate: %v", st.status)
+	}
+	if _, err := dynamic.Dial(context.Background(), dynamic.ConnConfig{Target: "127.0.0.1:1", Protocol: dynamic.ProtocolConnect}); err == nil ||
 		!strings.Contains(err.Error(), "cannot connect to 127.0.0.1:1") {
 		t.Fatalf("nothing listening: %v", err)
 	}
