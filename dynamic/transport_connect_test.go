@@ -257,6 +257,18 @@ func TestConnectTLS(t *testing.T) {
 			}
 		})
 	}
+	// The wrong one of plaintext and TLS is explained with the flag that
+	// fixes it, both ways.
+	_, plain := webClient(t, dynamic.ConnConfig{Target: servers["demo"], Protocol: dynamic.ProtocolConnect, Security: dynamic.SecurityPlaintext})
+	if st := webInvoke(t, plain, "showcase.Showcase.Count", nil, `{"count":1}`); !strings.Contains(st.status.Message(), "the server speaks TLS, and grpcsh spoke plaintext: drop -plaintext") {
+		t.Errorf("plaintext to a TLS server: %v", st.status)
+	}
+	plainTarget := connecttest.Start(t, nil)
+	if _, err := dynamic.Dial(context.Background(), dynamic.ConnConfig{Target: plainTarget, Protocol: dynamic.ProtocolGRPCWeb, Security: dynamic.SecurityTLS}); err == nil ||
+		!strings.Contains(err.Error(), "speaks plaintext, not TLS: pass -plaintext") {
+		t.Errorf("TLS to a plaintext server: %v", err)
+	}
+
 	// mTLS: -cert/-key are presented, as over gRPC; without them the
 	// server refuses the handshake.
 	client, err := ca.Issue(testcerts.Leaf{CommonName: "grpcsh client", Client: true})
