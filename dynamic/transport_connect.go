@@ -354,8 +354,7 @@ func (t *connectTransport) errorMD(err error, header metadata.MD) (metadata.MD, 
 func (t *connectTransport) statusErr(err error) error {
 	serr := toStatusErr(err)
 	st, ok := status.FromError(serr)
-	reset := st.Code() == codes.Canceled && strings.Contains(st.Message(), "connection reset by peer")
-	if !ok || t.tls != nil || (st.Code() != codes.Unavailable && st.Code() != codes.Internal && !reset) {
+	if !ok || t.tls != nil || (st.Code() != codes.Unavailable && st.Code() != codes.Internal) {
 		return serr
 	}
 	if !connProbeTLS(context.Background(), connAttempt{network: t.network, addr: t.addr}) {
@@ -379,7 +378,12 @@ func toStatusErr(err error) error {
 		}
 		return status.Error(codes.Unknown, err.Error())
 	}
-	msg := ce.Message()
+	msg, code := ce.Message(), codes.Code(ce.Code())
+	if code == codes.Canceled && (strings.Contains(msg, "broken pipe") || strings.Contains(msg, "connection reset by peer")) {
+		// connect-go calls a connection the server broke "canceled"; to
+		// gRPC (and the user) that is the server being unavailable.
+		code = codes.Unavailable
+	}
 	if ce.Code() == connect.CodeResourceExhausted {
 		// Worded as grpc-go does, so that the hint on whose limit it was
 		// (-max-msg-sz) applies alike.
@@ -390,7 +394,7 @@ func toStatusErr(err error) error {
 			}
 		}
 	}
-	p := &spb.Status{Code: int32(ce.Code()), Message: msg}
+	p := &spb.Status{Code: int32(code), Message: msg}
 	for _, d := range ce.Details() {
 		p.Details = append(p.Details, &anypb.Any{TypeUrl: "type.googleapis.com/" + d.Type(), Value: d.Bytes()})
 	}
