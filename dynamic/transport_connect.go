@@ -20,6 +20,7 @@ import (
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/types/dynamicpb"
 	"google.golang.org/protobuf/types/known/anypb"
 	"google.golang.org/protobuf/types/known/emptypb"
@@ -97,6 +98,7 @@ type connectTransport struct {
 	opts     []connect.ClientOption
 	agent    string
 	tls      *tls.Config // nil for plaintext
+	clients  sync.Map    // clientKey → *connect.Client
 }
 
 // newConnectTransport builds the HTTP client the ConnConfig describes.
@@ -216,6 +218,38 @@ func (t *connectTransport) close() { t.http.CloseIdleConnections() }
 // client is the connect-go client of one method. It is cheap (no
 // connection of its own), so each call makes one.
 func (t *connectTransport) client(method string, reply proto.Message, opts []grpc.CallOption) *connect.Client[dynamicpb.Message, dynamicpb.Message] {
+	out := rawDescriptor
+	if reply != nil {
+		out = reply.ProtoReflect().Descriptor()
+	}
+	key := clientKey{method, out}
+	plain := true
+	for _, o := range opts {
+		switch o.(type) {
+		case grpc.MaxRecvMsgSizeCallOption, grpc.CompressorCallOption:
+			plain = false
+		}
+	}
+	if plain {
+		if c, ok := t.clients.Load(key); ok {
+			return c.(*connect.Client[dynamicpb.Message, dynamicpb.Message])
+		}
+	}
+	c := t.newClient(method, out, opts)
+	if plain {
+		t.clients.Store(key, c)
+	}
+	return c
+}
+
+// clientKey is what a connect-go client is made for: a cached client is
+// reused by the calls of a script or a TUI session.
+type clientKey struct {
+	method string
+	out    protoreflect.MessageDescriptor
+}
+
+func (t *connectTransport) newClient(method string, out protoreflect.MessageDescriptor, opts []grpc.CallOption) *connect.Client[dynamicpb.Message, dynamicpb.Message] {
 	copts := t.opts
 	for _, o := range opts {
 		switch o := o.(type) {
@@ -230,10 +264,6 @@ func (t *connectTransport) client(method string, reply proto.Message, opts []grp
 	// Without the reply's type (a unary call started as a stream), the
 	// answer is kept as raw bytes, in an Empty's unknown fields, until
 	// RecvMsg says what it is.
-	out := rawDescriptor
-	if reply != nil {
-		out = reply.ProtoReflect().Descriptor()
-	}
 	{
 		copts = append(copts[:len(copts):len(copts)], connect.WithResponseInitializer(func(_ connect.Spec, msg any) error {
 			*msg.(*dynamicpb.Message) = *dynamicpb.NewMessage(out)

@@ -19,6 +19,7 @@ import (
 	"github.com/grpcsh/grpcsh/internal/connecttest"
 	"github.com/grpcsh/grpcsh/internal/demotest"
 	"github.com/grpcsh/grpcsh/internal/testcerts"
+	"github.com/grpcsh/grpcsh/protos"
 )
 
 // webCall is what one call over gRPC-Web or Connect came back with.
@@ -295,5 +296,46 @@ func TestConnectTLS(t *testing.T) {
 	var cfgErr *dynamic.ConfigError
 	if _, err := dynamic.Dial(context.Background(), dynamic.ConnConfig{Target: "127.0.0.1:1", HTTP: dynamic.HTTP1}); !errors.As(err, &cfgErr) {
 		t.Fatalf("-http1 with gRPC: %v", err)
+	}
+}
+
+// BenchmarkProtocolUnary is one unary call through the engine against the
+// same connect-go server (which answers all three protocols): what the
+// client side of each protocol costs.
+func BenchmarkProtocolUnary(b *testing.B) {
+	target := connecttest.Start(b, nil)
+	for _, p := range []dynamic.Protocol{dynamic.ProtocolGRPC, dynamic.ProtocolConnect, dynamic.ProtocolGRPCWeb} {
+		b.Run(p.String(), func(b *testing.B) {
+			conn, err := dynamic.Dial(context.Background(), dynamic.ConnConfig{Target: target, Protocol: p})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer conn.Close()
+			fds, err := dynamic.ParseProtoFiles(context.Background(), protos.FS, protos.Files, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			src, err := dynamic.NewFilesSource(fds)
+			if err != nil {
+				b.Fatal(err)
+			}
+			c := &dynamic.Client{CC: conn.Transport(), Types: dynamic.NewTypes(src)}
+			d, _ := src.FindSymbol("helloworld.Greeter.SayHello")
+			md := d.(protoreflect.MethodDescriptor)
+			req := c.Types.New(md.Input())
+			b.ReportAllocs()
+			for b.Loop() {
+				var ok bool
+				err := c.InvokeOne(context.Background(), dynamic.Call{Method: md}, req, func(ev dynamic.Event) error {
+					if e, isEnd := ev.(dynamic.EndEvent); isEnd {
+						ok = e.Status.OK()
+					}
+					return nil
+				})
+				if err != nil || !ok {
+					b.Fatalf("call: %v ok=%v", err, ok)
+				}
+			}
+		})
 	}
 }
