@@ -48,6 +48,9 @@ type Options struct {
 	// NoReflectionV1 serves only the v1alpha reflection service, as older
 	// servers do; tests use it to check clients fall back.
 	NoReflectionV1 bool
+	// NoReflection serves no reflection at all, as many production servers
+	// do: clients need -proto or -protoset files.
+	NoReflection bool
 	// OnCall, when set, sees the method and request metadata of every call,
 	// reflection included, so tests can check which headers went where.
 	OnCall func(method string, md metadata.MD)
@@ -90,7 +93,9 @@ func Start(lis net.Listener, opts Options) *Server {
 	showcasepb.RegisterShowcaseServer(s.grpc, showcase{})
 	s.health = health.NewServer()
 	healthpb.RegisterHealthServer(s.grpc, s.health)
-	registerReflection(s.grpc, !opts.NoReflectionV1)
+	if !opts.NoReflection {
+		registerReflection(s.grpc, !opts.NoReflectionV1)
+	}
 	if opts.Web {
 		s.startWeb(lis, opts.TLS)
 		return s

@@ -1,73 +1,16 @@
 package dynamic
 
 import (
-	"bytes"
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
-	"io"
-	"net"
-	"slices"
-	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"golang.org/x/net/http2"
-	"golang.org/x/net/http2/hpack"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 )
-
-// WireCapture records the bytes of a connection both ways, after TLS, so
-// that the HTTP/2 frames of a call can be shown as they crossed the wire.
-// Set it in ConnConfig.Capture; a connection without one is not wrapped,
-// so capturing costs nothing when off.
-type WireCapture struct {
-	mu     sync.Mutex
-	start  time.Time
-	chunks []wireChunk
-}
-
-type wireChunk struct {
-	sent bool // client → server
-	at   time.Duration
-	data []byte
-}
-
-// NewWireCapture starts the clock frame times are measured from.
-func NewWireCapture() *WireCapture { return &WireCapture{start: time.Now()} }
-
-func (c *WireCapture) record(sent bool, p []byte) {
-	if len(p) == 0 {
-		return
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.chunks = append(c.chunks, wireChunk{sent: sent, at: time.Since(c.start), data: bytes.Clone(p)})
-}
-
-// captureConn copies what goes through a connection into its capture.
-type captureConn struct {
-	net.Conn
-	capture *WireCapture
-}
-
-func (c *captureConn) Read(p []byte) (int, error) {
-	n, err := c.Conn.Read(p)
-	c.capture.record(false, p[:n])
-	return n, err
-}
-
-// Write records before writing: recorded after, the server's answer could
-// be recorded first (the reader runs in another goroutine), and the frames
-// would come out of causal order. Bytes a failed write did not send are
-// recorded all the same; the connection ends there anyway.
-func (c *captureConn) Write(p []byte) (int, error) {
-	c.capture.record(true, p)
-	return c.Conn.Write(p)
-}
 
 // WireFrame is one HTTP/2 frame of a captured connection.
 type WireFrame struct {
@@ -86,112 +29,6 @@ type WireFrame struct {
 	// were not kept: past CallCapture's byte budget.
 	NotKept []int
 	Detail  string // SETTINGS values, WINDOW_UPDATE increment, RST code...
-}
-
-// Frames parses the capture into frames, in the order they crossed. The
-// client's 24-byte preface is checked and skipped. Bytes that do not parse
-// end that direction with an error frame.
-func (c *WireCapture) Frames() []WireFrame {
-	c.mu.Lock()
-	chunks := slices.Clone(c.chunks)
-	c.mu.Unlock()
-	var out []orderedFrame
-	for _, sent := range []bool{true, false} {
-		var all []byte
-		var ends []int // cumulative end offset of each chunk of this direction
-		var idx []int  // its position among all chunks
-		for i, ch := range chunks {
-			if ch.sent == sent {
-				all = append(all, ch.data...)
-				ends = append(ends, len(all))
-				idx = append(idx, i)
-			}
-		}
-		out = append(out, parseFrames(sent, all, func(off int) (int, time.Duration) {
-			j := sort.SearchInts(ends, off)
-			if j >= len(ends) {
-				j = len(ends) - 1
-			}
-			return idx[j], chunks[idx[j]].at
-		})...)
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].order < out[j].order })
-	frames := make([]WireFrame, len(out))
-	for i, f := range out {
-		frames[i] = f.WireFrame
-	}
-	return frames
-}
-
-type orderedFrame struct {
-	WireFrame
-	order int
-}
-
-// countingReader counts the bytes the framer has taken: the offset where
-// each frame ends.
-type countingReader struct {
-	r *bytes.Reader
-	n int
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += n
-	return n, err
-}
-
-func parseFrames(sent bool, b []byte, locate func(off int) (int, time.Duration)) []orderedFrame {
-	if len(b) == 0 {
-		return nil
-	}
-	cr := &countingReader{r: bytes.NewReader(b)}
-	if sent {
-		if !bytes.HasPrefix(b, []byte(http2.ClientPreface)) {
-			return []orderedFrame{{WireFrame: WireFrame{Sent: true, Type: "?", Detail: "no HTTP/2 client preface"}}}
-		}
-		io.CopyN(io.Discard, cr, int64(len(http2.ClientPreface)))
-	}
-	fr := http2.NewFramer(nil, cr)
-	// One decoder per direction: HPACK's table belongs to a direction.
-	fr.ReadMetaHeaders = hpack.NewDecoder(4096, nil)
-	fr.MaxHeaderListSize = 1 << 24
-	var out []orderedFrame
-	pending := map[uint32][]byte{} // gRPC bytes of a stream not yet a whole message
-	for {
-		f, err := fr.ReadFrame()
-		if err != nil {
-			if !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
-				order, at := locate(cr.n)
-				out = append(out, orderedFrame{WireFrame{Sent: sent, At: at, Type: "?", Detail: "cannot parse: " + err.Error()}, order})
-			}
-			return out
-		}
-		order, at := locate(cr.n)
-		h := f.Header()
-		wf := WireFrame{Sent: sent, At: at, Type: h.Type.String(), StreamID: h.StreamID, Length: int(h.Length), Flags: frameFlags(h)}
-		switch f := f.(type) {
-		case *http2.MetaHeadersFrame:
-			for _, hf := range f.Fields {
-				wf.Header = append(wf.Header, [2]string{hf.Name, hf.Value})
-			}
-		case *http2.DataFrame:
-			buf := append(pending[h.StreamID], f.Data()...)
-			for len(buf) >= 5 {
-				n := int(binary.BigEndian.Uint32(buf[1:5]))
-				if len(buf) < 5+n {
-					break
-				}
-				wf.Messages = append(wf.Messages, bytes.Clone(buf[5:5+n]))
-				wf.Compressed = append(wf.Compressed, buf[0]&1 == 1)
-				buf = buf[5+n:]
-			}
-			pending[h.StreamID] = buf
-		default:
-			wf.Detail = connFrameDetail(f)
-		}
-		out = append(out, orderedFrame{wf, order})
-	}
 }
 
 // connFrameDetail says what a frame other than HEADERS and DATA carries:
@@ -271,7 +108,6 @@ func SendCaptured(ctx context.Context, cfg ConnConfig, types *Types, call Call, 
 	// (the SETTINGS exchange) are the call's too; the call's clock starts
 	// here, as the connection's.
 	w := capture.expect("/" + MethodPath(call.Method))
-	cfg.Capture = nil
 	cfg.Calls = capture
 	conn, err := Dial(ctx, cfg)
 	if err != nil {

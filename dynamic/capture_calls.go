@@ -16,10 +16,9 @@ import (
 )
 
 // CallCapture keeps the HTTP/2 frames of the most recent calls made on a
-// long-lived connection, such as a TUI session's, with bounded memory.
-// WireCapture records every byte, which suits a connection made for one
-// call; here frames are parsed as they pass, and only those of the
-// streams of calls started with it (Client.Calls) are kept.
+// long-lived connection, such as a TUI session's, with bounded memory:
+// frames are parsed as they pass, and only those of the streams of calls
+// started with it (Client.Calls) are kept.
 //
 // HPACK's dynamic table lasts as long as a connection, so each connection
 // keeps one decoder per direction for its whole life and every header
@@ -204,8 +203,9 @@ func (c *callConn) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// Write parses before writing, for the reason captureConn.Write records
-// before: the answer must not be parsed before the question.
+// Write parses before writing: parsed after, the server's answer could be
+// parsed first (the reader runs in another goroutine), and the frames
+// would come out of causal order.
 func (c *callConn) Write(p []byte) (int, error) {
 	c.feed(true, p)
 	return c.Conn.Write(p)

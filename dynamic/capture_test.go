@@ -32,20 +32,6 @@ func TestSendCapturedOverTLS(t *testing.T) {
 	}
 }
 
-// Bytes that are not HTTP/2 are said to be so, not parsed into nonsense,
-// and an empty capture has no frames.
-func TestWireCaptureOfOtherBytes(t *testing.T) {
-	c := NewWireCapture()
-	c.record(true, []byte("GET / HTTP/1.1\r\n\r\n"))
-	f := c.Frames()
-	if len(f) != 1 || f[0].Detail != "no HTTP/2 client preface" {
-		t.Errorf("frames = %+v", f)
-	}
-	if got := (&WireCapture{}).Frames(); len(got) != 0 {
-		t.Errorf("an empty capture has frames: %+v", got)
-	}
-}
-
 // explain -send of a long server stream keeps what CallCapture keeps of a
 // call: at most 64 KiB of DATA and callMaxFrames frames (headers and
 // trailers besides), the rest counted and said to be, so that neither the

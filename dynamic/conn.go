@@ -89,9 +89,6 @@ type ConnConfig struct {
 	RoundRobin bool
 	// UserAgent prefixes gRPC's own user agent; default "grpcsh/"+Version.
 	UserAgent string
-	// Capture, when set, records the connection's bytes after TLS (see
-	// WireCapture): explain -send shows a call's frames with it.
-	Capture *WireCapture
 	// Calls, when set, keeps the frames of the latest calls started with
 	// it (see CallCapture): the TUI's session connection sets it.
 	Calls *CallCapture
@@ -234,7 +231,8 @@ func connNew(cfg ConnConfig) (*Conn, error) {
 	if cfg.RoundRobin {
 		lb = "round_robin"
 	}
-	var callOpts []grpc.CallOption
+	// Large responses are read with one copy fewer (see bigCodec).
+	callOpts := []grpc.CallOption{grpc.ForceCodecV2(bigCodec{})}
 	if cfg.MaxMsgSize > 0 {
 		callOpts = append(callOpts, grpc.MaxCallRecvMsgSize(cfg.MaxMsgSize), grpc.MaxCallSendMsgSize(cfg.MaxMsgSize))
 	}
@@ -242,7 +240,7 @@ func connNew(cfg ConnConfig) (*Conn, error) {
 		callOpts = append(callOpts, grpc.UseCompressor(gzip.Name))
 	}
 	opts := []grpc.DialOption{
-		grpc.WithTransportCredentials(&connCreds{TransportCredentials: creds, track: track, plaintext: !s.useTLS, capture: cfg.Capture, calls: cfg.Calls}),
+		grpc.WithTransportCredentials(&connCreds{TransportCredentials: creds, track: track, plaintext: !s.useTLS, calls: cfg.Calls}),
 		// The dialer records why each attempt failed: grpc keeps that to
 		// itself until a call fails, and Ready must explain before then.
 		// (A custom dialer turns off grpc's HTTPS_PROXY support.)

@@ -200,7 +200,6 @@ type connCreds struct {
 	credentials.TransportCredentials
 	track     *connTracker
 	plaintext bool
-	capture   *WireCapture // nil: not captured
 	calls     *CallCapture // nil: calls not captured
 }
 
@@ -212,9 +211,6 @@ func (c *connCreds) ClientHandshake(ctx context.Context, authority string, raw n
 		return nil, nil, err
 	}
 	c.track.set(a, connAwaitingServer, nil)
-	if c.capture != nil {
-		conn = &captureConn{Conn: conn, capture: c.capture}
-	}
 	if c.calls != nil {
 		conn = c.calls.wrap(conn)
 	}
@@ -222,7 +218,7 @@ func (c *connCreds) ClientHandshake(ctx context.Context, authority string, raw n
 }
 
 func (c *connCreds) Clone() credentials.TransportCredentials {
-	return &connCreds{TransportCredentials: c.TransportCredentials.Clone(), track: c.track, plaintext: c.plaintext, capture: c.capture, calls: c.calls}
+	return &connCreds{TransportCredentials: c.TransportCredentials.Clone(), track: c.track, plaintext: c.plaintext, calls: c.calls}
 }
 
 // connWatch records how the server first answers on a connection: the

@@ -199,7 +199,7 @@ func (c *Client) invokeUnary(ctx context.Context, call Call, req proto.Message, 
 	var header, trailer metadata.MD
 	opts := append(call.CallOptions[:len(call.CallOptions):len(call.CallOptions)], grpc.Header(&header), grpc.Trailer(&trailer))
 	reply := c.Types.New(m.Output())
-	err := c.CC.Invoke(ctx, "/"+MethodPath(m), req, reply, opts...)
+	err := c.CC.Invoke(ctx, rpcPath(m), req, reply, opts...)
 	if header != nil {
 		if err := onEvent(HeaderEvent{Header: header, Elapsed: time.Since(start)}); err != nil {
 			return err

@@ -48,7 +48,10 @@ func ParseJSON(types *Types, md protoreflect.MessageDescriptor, data []byte) (*d
 	if len(bytes.TrimSpace(data)) == 0 {
 		return msg, nil
 	}
-	err := protojson.UnmarshalOptions{Resolver: types}.Unmarshal(data, msg)
+	err := protojson.UnmarshalOptions{Resolver: types, AllowPartial: true}.Unmarshal(data, msg)
+	if err == nil {
+		err = checkInitialized(msg)
+	}
 	if err != nil {
 		return nil, jsonError(data, err)
 	}
@@ -127,7 +130,7 @@ func jsonError(data []byte, err error) *JSONError {
 	}
 	line, _ := strconv.Atoi(m[1])
 	col, _ := strconv.Atoi(m[2])
-	return &JSONError{Line: line, Col: col, Path: jsonPathAt(data, offsetOf(data, line, col)), Msg: m[3]}
+	return &JSONError{Line: line, Col: col, Path: jsonPathAt(data, offsetOf(data, line, col)), Msg: jsonHint(m[3])}
 }
 
 // offsetOf turns protojson's 1-based line and rune column into a byte offset.
@@ -403,11 +406,14 @@ func (f Formatter) format(m proto.Message, resolver protoreflectResolver) (strin
 		// Server text: escaped as everywhere (see SafeText).
 		return SafeText(stableText(strings.TrimSpace(string(b)))), err
 	}
-	opts := protojson.MarshalOptions{EmitDefaultValues: f.EmitDefaults, UseProtoNames: f.ProtoNames, Multiline: f.Multiline, Resolver: resolver}
+	opts := protojson.MarshalOptions{EmitDefaultValues: f.EmitDefaults, UseProtoNames: f.ProtoNames, Multiline: f.Multiline, Resolver: resolver, AllowPartial: true}
 	if f.Multiline {
 		opts.Indent = "  "
 	}
 	b, err := opts.Marshal(m)
+	if err == nil {
+		err = checkInitialized(m)
+	}
 	if err != nil {
 		return "", err
 	}
@@ -466,10 +472,23 @@ func stableText(s string) string {
 	return b.String()
 }
 
+// compactIsStable says protojson's one-line output has no random space in
+// this binary: protojson adds one after each comma or none, the same for
+// every message of a binary (internal/detrand hashes the binary), so one
+// probe tells. Then there is nothing to undo, and the copy json.Compact
+// makes is saved on every response printed.
+var compactIsStable = func() bool {
+	b, err := protojson.Marshal(&descriptorpb.FieldDescriptorProto{Name: proto.String("a"), Number: proto.Int32(1)})
+	return err == nil && string(b) == `{"name":"a","number":1}`
+}()
+
 // stableJSON undoes protojson's deliberately random spacing (it exists to
 // discourage byte comparisons), so that output is the same on every run:
 // scripts diff it and people read it.
 func stableJSON(b []byte, multiline bool) string {
+	if !multiline && compactIsStable {
+		return string(b)
+	}
 	var buf bytes.Buffer
 	if multiline {
 		if json.Indent(&buf, b, "", "  ") == nil {

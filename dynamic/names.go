@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"google.golang.org/protobuf/reflect/protoreflect"
 )
@@ -22,10 +23,16 @@ func FindMethod(src Source, name string) (protoreflect.MethodDescriptor, error) 
 		return nil, fmt.Errorf("no method given")
 	}
 	// A fully-qualified name costs one lookup: no need to load every service.
-	d, direct := src.FindSymbol(protoreflect.FullName(dotted))
-	if direct == nil {
-		if md, ok := d.(protoreflect.MethodDescriptor); ok {
-			return md, nil
+	// A name without a dot cannot be a method's full name (Service.Method
+	// at the least): not worth the server's round trip.
+	var direct error = ErrNotFound
+	if strings.Contains(dotted, ".") {
+		var d protoreflect.Descriptor
+		d, direct = src.FindSymbol(protoreflect.FullName(dotted))
+		if direct == nil {
+			if md, ok := d.(protoreflect.MethodDescriptor); ok {
+				return md, nil
+			}
 		}
 	}
 	methods, broken, err := loadMethods(src)
@@ -380,3 +387,17 @@ func kindOf(d protoreflect.Descriptor) string {
 
 // KindOf names the kind of a descriptor: "service", "method", "message"...
 func KindOf(d protoreflect.Descriptor) string { return kindOf(d) }
+
+// rpcPaths caches each method's "/pkg.Service/Method": built per call, it
+// was two allocations of every call of a script. Descriptors are few
+// (one per method loaded): the cache is not bounded.
+var rpcPaths sync.Map // protoreflect.MethodDescriptor → string
+
+func rpcPath(m protoreflect.MethodDescriptor) string {
+	if p, ok := rpcPaths.Load(m); ok {
+		return p.(string)
+	}
+	p := "/" + MethodPath(m)
+	rpcPaths.Store(m, p)
+	return p
+}

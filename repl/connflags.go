@@ -88,6 +88,52 @@ var ConnFlags = []ConnFlag{
 		})},
 }
 
+// SchemaFlag is one schema option (Schema, schema.go): repeatable, each
+// value one file or directory. Declared here, beside the connection
+// options, so that the command line and `connect` (scripts, the TUI's ":"
+// bar) take the same ones.
+type SchemaFlag struct {
+	Name, Value, Usage string
+	field              func(*Schema) *[]string
+}
+
+// SchemaFlags are the schema options, in the order help lists them.
+var SchemaFlags = []SchemaFlag{
+	{Name: "proto", Value: "FILE", Usage: ".proto file to read descriptors from (repeatable)",
+		field: func(s *Schema) *[]string { return &s.Protos }},
+	{Name: "import-path", Value: "DIR", Usage: "directory .proto imports are relative to (repeatable)",
+		field: func(s *Schema) *[]string { return &s.ImportPaths }},
+	{Name: "protoset", Value: "FILE", Usage: "FileDescriptorSet file to read descriptors from (repeatable)",
+		field: func(s *Schema) *[]string { return &s.Protosets }},
+}
+
+// schemaFlagByName finds a schema flag; nil when there is none.
+func schemaFlagByName(name string) *SchemaFlag {
+	for i := range SchemaFlags {
+		if SchemaFlags[i].Name == name {
+			return &SchemaFlags[i]
+		}
+	}
+	return nil
+}
+
+// RegisterSchemaFlags declares the schema options in fs, appending to sc.
+func RegisterSchemaFlags(fs *flag.FlagSet, sc *Schema) {
+	for _, f := range SchemaFlags {
+		fs.Var(schemaFlagValue{list: f.field(sc)}, f.Name, f.Usage)
+	}
+}
+
+type schemaFlagValue struct{ list *[]string }
+
+func (v schemaFlagValue) Set(s string) error { *v.list = append(*v.list, s); return nil }
+func (v schemaFlagValue) String() string {
+	if v.list == nil {
+		return ""
+	}
+	return strings.Join(*v.list, ",")
+}
+
 func switchFlag(apply func(c *dynamic.ConnConfig, on bool)) func(*dynamic.ConnConfig, string) error {
 	return func(c *dynamic.ConnConfig, v string) error {
 		on, err := strconv.ParseBool(v)
@@ -126,9 +172,12 @@ func connFlagByName(name string) *ConnFlag {
 // connFlagSpecs is what the parser checks connect's flags against: name →
 // takes a value.
 func connFlagSpecs() map[string]bool {
-	m := make(map[string]bool, len(ConnFlags))
+	m := make(map[string]bool, len(ConnFlags)+len(SchemaFlags))
 	for _, f := range ConnFlags {
 		m[f.Name] = !f.IsSwitch()
+	}
+	for _, f := range SchemaFlags {
+		m[f.Name] = true
 	}
 	return m
 }
@@ -200,6 +249,9 @@ func connFlagsHelp() string {
 			name += " " + f.Value
 		}
 		fmt.Fprintf(&b, "  %-22s %s\n", name, f.Usage)
+	}
+	for _, f := range SchemaFlags {
+		fmt.Fprintf(&b, "  %-22s %s\n", "-"+f.Name+" "+f.Value, f.Usage)
 	}
 	return strings.TrimSuffix(b.String(), "\n")
 }

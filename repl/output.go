@@ -99,14 +99,17 @@ func (o *Output) Event(s *Session, ev dynamic.Event) error {
 			fmt.Fprintf(o.Err, "Response headers received (%s):\n%s", e.Elapsed.Round(1000), formatMD(e.Header))
 		}
 	case dynamic.MessageEvent:
-		text, err := s.Formatter(o.Pretty).Format(e.Message)
+		var decorate func(string) string
+		if o.Pretty && o.Color && !st.EmitDefaults && st.Format != "text" {
+			decorate = ColorJSON
+		}
+		// Prepared, not formatted whole: large bytes values are streamed
+		// from the message rather than copied (see dynamic.Formatted).
+		text, err := s.Formatter(o.Pretty).Prepare(e.Message, decorate)
 		if err != nil {
 			return fmt.Errorf("printing response %d: %w", e.Index, err)
 		}
-		if o.Pretty && o.Color && !st.EmitDefaults && st.Format != "text" {
-			text = ColorJSON(text)
-		}
-		if _, err := fmt.Fprintln(o.Out, text); err != nil {
+		if _, err := text.WriteTo(o.Out); err != nil {
 			return err
 		}
 	case dynamic.EndEvent:

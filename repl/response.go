@@ -12,6 +12,7 @@ import (
 
 	"github.com/itchyny/gojq"
 	"google.golang.org/grpc/metadata"
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/types/dynamicpb"
 
@@ -34,13 +35,19 @@ type callResult struct {
 	// script goes on, and expressions may look at what the call left.
 	accepted bool
 
-	input   *queryInput // built on first use
-	dropped int         // messages past maxKeptMessages, not kept
+	input     *queryInput // built on first use
+	dropped   int         // messages past maxKeptMessages or maxKeptBytes, not kept
+	keptBytes int         // wire size of the messages kept, once there are two
 }
 
-// maxKeptMessages bounds what a call keeps for let and expect: a script
-// that streams a million messages through must not hold them all.
+// maxKeptMessages and maxKeptBytes bound what a call keeps for let and
+// expect: a script that streams a million messages through, or a
+// thousand of 20 MiB, must not hold them all. (A call's first message is
+// kept whatever its size: it is no copy, and a unary call's response is
+// held while it is printed anyway.)
 const maxKeptMessages = 10000
+
+var maxKeptBytes = 64 << 20 // a variable for its test
 
 // record takes one event of the call.
 func (r *callResult) record(ev dynamic.Event) {
@@ -48,7 +55,13 @@ func (r *callResult) record(ev dynamic.Event) {
 	case dynamic.HeaderEvent:
 		r.header = e.Header
 	case dynamic.MessageEvent:
-		if len(r.messages) < maxKeptMessages {
+		if r.dropped == 0 && len(r.messages) > 0 {
+			if len(r.messages) == 1 {
+				r.keptBytes = proto.Size(r.messages[0]) // sized only for streams
+			}
+			r.keptBytes += proto.Size(e.Message)
+		}
+		if r.dropped == 0 && len(r.messages) < maxKeptMessages && (len(r.messages) == 0 || r.keptBytes <= maxKeptBytes) {
 			r.messages = append(r.messages, e.Message)
 		} else {
 			r.dropped++
@@ -99,6 +112,9 @@ func (r *callResult) queryInput(s *Session) (*queryInput, error) {
 		return r.input, nil
 	}
 	if r.dropped > 0 {
+		if r.keptBytes > maxKeptBytes {
+			return nil, fmt.Errorf("the call returned %d messages, more than %d MiB: let and expect look at calls of at most %d MiB (the first %d messages were kept)", len(r.messages)+r.dropped, maxKeptBytes>>20, maxKeptBytes>>20, len(r.messages))
+		}
 		return nil, fmt.Errorf("the call returned %d messages: let and expect look at calls of at most %d", len(r.messages)+r.dropped, maxKeptMessages)
 	}
 	msgs := make([]any, 0, len(r.messages))

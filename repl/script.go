@@ -70,8 +70,20 @@ func (e *ScriptError) ExitCode() int { return e.Code }
 // *ScriptError with the exit code: 64 + the gRPC code for a failed call, 1
 // for a runtime or connection error, 2 for a syntax or usage error, CODE
 // for `exit CODE`; with KeepGoing, the code of the last failure.
-func RunScript(ctx context.Context, s *Session, r io.Reader, out *Output, opts ScriptOptions) error {
-	p := NewParser(&ctxReader{ctx: ctx, r: r})
+func RunScript(ctx context.Context, s *Session, r io.Reader, out *Output, opts ScriptOptions) (err error) {
+	out, flush := bufferScript(out)
+	var beforeRead func()
+	if flush != nil {
+		beforeRead = func() { out.Out.(*scriptOut).Flush() }
+		defer func() {
+			if ferr := flush(); ferr != nil && err == nil {
+				ferr = fmt.Errorf("writing the output: %w", ferr)
+				io.WriteString(out.Err, dynamic.SafeText(ferr.Error())+"\n")
+				err = &ScriptError{Code: ExitRuntime, Err: ferr, Fails: 1}
+			}
+		}()
+	}
+	p := NewParser(&ctxReader{ctx: ctx, r: r, before: beforeRead})
 	x := NewExecutor(s, out)
 	x.Script, x.Update = opts.Path, opts.Update
 	p.Env = x.Lookup(opts.Env)
@@ -115,6 +127,9 @@ func RunScript(ctx context.Context, s *Session, r io.Reader, out *Output, opts S
 			continue
 		}
 		err = x.Exec(ctx, cmd)
+		if err == nil {
+			continue // (the checks below cost two allocations a command)
+		}
 		var exit *ExitRequest
 		if errors.As(err, &exit) {
 			if exit.HasCode {
@@ -192,6 +207,7 @@ type ctxReader struct {
 	pending bool
 	buf     []byte // what the last read got beyond what the caller took
 	err     error
+	before  func() // called before each read of r, which may block
 }
 
 type readResult struct {
@@ -216,6 +232,9 @@ func (c *ctxReader) Read(p []byte) (int, error) {
 			c.res = make(chan readResult, 1)
 		}
 		c.pending = true
+		if c.before != nil {
+			c.before()
+		}
 		go func(size int) {
 			b := make([]byte, size)
 			n, err := c.r.Read(b)

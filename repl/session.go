@@ -73,6 +73,8 @@ type Session struct {
 	settings Settings
 	methods  map[string]protoreflect.MethodDescriptor
 	env      *Env
+
+	srcVersion int // SourceVersion (schema.go)
 }
 
 // NewSession loads the files, if any, and connects, if a target is given.
@@ -87,19 +89,7 @@ func NewSession(ctx context.Context, opts Options) (*Session, error) {
 	if err := dynamic.CheckDeadline(opts.Settings.Deadline); err != nil {
 		return nil, &UsageError{Msg: err.Error()}
 	}
-	if len(opts.Protos) > 0 && len(opts.Protosets) > 0 {
-		return nil, usageErrorf("use -proto or -protoset, not both")
-	}
-	var roots []protoreflect.FileDescriptor
-	var err error
-	switch {
-	case len(opts.Protos) > 0:
-		roots, err = dynamic.ParseProtoFiles(ctx, opts.ProtoFS, opts.Protos, opts.ImportPaths)
-	case len(opts.Protosets) > 0:
-		roots, err = dynamic.LoadProtosets(opts.Protosets)
-	case len(opts.ImportPaths) > 0:
-		return nil, usageErrorf("-import-path needs -proto")
-	}
+	roots, err := loadSchema(ctx, opts, Schema{Protos: opts.Protos, ImportPaths: opts.ImportPaths, Protosets: opts.Protosets})
 	if err != nil {
 		return nil, err
 	}
@@ -149,10 +139,11 @@ func (s *Session) Connect(ctx context.Context, cfg dynamic.ConnConfig) error {
 	oldConn, oldRefl := s.conn, s.refl
 	s.conn, s.refl = conn, refl
 	s.opts.Conn = cfg
+	files := s.files // SetSchema may have replaced them
 	s.mu.Unlock()
 	var src dynamic.Source = refl
-	if s.files != nil {
-		src = dynamic.Composite{Primary: refl, Fallback: s.files}
+	if files != nil {
+		src = dynamic.Composite{Primary: refl, Fallback: files}
 	}
 	s.setSource(src)
 	if oldRefl != nil {
@@ -168,6 +159,7 @@ func (s *Session) setSource(src dynamic.Source) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.source = src
+	s.srcVersion++
 	s.types = dynamic.NewTypes(src)
 	s.client = &dynamic.Client{Types: s.types}
 	if s.conn != nil {

@@ -101,16 +101,14 @@ func parseArgs(args []string) (*config, error) {
 	var (
 		headers, rpcHeaders, reflHdrs stringList
 		format                        string
-		protoFiles, importPaths, sets stringList
 	)
 	c := &cfg.session.Conn
 	fs := flag.NewFlagSet("grpcsh", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.BoolVar(&cfg.demo, "demo", false, "start the embedded demo server and connect to it")
 	checkConn := repl.RegisterConnFlags(fs, c)
-	fs.Var(&protoFiles, "proto", ".proto file to read descriptors from (repeatable)")
-	fs.Var(&importPaths, "import-path", "directory .proto imports are relative to (repeatable)")
-	fs.Var(&sets, "protoset", "FileDescriptorSet file to read descriptors from (repeatable)")
+	var schema repl.Schema
+	repl.RegisterSchemaFlags(fs, &schema) // -proto, -import-path, -protoset: declared with connect's
 	fs.Var(&headers, "H", "'key: value' header for calls and reflection (repeatable; ${VAR} expands)")
 	fs.Var(&rpcHeaders, "rpc-header", "'key: value' header for calls only (repeatable)")
 	fs.Var(&reflHdrs, "reflect-header", "'key: value' header for reflection only (repeatable)")
@@ -164,7 +162,7 @@ func parseArgs(args []string) (*config, error) {
 		return nil, errors.New("-emit-defaults works with -format json only: the text format cannot print fields at their zero value")
 	}
 	cfg.session.Settings.Format = format
-	cfg.session.Protos, cfg.session.ImportPaths, cfg.session.Protosets = protoFiles, importPaths, sets
+	cfg.session.Protos, cfg.session.ImportPaths, cfg.session.Protosets = schema.Protos, schema.ImportPaths, schema.Protosets
 
 	var err error
 	if envSpec != "" {

@@ -29,6 +29,7 @@ const (
 	focusTree focus = iota
 	focusForm
 	focusResp
+	focusInfo // the Details pane (details.go)
 )
 
 // appModel is the root model: it owns the panes, routes keys by focus,
@@ -71,6 +72,7 @@ type appModel struct {
 	exec  *cmdExecutor
 	helpm helpModel
 	learn explainPane // L (explain.go)
+	info  detailsModel
 
 	saving bool // the save prompt has focus
 	save   textinput.Model
@@ -80,6 +82,8 @@ type appModel struct {
 	flashID  int
 	quitting bool
 	signal   *SignalError // the signal that ended the TUI
+
+	flashWhile func() bool // the flash is true only while this holds (flash.go)
 }
 
 func newApp(ctx context.Context, s *repl.Session, opts Options) *appModel {
@@ -113,7 +117,9 @@ func newApp(ctx context.Context, s *repl.Session, opts Options) *appModel {
 		cmd:        newCmdbar(keys.Cmd),
 		helpm:      newHelp(),
 		save:       save,
+		info:       newDetails(keys.Info),
 	}
+	m.info.ui = ui
 	m.tree.ui, m.resp.ui, m.hist.ui, m.meta.ui, m.cmd.ui, m.helpm.ui, m.learn.ui = ui, ui, ui, ui, ui, ui, ui
 	m.helpm.keys = keys.Over
 	m.callModel = callModel{ctx: ctx, ui: ui, keep: defaultKeep}
@@ -151,6 +157,7 @@ func (m *appModel) startSpinner() tea.Cmd {
 
 func (m *appModel) setFlash(text string, isErr bool) tea.Cmd {
 	m.flashID++
+	m.flashWhile = nil
 	// Flashes quote errors, and errors quote the server.
 	m.flash, m.flashErr = dynamic.SafeLine(text), isErr
 	d := 4 * time.Second
@@ -169,6 +176,7 @@ func (m *appModel) layout() {
 	lw := m.leftWidth()
 	infoH := m.infoHeight(mainH)
 	m.tree.SetSize(lw-2, mainH-infoH-2)
+	m.info.SetSize(lw-2, infoH-2)
 	rw := m.w - lw
 	reqH, respH := m.rightHeights(mainH)
 	if m.hasForm {
@@ -194,6 +202,10 @@ func (m *appModel) leftWidth() int {
 }
 
 func (m *appModel) infoHeight(mainH int) int {
+	if m.focus == focusInfo {
+		// Focused, the Details pane takes half the column, at every size.
+		return max(min(mainH/2, mainH-4), 0)
+	}
 	switch {
 	case mainH >= 30:
 		return 9
@@ -217,6 +229,12 @@ func (m *appModel) rightHeights(mainH int) (int, int) {
 	}
 	req = max(req, 4)
 	req = min(req, mainH-4)
+	if req < 2 || mainH-req < 2 {
+		// Too short for both boxes at their minimum: halves, never a
+		// negative height (the response box was drawn a line too tall,
+		// its bottom border under the Methods pane).
+		req = mainH / 2
+	}
 	return req, mainH - req
 }
 
@@ -277,6 +295,7 @@ func (m *appModel) openForm(md protoreflect.MethodDescriptor) {
 
 func (m *appModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	cmd := m.update(msg)
+	m.expireFlash()
 	// Keep the response viewer current after anything that changed it.
 	m.resp.refresh(m.call, m.s, m.st, m.loc)
 	return m, cmd
@@ -304,6 +323,7 @@ func (m *appModel) update(msg tea.Msg) tea.Cmd {
 		return m.forwardToForms(msg)
 	case servicesMsg:
 		m.tree.setServices(msg.services, msg.broken, msg.err)
+		m.tree.version = msg.version
 		if msg.err == nil {
 			m.anyTypes = messageNames(msg.services)
 		}
@@ -324,6 +344,9 @@ func (m *appModel) update(msg tea.Msg) tea.Cmd {
 		m.resp.dirty = true
 		return nil
 	case callFlashMsg:
+		if msg.untilEnd {
+			return m.setFlashWhile(msg.text, msg.isErr, m.whileCallRuns())
+		}
 		return m.setFlash(msg.text, msg.isErr)
 	case callEndedMsg:
 		return m.finish(msg.c)
@@ -390,6 +413,8 @@ func (m *appModel) update(msg tea.Msg) tea.Cmd {
 		return m.routeToFocused(msg)
 	case tea.KeyPressMsg:
 		return m.onKey(msg)
+	case tea.MouseMsg:
+		return m.onMouse(msg) // mouse.go
 	}
 	// Anything else (cursor blinks, $EDITOR results...) goes to the
 	// components that may be waiting for it.
@@ -470,6 +495,9 @@ func (m *appModel) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, g.FocusResp):
 		m.overlays = nil
 		return m.setFocus(focusResp)
+	case key.Matches(msg, g.FocusInfo):
+		m.overlays = nil
+		return m.setFocus(focusInfo)
 	}
 	if m.saving {
 		return m.onSaveKey(msg)
@@ -487,7 +515,7 @@ func (m *appModel) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, g.Quit) && m.focus != focusForm:
 		if m.busy() {
-			return m.setFlash("a call is running: esc or ctrl+c cancels it first", true)
+			return m.setFlashWhile("a call is running: esc or ctrl+c cancels it first", true, m.whileBusy())
 		}
 		return m.quit()
 	case key.Matches(msg, g.Help):
@@ -533,6 +561,8 @@ func (m *appModel) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 	case focusResp:
 		return m.onRespKey(msg)
+	case focusInfo:
+		return m.drive(&m.info, msg)
 	}
 	return nil
 }
@@ -569,9 +599,9 @@ func (m *appModel) openLesson() tea.Cmd {
 }
 
 func (m *appModel) nextFocus(d int) focus {
-	order := []focus{focusTree, focusForm, focusResp}
+	order := []focus{focusTree, focusForm, focusResp, focusInfo}
 	if !m.hasForm {
-		order = []focus{focusTree, focusResp}
+		order = []focus{focusTree, focusResp, focusInfo}
 	}
 	i := 0
 	for j, f := range order {
@@ -679,7 +709,7 @@ func (m *appModel) cancelOrQuit() tea.Cmd {
 	}
 	if m.cmd.running != nil {
 		m.cmd.running.cancel()
-		return m.setFlash("cancelling the command…", false)
+		return m.setFlashWhile("cancelling the command…", false, m.whileCmdRuns())
 	}
 	return m.quit()
 }
@@ -690,7 +720,7 @@ func (m *appModel) onHistoryResolved(msg historyResolvedMsg) tea.Cmd {
 	}
 	if msg.rerun && m.call != nil && m.call.running() {
 		// Refuse before touching the form: what is typed there stays.
-		return m.setFlash("a call is running: esc or ctrl+c cancels it", true)
+		return m.setFlashWhile("a call is running: esc or ctrl+c cancels it", true, m.whileCallRuns())
 	}
 	m.tree.selectMethod(msg.method)
 	m.openForm(msg.method)
@@ -719,13 +749,14 @@ func (m *appModel) onHistoryResolved(msg historyResolvedMsg) tea.Cmd {
 
 func (m *appModel) runCommand(line string) tea.Cmd {
 	if m.cmd.running != nil {
-		return m.setFlash("a command is running: ctrl+c cancels it", true)
+		return m.setFlashWhile("a command is running: ctrl+c cancels it", true, m.whileCmdRuns())
 	}
 	m.nextID++
 	ctx, cancel := context.WithCancel(m.ctx)
 	m.cmd.running = &cmdRun{id: m.nextID, line: line, cancel: cancel}
 	fmt.Fprintf(m.cmd.out, ":%s\n", line)
 	m.cmd.showOut = true
+	m.cmd.follow = true
 	return tea.Batch(runCmd(ctx, m.exec, m.nextID, line), m.startSpinner())
 }
 
@@ -737,7 +768,7 @@ func (m *appModel) onCmdDone(msg cmdDoneMsg) tea.Cmd {
 	m.cmd.running = nil
 	if errors.Is(msg.err, errExitRequested) {
 		if m.busy() {
-			return m.setFlash("a call is running: esc or ctrl+c cancels it first", true)
+			return m.setFlashWhile("a call is running: esc or ctrl+c cancels it first", true, m.whileBusy())
 		}
 		return m.quit()
 	}
@@ -752,6 +783,10 @@ func (m *appModel) onCmdDone(msg cmdDoneMsg) tea.Cmd {
 	}
 	if watch, changed := m.callModel.watchConn(); changed {
 		cmds = append(cmds, watch)
+		m.tree.loading = true
+		cmds = append(cmds, loadServicesCmd(m.lookups, m.s))
+	} else if m.s.SourceVersion() != m.tree.version {
+		// connect -proto/-protoset: new descriptors, the same connection.
 		m.tree.loading = true
 		cmds = append(cmds, loadServicesCmd(m.lookups, m.s))
 	}

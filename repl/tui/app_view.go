@@ -18,6 +18,7 @@ import (
 func (m *appModel) View() tea.View {
 	v := tea.NewView(m.render())
 	v.AltScreen = true
+	v.MouseMode = tea.MouseModeCellMotion // clicks and the wheel (mouse.go)
 	v.WindowTitle = "grpcsh"
 	if t := m.s.Target(); t != "" {
 		v.WindowTitle = "grpcsh · " + t
@@ -42,7 +43,7 @@ func (m *appModel) render() string {
 		}
 		main = box(m.st, title, hints(m.keys.Over.CloseHelp, m.keys.Over.Scroll), m.helpm.View(), m.w, mainH, true)
 	case ovHistory:
-		main = box(m.st, fmt.Sprintf("History · %d calls", len(m.hist.entries)), hints(m.keys.Hist.Rerun, m.keys.Hist.Edit, m.keys.Hist.Close), m.hist.View()+"\n"+m.st.Dim.Render(fit(m.hist.detail(), m.w-2)), m.w, mainH, true)
+		main = box(m.st, m.hist.title(), hints(m.keys.Hist.Rerun, m.keys.Hist.Edit, m.keys.Hist.Targets, m.keys.Hist.Close), m.hist.View()+"\n"+m.st.Dim.Render(fit(m.hist.detail(), m.w-2)), m.w, mainH, true)
 	case ovMetadata:
 		main = box(m.st, "Request headers & deadline", "", m.meta.View(), m.w, mainH, true)
 	case ovLearn:
@@ -83,6 +84,17 @@ func (m *appModel) render() string {
 	if m.opts.Demo {
 		info.describe = "demo · " + info.describe
 	}
+	// A terminal shorter than the panes' minimum keeps the bars: lines
+	// beyond its height would scroll the screen.
+	if lines := strings.Split(main, "\n"); len(lines) > m.h-2 {
+		main = strings.Join(lines[:max(m.h-2, 0)], "\n")
+	}
+	if m.h < 2 {
+		return bar
+	}
+	if main == "" {
+		return bar + "\n" + statusBarView(m.st, info, m.w)
+	}
 	return strings.Join([]string{main, bar, statusBarView(m.st, info, m.w)}, "\n")
 }
 
@@ -100,11 +112,15 @@ func (m *appModel) panes(mainH int) string {
 		if sel == nil && m.method != nil && m.focus != focusTree {
 			sel = m.method
 		}
-		info := methodInfo(sel, m.st, lw-2)
-		if r, ok := m.tree.selectedRow(); ok && r.broken != nil && m.focus == focusTree {
-			info = brokenInfo(r.broken, m.st, lw-2)
+		subject, info := "", methodDetails(sel, m.st, lw-2)
+		if sel != nil {
+			subject = string(sel.FullName())
 		}
-		left = vjoin(left, box(m.st, "Details", "", info, lw, infoH, false))
+		if r, ok := m.tree.selectedRow(); ok && r.broken != nil && (m.focus == focusTree || m.focus == focusInfo) {
+			subject, info = r.broken.name, brokenInfo(r.broken, m.st, lw-2)
+		}
+		m.info.show(subject, info)
+		left = vjoin(left, box(m.st, "Details", m.info.scrollInfo(), m.info.View(), lw, infoH, m.focus == focusInfo))
 	}
 	rw := m.w - lw
 	reqH, respH := m.rightHeights(mainH)
@@ -187,6 +203,8 @@ func (m *appModel) shortKeys() []key.Binding {
 		if !m.typing() {
 			ks = append(ks, m.keys.Tree.Methods)
 		}
+	case focusInfo:
+		ks = m.info.KeyMap().ShortHelp()
 	case focusResp:
 		ks = m.resp.KeyMap().ShortHelp()
 		if t := m.resp.tab; t == tabHeaders || t == tabTrailers {

@@ -241,16 +241,16 @@ func (m *appModel) send() tea.Cmd {
 		if c.method.FullName() == m.method.FullName() && c.canSend() {
 			msg, err := m.form.Message()
 			if err != nil {
-				return m.setFlash("not sent: "+err.Error(), true)
+				return m.setFlashWhile("not sent: "+err.Error(), true, m.whileFormInvalid())
 			}
 			return m.queueSend(c, msg)
 		}
-		return m.setFlash("a call is running: esc or ctrl+c cancels it", true)
+		return m.setFlashWhile("a call is running: esc or ctrl+c cancels it", true, m.whileCallRuns())
 	}
 	msg, err := m.form.Message()
 	if err != nil {
 		cmd := m.setFocus(focusForm)
-		return tea.Batch(cmd, m.setFlash("not sent: "+err.Error(), true))
+		return tea.Batch(cmd, m.setFlashWhile("not sent: "+err.Error(), true, m.whileFormInvalid()))
 	}
 	return m.startCall(m.method, []proto.Message{msg}, false)
 }

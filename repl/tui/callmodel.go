@@ -40,8 +40,9 @@ type callChangedMsg struct{}
 
 // callFlashMsg: a flash about the call for the hint bar.
 type callFlashMsg struct {
-	text  string
-	isErr bool
+	text     string
+	isErr    bool
+	untilEnd bool // true only while the call runs: cleared when it ends
 }
 
 // callEndedMsg: the call ended; the app records it in the history.
@@ -51,6 +52,13 @@ func (k *callModel) changed() { k.ui.send(callChangedMsg{}) }
 
 func (k *callModel) flash(text string, isErr bool) tea.Cmd {
 	k.ui.send(callFlashMsg{text: text, isErr: isErr})
+	return nil
+}
+
+// flashUntilEnd is a flash about the running call that its end makes
+// stale ("request stream closed", "cancelling…").
+func (k *callModel) flashUntilEnd(text string) tea.Cmd {
+	k.ui.send(callFlashMsg{text: text, untilEnd: true})
 	return nil
 }
 
@@ -97,7 +105,7 @@ func (k *callModel) cancel() tea.Cmd {
 		return nil
 	}
 	if c.cancelled {
-		return k.flash("cancelling… (ctrl+c again once it has ended quits)", false)
+		return k.flashUntilEnd("cancelling… (ctrl+c again once it has ended quits)")
 	}
 	c.cancelled = true
 	c.cancel()
@@ -105,7 +113,7 @@ func (k *callModel) cancel() tea.Cmd {
 		c.stream.Cancel()
 	}
 	k.changed()
-	return k.flash("cancelling "+string(c.method.Name())+"…", false)
+	return k.flashUntilEnd("cancelling " + string(c.method.Name()) + "…")
 }
 
 // onClosed: the request side of call msg.id is closed.
@@ -161,7 +169,14 @@ func (k *callModel) queueSend(c *call, msg proto.Message) tea.Cmd {
 	c.queue = append(c.queue, msg)
 	c.addRequest(msg)
 	k.changed()
-	return tea.Batch(k.pump(c), k.flash(fmt.Sprintf("message %d queued", c.sent+len(c.queue)), false))
+	// Numbered from 1, as the stream line counts them ("3 sent") and the
+	// responses are (#1): the ones sent, the one sending, the queue.
+	n := c.sent + len(c.queue)
+	if c.sending {
+		n++
+	}
+	flash := k.flashUntilEnd(fmt.Sprintf("request #%d queued", n))
+	return tea.Batch(k.pump(c), flash)
 }
 
 // pump sends the next queued request, or closes the request side when asked
@@ -194,7 +209,7 @@ func (k *callModel) closeSend() tea.Cmd {
 	}
 	c.closeQueued = true
 	k.changed()
-	return tea.Batch(k.pump(c), k.flash("request stream closed: waiting for the server", false))
+	return tea.Batch(k.pump(c), k.flashUntilEnd("request stream closed: waiting for the server"))
 }
 
 func (k *callModel) onStarted(msg callStartedMsg) tea.Cmd {

@@ -25,6 +25,10 @@ type cmdbarModel struct {
 	input   textinput.Model
 	active  bool // the input has focus
 	showOut bool // the output pane is shown
+	// follow keeps the newest output in view until pgup scrolls away (a
+	// flag, not "is the viewport at the bottom": a resize moves the
+	// bottom, and a running stream must stay followed through it).
+	follow  bool
 	out     *syncBuffer
 	vp      viewport.Model
 	running *cmdRun
@@ -88,7 +92,7 @@ func newCmdbar(keys cmdKeys) cmdbarModel {
 	in.ShowSuggestions = true
 	vp := viewport.New()
 	vp.KeyMap = viewport.KeyMap{}
-	return cmdbarModel{keys: keys, input: in, out: &syncBuffer{}, vp: vp}
+	return cmdbarModel{keys: keys, input: in, out: &syncBuffer{}, vp: vp, follow: true}
 }
 
 func (c *cmdbarModel) setSize(w, h int) {
@@ -139,9 +143,11 @@ func (c *cmdbarModel) Update(msg tea.Msg) (Component, tea.Cmd) {
 		return c, nil
 	case key.Matches(kmsg, k.Scroll):
 		c.vp.PageUp()
+		c.follow = c.vp.AtBottom()
 		return c, nil
 	case key.Matches(kmsg, k.Scroll2):
 		c.vp.PageDown()
+		c.follow = c.vp.AtBottom()
 		return c, nil
 	}
 	if !c.active {
@@ -192,9 +198,8 @@ func (c *cmdbarModel) outputView(st Styles) string {
 	if text == "" {
 		text = st.Dim.Render("Output of commands appears here. help lists the commands; esc closes.")
 	}
-	atBottom := c.vp.AtBottom() || c.vp.TotalLineCount() <= c.vp.VisibleLineCount()
 	c.vp.SetContent(ansi.Wrap(text, max(c.w, 1), ""))
-	if atBottom {
+	if c.follow {
 		c.vp.GotoBottom()
 	}
 	return c.vp.View()

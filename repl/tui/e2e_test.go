@@ -63,24 +63,49 @@ func TestE2ETmux(t *testing.T) {
 		t.Errorf("the TUI is not on the alternate screen")
 	}
 
-	// Filter to SayHello, open its form, type a name, send.
+	// The README's first call, key for key (readmeFirstCall): filter to
+	// SayHello, keep the filter, open its form, type a name, send.
+	readme, err := os.ReadFile(filepath.Join(root, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(strings.Join(strings.Fields(string(readme)), " "), readmeFirstCall) {
+		t.Fatalf("README.md no longer says %q: this test follows that recipe, key for key; change both together", readmeFirstCall)
+	}
 	tm.keys("/")
-	tm.literal("sayhello")
-	tm.keys("Enter")
-	tm.waitFor("the filter", func(s string) bool { return strings.Contains(s, "/sayhello") }, 5*time.Second)
-	tm.keys("Enter")
+	tm.literal("SayHello")
+	tm.waitFor("the filter", func(s string) bool { return strings.Contains(s, "/SayHello") }, 5*time.Second)
+	tm.keys("Enter") // keeps the filter
+	tm.waitFor("the filter kept", func(s string) bool { return strings.Contains(s, "/SayHello  (esc clears)") }, 5*time.Second)
+	tm.keys("Enter") // opens the form
 	tm.waitFor("the form", func(s string) bool {
 		return strings.Contains(s, "helloworld.HelloRequest") && strings.Contains(s, "form")
 	}, 5*time.Second)
-	tm.keys("Enter")
-	tm.literal("Tmux")
-	tm.keys("Enter")
-	tm.waitFor("the typed name", func(s string) bool { return strings.Contains(s, "#1 Tmux") }, 5*time.Second)
+	tm.literal("ada")
+	tm.waitFor("the typed name", func(s string) bool { return strings.Contains(s, "#1 ada") }, 5*time.Second)
 	tm.keys("C-s")
-	screen := tm.waitFor("the reply", func(s string) bool { return strings.Contains(s, `"message": "Hello Tmux"`) }, 15*time.Second)
+	screen := tm.waitFor("the reply", func(s string) bool { return strings.Contains(s, `"message": "Hello ada"`) }, 15*time.Second)
 	if !strings.Contains(screen, "✓ OK SayHello") {
 		t.Errorf("no OK status on screen:\n%s", screen)
 	}
+
+	// The mouse, in a real terminal: a click (an SGR mouse report, as a
+	// terminal in cell-motion mode sends it) on the Trailers tab shows it.
+	x, y := -1, -1
+	for i, line := range strings.Split(screen, "\n") {
+		if j := strings.Index(line, "3 Trailers"); j >= 0 && strings.Contains(line, "1 Body") {
+			x, y = len([]rune(line[:j])), i
+		}
+	}
+	if y < 0 {
+		t.Fatalf("no tab bar on the screen:\n%s", screen)
+	}
+	if tm.format("#{mouse_button_flag}") != "1" || tm.format("#{mouse_sgr_flag}") != "1" {
+		t.Errorf("the TUI did not turn on button-event mouse tracking with SGR reports (mouse_button_flag %s, mouse_sgr_flag %s)",
+			tm.format("#{mouse_button_flag}"), tm.format("#{mouse_sgr_flag}"))
+	}
+	tm.literal(fmt.Sprintf("\x1b[<0;%d;%dM\x1b[<0;%d;%dm", x+2, y+1, x+2, y+1)) // 1-based
+	tm.waitFor("the Trailers tab", func(s string) bool { return strings.Contains(s, "[3 Trailers]") }, 5*time.Second)
 
 	// Quit: focus is on the response after a unary call, where q quits.
 	tm.keys("q")
@@ -104,13 +129,17 @@ func TestE2ETmux(t *testing.T) {
 	if err != nil {
 		t.Fatalf("history: %v", err)
 	}
-	if !strings.Contains(string(data), `"method":"helloworld.Greeter.SayHello"`) || !strings.Contains(string(data), `"Tmux"`) {
+	if !strings.Contains(string(data), `"method":"helloworld.Greeter.SayHello"`) || !strings.Contains(string(data), `"ada"`) {
 		t.Errorf("history file: %s", data)
 	}
 	if fi, _ := os.Stat(hist); fi.Mode().Perm() != 0o600 {
 		t.Errorf("history file mode %v", fi.Mode().Perm())
 	}
 }
+
+// readmeFirstCall is the README's first-call recipe (its words, spaces
+// collapsed), which TestE2ETmux types.
+const readmeFirstCall = "A first call: `/` then `SayHello` filters the method tree, `enter` keeps the filter, `enter` again opens the request form, typing `ada` fills in `name`, `ctrl+s` sends;"
 
 // lastLine is the last non-blank line of a screen, trimmed.
 func lastLine(screen string) string {

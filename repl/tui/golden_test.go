@@ -286,6 +286,7 @@ func TestHistGolden(t *testing.T) {
 				{Time: t0.Add(2 * time.Minute), Method: "showcase.Showcase.Sum", Kind: "client", Requests: rawJSON(`{"value":"1"}`, `{"value":"2"}`), Code: "OK", LatencyMS: 3.2, Sent: 2, Received: 1},
 			}
 			for _, e := range entries {
+				e.Target = h.m.s.Target() // listed: calls of the current target
 				h.m.hist.add(e)
 			}
 			h.press("ctrl+r")

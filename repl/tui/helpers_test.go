@@ -53,10 +53,15 @@ func startDemo(t testing.TB) *demo.Server {
 // newTestSession connects a fresh session to the demo server.
 func newTestSession(t testing.TB) *repl.Session {
 	t.Helper()
-	srv := startDemo(t)
+	return newSessionTo(t, startDemo(t).Target())
+}
+
+// newSessionTo connects a fresh session to target.
+func newSessionTo(t testing.TB, target string) *repl.Session {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	s, err := repl.NewSession(ctx, repl.Options{Conn: dynamic.ConnConfig{Target: srv.Target()}})
+	s, err := repl.NewSession(ctx, repl.Options{Conn: dynamic.ConnConfig{Target: target}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -218,6 +218,8 @@ type historyModel struct {
 	offset  int
 	w, h    int
 	err     error
+	target  string // the current target: its calls are listed (history_target.go)
+	all     bool   // every target's calls are listed
 }
 
 func (m *historyModel) add(e historyEntry) {
@@ -225,7 +227,7 @@ func (m *historyModel) add(e historyEntry) {
 	if len(m.entries) > maxHistory {
 		m.entries = m.entries[len(m.entries)-maxHistory:]
 	}
-	if m.cursor > 0 {
+	if m.cursor > 0 && (m.all || e.Target == m.target) {
 		m.cursor++ // stay on the same entry
 	}
 	m.clamp()
@@ -241,18 +243,19 @@ func (m *historyModel) setLoaded(es []historyEntry, err error) {
 	m.clamp()
 }
 
-// at is the i-th entry, newest first.
+// at is the i-th entry listed, newest first.
 func (m *historyModel) at(i int) (historyEntry, bool) {
-	if i < 0 || i >= len(m.entries) {
+	shown := m.shown()
+	if i < 0 || i >= len(shown) {
 		return historyEntry{}, false
 	}
-	return m.entries[len(m.entries)-1-i], true
+	return m.entries[shown[i]], true
 }
 
 func (m *historyModel) selected() (historyEntry, bool) { return m.at(m.cursor) }
 
 func (m *historyModel) clamp() {
-	m.cursor = min(m.cursor, len(m.entries)-1)
+	m.cursor = min(m.cursor, m.count()-1)
 	m.cursor = max(m.cursor, 0)
 	lh := max(m.h-2, 1)
 	if m.cursor < m.offset {
@@ -284,6 +287,9 @@ func resolveHistoryCmd(s *repl.Session, e historyEntry, rerun bool) tea.Cmd {
 		out := historyResolvedMsg{entry: e, rerun: rerun}
 		m, err := s.FindMethod(e.Method)
 		if err != nil {
+			if t := s.Target(); e.Target != "" && e.Target != t {
+				err = fmt.Errorf("%w (the call was made on %s: :connect %s to use it)", err, dynamic.SafeLine(e.Target), dynamic.SafeLine(e.Target))
+			}
 			out.err = err
 			return out
 		}
@@ -316,10 +322,17 @@ func (m *historyModel) Update(msg tea.Msg) (Component, tea.Cmd) {
 	case key.Matches(kmsg, k.Top):
 		m.cursor = 0
 	case key.Matches(kmsg, k.Bottom):
-		m.cursor = len(m.entries) - 1
+		m.cursor = m.count() - 1
+	case key.Matches(kmsg, k.Targets):
+		m.all = !m.all
+		m.cursor, m.offset = 0, 0
 	case key.Matches(kmsg, k.Rerun), key.Matches(kmsg, k.Edit):
 		e, ok := m.selected()
 		if !ok {
+			return m, nil
+		}
+		if why := m.elsewhere(e); why != "" && key.Matches(kmsg, k.Rerun) {
+			m.ui.send(callFlashMsg{text: why, isErr: true})
 			return m, nil
 		}
 		m.ui.send(historyActMsg{entry: e, rerun: key.Matches(kmsg, k.Rerun)})
@@ -338,18 +351,38 @@ func (m historyModel) view(st Styles, loc *time.Location, now time.Time) string 
 	if m.err != nil {
 		lines = append(lines, st.Warn.Render("history file: "+m.err.Error()))
 	}
-	if len(m.entries) == 0 {
-		lines = append(lines, st.Dim.Render("No calls yet. Calls made here are listed, newest first, and kept across runs."))
+	if m.count() == 0 {
+		text := "No calls yet. Calls made here are listed, newest first, and kept across runs."
+		if len(m.entries) > 0 {
+			text = fmt.Sprintf("No calls to this server yet: %s shows the %d of other targets.", m.keys.Targets.Help().Key, len(m.entries))
+		}
+		lines = append(lines, st.Dim.Render(text))
 		return strings.Join(lines, "\n")
 	}
-	// time · method · status · latency · messages sent→received
+	// time · [target ·] method · status · latency · messages sent→received
 	const statusW, latW, msgsW = 20, 9, 11
-	methodW := max(w-2-8-1-1-statusW-latW-msgsW, 10)
-	header := fmt.Sprintf("  %-8s %-*s %-*s%*s%*s", "TIME", methodW, "METHOD", statusW, "STATUS", latW, "LATENCY", msgsW, "SENT→RECV")
+	targetW := 0
+	if m.all {
+		for _, e := range m.entries {
+			targetW = max(targetW, len(dynamic.SafeLine(e.Target)))
+		}
+		targetW = min(targetW, max(w/5, 12))
+	}
+	methodW := max(w-2-8-1-1-statusW-latW-msgsW-targetW-min(targetW, 1), 10)
+	tcol := func(s string) string {
+		if targetW == 0 {
+			return ""
+		}
+		if len(s) > targetW {
+			s = s[:targetW-1] + "…"
+		}
+		return fmt.Sprintf("%-*s ", targetW, s)
+	}
+	header := fmt.Sprintf("  %-8s %s%-*s %-*s%*s%*s", "TIME", tcol("TARGET"), methodW, "METHOD", statusW, "STATUS", latW, "LATENCY", msgsW, "SENT→RECV")
 	lines = append(lines, st.Dim.Render(fit(header, w)))
 	lh := max(m.h-1-len(lines)+1, 1)
 	today := now.In(loc).Format("2006-01-02")
-	for i := m.offset; i < len(m.entries) && i < m.offset+lh; i++ {
+	for i := m.offset; i < m.count() && i < m.offset+lh; i++ {
 		e, _ := m.at(i)
 		t := e.Time.In(loc)
 		ts := t.Format("15:04:05")
@@ -373,7 +406,7 @@ func (m historyModel) view(st Styles, loc *time.Location, now time.Time) string 
 		if i == m.cursor {
 			marker = "▸ "
 		}
-		line := fmt.Sprintf("%s%-8s %-*s %s%*s%*s", marker, ts, methodW, method, cs.Render(fmt.Sprintf("%-*s", statusW, code)), latW, fmtDur(e.latency()), msgsW, msgs)
+		line := fmt.Sprintf("%s%-8s %s%-*s %s%*s%*s", marker, ts, tcol(dynamic.SafeLine(e.Target)), methodW, method, cs.Render(fmt.Sprintf("%-*s", statusW, code)), latW, fmtDur(e.latency()), msgsW, msgs)
 		line = fit(line, w)
 		if i == m.cursor {
 			line = st.Selected.Render(ansiStrip(line))

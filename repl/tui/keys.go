@@ -24,6 +24,7 @@ type globalKeys struct {
 	FocusTree key.Binding // alt+1
 	FocusForm key.Binding // alt+2
 	FocusResp key.Binding // alt+3
+	FocusInfo key.Binding // alt+4: the Details pane
 
 	// Outside text inputs only.
 	Quit      key.Binding // q
@@ -70,11 +71,23 @@ type respKeys struct {
 	Reveal                                  key.Binding // v: show the secret header values redacted in Headers/Trailers
 }
 
+// detailKeys scroll the Details pane (details.go).
+type detailKeys struct {
+	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
+}
+
+// mouseKeys describe the mouse for the "?" screen; they match no key
+// (mouse.go handles the mouse).
+type mouseKeys struct {
+	Click, Wheel, Select key.Binding
+}
+
 type histKeys struct {
 	Up, Down, Top, Bottom key.Binding
 	Rerun                 key.Binding // enter/r
 	Edit                  key.Binding // e
 	Close                 key.Binding // esc/q
+	Targets               key.Binding // t: this target's calls / every target's
 }
 
 type metaKeys struct {
@@ -101,6 +114,8 @@ type keyMap struct {
 	Hist   histKeys
 	Meta   metaKeys
 	Cmd    cmdKeys
+	Info   detailKeys
+	Mouse  mouseKeys
 }
 
 func kb(keys []string, helpKey, desc string) key.Binding {
@@ -108,6 +123,14 @@ func kb(keys []string, helpKey, desc string) key.Binding {
 }
 
 func newKeyMap() keyMap {
+	km := baseKeyMap()
+	// The Details pane scrolls as the response does.
+	r := km.Resp
+	km.Info = detailKeys{Up: r.Up, Down: r.Down, PageUp: r.PageUp, PageDown: r.PageDown, Top: r.Top, Bottom: r.Bottom}
+	return km
+}
+
+func baseKeyMap() keyMap {
 	return keyMap{
 		Global: globalKeys{
 			Send:      kb([]string{"ctrl+s"}, "ctrl+s", "send"),
@@ -118,6 +141,7 @@ func newKeyMap() keyMap {
 			FocusTree: kb([]string{"alt+1"}, "alt+1", "focus methods"),
 			FocusForm: kb([]string{"alt+2"}, "alt+2", "focus request"),
 			FocusResp: kb([]string{"alt+3"}, "alt+3", "focus response"),
+			FocusInfo: kb([]string{"alt+4"}, "alt+4", "focus details"),
 			Quit:      kb([]string{"q"}, "q", "quit"),
 			Help:      kb([]string{"?"}, "?", "all keys"),
 			Colon:     kb([]string{":"}, ":", "command bar"),
@@ -169,13 +193,14 @@ func newKeyMap() keyMap {
 			Reveal:   kb([]string{"v"}, "v", "show/hide secret headers"),
 		},
 		Hist: histKeys{
-			Up:     kb([]string{"up", "k"}, "↑/k", "up"),
-			Down:   kb([]string{"down", "j"}, "↓/j", "down"),
-			Top:    kb([]string{"home", "g"}, "g", "newest"),
-			Bottom: kb([]string{"end", "G"}, "G", "oldest"),
-			Rerun:  kb([]string{"enter", "r"}, "enter/r", "re-run"),
-			Edit:   kb([]string{"e"}, "e", "edit in form"),
-			Close:  kb([]string{"esc", "q"}, "esc", "close"),
+			Up:      kb([]string{"up", "k"}, "↑/k", "up"),
+			Down:    kb([]string{"down", "j"}, "↓/j", "down"),
+			Top:     kb([]string{"home", "g"}, "g", "newest"),
+			Bottom:  kb([]string{"end", "G"}, "G", "oldest"),
+			Rerun:   kb([]string{"enter", "r"}, "enter/r", "re-run"),
+			Edit:    kb([]string{"e"}, "e", "edit in form"),
+			Close:   kb([]string{"esc", "q"}, "esc", "close"),
+			Targets: kb([]string{"t"}, "t", "all targets · this one"),
 		},
 		Meta: metaKeys{
 			Up:     kb([]string{"up", "k"}, "↑/k", "up"),
@@ -196,6 +221,12 @@ func newKeyMap() keyMap {
 			Scroll2: kb([]string{"pgdown"}, "pgdn", "scroll output"),
 			Close:   kb([]string{"esc"}, "esc", "closes"),
 		},
+		Mouse: mouseKeys{
+			Click: key.NewBinding(key.WithHelp("click", "focus · pick row or tab")),
+			Wheel: key.NewBinding(key.WithHelp("wheel", "scroll pane under it")),
+			// The TUI reports the mouse: terminals select text with shift.
+			Select: key.NewBinding(key.WithHelp("shift+drag", "select text")),
+		},
 	}
 }
 
@@ -214,21 +245,29 @@ func (k respKeys) FullHelp() [][]key.Binding {
 }
 
 func (k histKeys) ShortHelp() []key.Binding {
-	return []key.Binding{k.Up, k.Down, k.Rerun, k.Edit, k.Close}
+	return []key.Binding{k.Up, k.Down, k.Rerun, k.Edit, k.Targets, k.Close}
 }
 func (k histKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Up, k.Down, k.Rerun, k.Edit, k.Close}}
+	return [][]key.Binding{{k.Up, k.Down, k.Rerun, k.Edit, k.Targets, k.Close}}
 }
 
 func (k metaKeys) ShortHelp() []key.Binding  { return []key.Binding{k.Add, k.Edit, k.Delete, k.Close} }
 func (k metaKeys) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
+
+func (k detailKeys) ShortHelp() []key.Binding { return []key.Binding{k.Down, k.Up, k.PageDown} }
+func (k detailKeys) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}}
+}
+
+func (k mouseKeys) ShortHelp() []key.Binding  { return []key.Binding{k.Click, k.Wheel, k.Select} }
+func (k mouseKeys) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
 
 func (k cmdKeys) ShortHelp() []key.Binding { return []key.Binding{k.Run, k.Abort} }
 func (k cmdKeys) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{k.Run, k.Older, k.Newer, k.Scroll, k.Abort}}
 }
 
-var _ = []help.KeyMap{treeKeys{}, respKeys{}, histKeys{}, metaKeys{}, cmdKeys{}}
+var _ = []help.KeyMap{treeKeys{}, respKeys{}, histKeys{}, metaKeys{}, cmdKeys{}, detailKeys{}, mouseKeys{}}
 
 // flat is a KeyMap's full help in one column.
 func flat(km help.KeyMap) []key.Binding {
@@ -271,13 +310,15 @@ type helpSection struct {
 func (k keyMap) sections(form help.KeyMap) []helpSection {
 	g := k.Global
 	out := []helpSection{
-		{"Everywhere (also while typing in the form)", []key.Binding{g.Send, g.CloseSend, g.Cancel, g.History, g.Metadata, g.FocusTree, g.FocusForm, g.FocusResp}},
+		{"Everywhere (also while typing in the form)", []key.Binding{g.Send, g.CloseSend, g.Cancel, g.History, g.Metadata, g.FocusTree, g.FocusForm, g.FocusResp, g.FocusInfo}},
 		{"Outside text inputs", []key.Binding{g.NextPane, g.PrevPane, g.Back, g.Colon, g.HistoryH, g.MetadataM, g.LearnL, g.Help, g.Quit}},
 		{"Methods", flat(k.Tree)},
 		{"Response", flat(k.Resp)},
 		{"History", flat(k.Hist)},
 		{"Headers & deadline", flat(k.Meta)},
 		{"Command bar", flat(k.Cmd)},
+		{"Details", flat(k.Info)},
+		{"Mouse", flat(k.Mouse)},
 	}
 	if form != nil {
 		out = append(out, helpSection{"Request form", flat(form)})

@@ -59,8 +59,19 @@ func block(text string, w, h int) []string {
 // the top edge and, optionally, info right-aligned in the bottom edge. A
 // focused box has a heavy border, so focus shows without color.
 func box(st Styles, title, info, content string, w, h int, focused bool) string {
-	if w < 4 || h < 2 {
+	if w < 4 || h < 1 {
 		return strings.Join(block(content, max(w, 0), max(h, 0)), "\n")
+	}
+	if h == 1 {
+		// One line: the title bar alone, not content without its box.
+		b := lipgloss.RoundedBorder()
+		bs, ts := st.Border, st.Title
+		if focused {
+			b = lipgloss.ThickBorder()
+			bs, ts = st.BorderFocus, st.TitleFocus
+		}
+		t := ansi.Truncate(" "+title+" ", w-3, "…")
+		return bs.Render(b.TopLeft+b.Top) + ts.Render(t) + bs.Render(strings.Repeat(b.Top, max(w-3-ansi.StringWidth(t), 0))+b.TopRight)
 	}
 	b := lipgloss.RoundedBorder()
 	bs, ts := st.Border, st.Title

@@ -9,6 +9,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/grpcsh/grpcsh/dynamic"
 	"github.com/grpcsh/grpcsh/repl"
@@ -103,6 +104,7 @@ func (m *metadataModel) Update(msg tea.Msg) (Component, tea.Cmd) {
 		m.input.Prompt = "header> "
 		m.input.Placeholder = "key: value"
 		m.input.SetValue("")
+		m.fitInput()
 		return m, m.input.Focus()
 	case key.Matches(kmsg, k.Edit):
 		if m.cursor >= len(m.rows) {
@@ -123,6 +125,7 @@ func (m *metadataModel) Update(msg tea.Msg) (Component, tea.Cmd) {
 			m.input.Placeholder = "key: value"
 			m.input.SetValue(r.key + ": " + shownValue(r.key, r.value))
 		}
+		m.fitInput()
 		m.input.CursorEnd()
 		return m, m.input.Focus()
 	case key.Matches(kmsg, k.Delete):
@@ -261,6 +264,16 @@ func maskSecret(v string) string {
 // Component: the request headers & deadline overlay, editing the
 // session's settings; closing is an overlayClosedMsg sent to the app.
 
-func (m *metadataModel) View() string        { return m.view(m.ui.st) }
-func (m *metadataModel) SetSize(w, h int)    { m.w, m.h = w, h }
+func (m *metadataModel) View() string { return m.view(m.ui.st) }
+func (m *metadataModel) SetSize(w, h int) {
+	m.w, m.h = w, h
+	m.fitInput()
+}
+
+// fitInput gives the input its width: a textinput of width 0 shows only
+// the first letter of its placeholder (bubbles' placeholderView), which
+// is how "deadline> e" and "header> k" came about.
+func (m *metadataModel) fitInput() {
+	m.input.SetWidth(max(m.w-ansi.StringWidth(m.input.Prompt)-1, 1))
+}
 func (m *metadataModel) KeyMap() help.KeyMap { return m.keys }

@@ -84,6 +84,7 @@ func (m *appModel) toggleOverlay(o overlay) tea.Cmd {
 	case ovMetadata:
 		m.meta.load(m.s)
 	case ovHistory:
+		m.hist.target = m.s.Target()
 		m.hist.cursor = 0
 		m.hist.offset = 0
 		m.hist.clamp()

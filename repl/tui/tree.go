@@ -27,6 +27,7 @@ type treeModel struct {
 	collapsed map[protoreflect.FullName]bool
 	loading   bool
 	err       error
+	version   int // the session's SourceVersion the services are of
 
 	filter    textinput.Model
 	filtering bool // the filter input has focus
@@ -45,6 +46,7 @@ type treeRow struct {
 	service protoreflect.ServiceDescriptor
 	method  protoreflect.MethodDescriptor // nil on a service row
 	broken  *brokenService                // set on a broken service's row
+	hits    []int                         // the name's letters the filter matched (treefilter.go)
 }
 
 // brokenService is a service the server lists but whose descriptor it
@@ -60,6 +62,7 @@ type servicesMsg struct {
 	services []protoreflect.ServiceDescriptor
 	broken   []brokenService
 	err      error
+	version  int // the session's SourceVersion they were listed from
 }
 
 // loadServicesCmd lists the services in the background: reflection is I/O.
@@ -69,12 +72,13 @@ type servicesMsg struct {
 // session's timeout (-max-time, else -connect-timeout) in any case.
 func loadServicesCmd(ctx context.Context, s *repl.Session) tea.Cmd {
 	return guard(func() tea.Msg {
+		version := s.SourceVersion()
 		src := s.SourceContext(ctx)
 		names, err := src.ListServices()
 		if err != nil {
-			return servicesMsg{err: err}
+			return servicesMsg{err: err, version: version}
 		}
-		var msg servicesMsg
+		msg := servicesMsg{version: version}
 		for _, n := range names {
 			sd, err := dynamic.FindService(src, string(n))
 			if err != nil {
@@ -135,45 +139,36 @@ func (r treeRow) fullName() protoreflect.FullName {
 
 func (r treeRow) isMethod() bool { return r.method != nil }
 
-// terms are the filter's words, lower-cased: every one must occur in a
-// method's full name.
+// terms are the filter's words, lower-cased: every one must match a
+// method (treefilter.go).
 func (t *treeModel) terms() []string {
 	return strings.Fields(strings.ToLower(t.filter.Value()))
 }
 
-func matchAll(name string, terms []string) bool {
-	name = strings.ToLower(name)
-	for _, w := range terms {
-		if !strings.Contains(name, w) {
-			return false
-		}
-	}
-	return true
-}
-
 // rebuild computes the visible rows from the services, collapsed state
-// and filter.
+// and filter; filtered, the best matches come first.
 func (t *treeModel) rebuild() {
 	terms := t.terms()
 	t.rows = t.rows[:0]
-	for _, sd := range t.services {
-		var ms []treeRow
-		for i := 0; i < sd.Methods().Len(); i++ {
-			m := sd.Methods().Get(i)
-			if len(terms) == 0 || matchAll(string(m.FullName()), terms) {
-				ms = append(ms, treeRow{service: sd, method: m})
+	if len(terms) == 0 {
+		for _, sd := range t.services {
+			t.rows = append(t.rows, treeRow{service: sd})
+			if t.collapsed[sd.FullName()] {
+				continue
+			}
+			for i := 0; i < sd.Methods().Len(); i++ {
+				t.rows = append(t.rows, treeRow{service: sd, method: sd.Methods().Get(i)})
 			}
 		}
-		if len(terms) > 0 && len(ms) == 0 {
-			continue
-		}
-		t.rows = append(t.rows, treeRow{service: sd})
-		if len(terms) > 0 || !t.collapsed[sd.FullName()] {
-			t.rows = append(t.rows, ms...)
+	}
+	for _, rs := range rankServices(t.services, terms) { // none without terms
+		t.rows = append(t.rows, treeRow{service: rs.sd})
+		for _, m := range rs.methods {
+			t.rows = append(t.rows, treeRow{service: rs.sd, method: m.md, hits: m.hits})
 		}
 	}
 	for i := range t.broken {
-		if len(terms) == 0 || matchAll(t.broken[i].name, terms) {
+		if len(terms) == 0 || matchMethod(t.broken[i].name, t.broken[i].name, terms).ok {
 			t.rows = append(t.rows, treeRow{broken: &t.broken[i]})
 		}
 	}
@@ -332,7 +327,13 @@ func (t treeModel) update(msg tea.Msg) (treeModel, tea.Cmd) {
 		t.cursor = len(t.rows) - 1
 		t.clamp()
 	case key.Matches(kmsg, k.Filter):
+		// A fresh filter: "/" then a name finds that name, whatever was
+		// typed the time before (esc clears it too).
 		t.filtering = true
+		if t.filter.Value() != "" {
+			t.filter.SetValue("")
+			t.rebuild()
+		}
 		return t, t.filter.Focus()
 	case key.Matches(kmsg, k.ClearFilter) && t.filter.Value() != "":
 		t.filter.SetValue("")
@@ -436,7 +437,7 @@ func (t treeModel) view(st Styles, focused bool) string {
 			kind := dynamic.MethodKind(r.method)
 			badge := kind.Short()
 			plain := dynamic.SafeLine(string(r.method.Name()))
-			name := highlight(plain, terms, st)
+			name := highlight(plain, r.hits, st)
 			left := marker + "  " + name
 			pad := w - len([]rune(marker)) - 2 - len(plain) - len(badge)
 			if pad < 1 {
@@ -453,23 +454,15 @@ func (t treeModel) view(st Styles, focused bool) string {
 	return strings.Join(lines, "\n")
 }
 
-// highlight marks the filter terms in a name.
-func highlight(name string, terms []string, st Styles) string {
-	if len(terms) == 0 {
+// highlight marks the letters of a name the filter matched.
+func highlight(name string, hits []int, st Styles) string {
+	if len(hits) == 0 {
 		return st.Method.Render(name)
 	}
-	lower := strings.ToLower(name)
 	mark := make([]bool, len(name))
-	for _, w := range terms {
-		for from := 0; ; {
-			i := strings.Index(lower[from:], w)
-			if i < 0 {
-				break
-			}
-			for j := from + i; j < from+i+len(w); j++ {
-				mark[j] = true
-			}
-			from += i + len(w)
+	for _, i := range hits {
+		if i >= 0 && i < len(name) {
+			mark[i] = true
 		}
 	}
 	var b strings.Builder
@@ -488,31 +481,6 @@ func highlight(name string, terms []string, st Styles) string {
 	return b.String()
 }
 
-// methodInfo describes a method for the details pane: kind, request and
-// response types, and its leading comment from the descriptor's source info.
-func methodInfo(m protoreflect.MethodDescriptor, st Styles, w int) string {
-	if m == nil {
-		return st.Dim.Render("Select a method: ↑/↓ then enter. / filters.")
-	}
-	var b strings.Builder
-	b.WriteString(st.Service.Render(dynamic.SafeLine(string(m.Name()))) + " · " + st.badge(dynamic.MethodKind(m)).Render(dynamic.MethodKind(m).String()) + "\n")
-	in, out := dynamic.SafeLine(string(m.Input().FullName())), dynamic.SafeLine(string(m.Output().FullName()))
-	if m.IsStreamingClient() {
-		in = "stream " + in
-	}
-	if m.IsStreamingServer() {
-		out = "stream " + out
-	}
-	b.WriteString(wrap("→ "+st.Type.Render(in), w) + "\n")
-	b.WriteString(wrap("← "+st.Type.Render(out), w) + "\n")
-	if c := dynamic.SafeLine(leadingComment(m)); c != "" {
-		b.WriteString(st.Comment.Render(wrap(c, w)))
-	} else {
-		b.WriteString(st.Dim.Render("(no comment)"))
-	}
-	return b.String()
-}
-
 // loadHint is what to try when the services could not be listed.
 const loadHint = "R retries · a server without reflection needs -proto or -protoset files · -max-time bounds the wait"
 
@@ -520,20 +488,4 @@ const loadHint = "R retries · a server without reflection needs -proto or -prot
 func brokenInfo(b *brokenService, st Styles, w int) string {
 	return st.Err.Render("✗ ") + wrap(dynamic.SafeLine(b.name)+" cannot be loaded: "+dynamic.SafeLine(b.err.Error()), w-2) + "\n" +
 		st.Dim.Render(wrap("The other services work. R reloads; -proto or -protoset files can describe it instead.", w))
-}
-
-// leadingComment is a descriptor's leading comment, when the source has
-// source info (files compiled with it, or a server that serves it).
-func leadingComment(d protoreflect.Descriptor) string {
-	f := d.ParentFile()
-	if f == nil {
-		return ""
-	}
-	loc := f.SourceLocations().ByDescriptor(d)
-	c := strings.TrimSpace(loc.LeadingComments)
-	var lines []string
-	for _, l := range strings.Split(c, "\n") {
-		lines = append(lines, strings.TrimSpace(l))
-	}
-	return strings.Join(lines, " ")
 }

@@ -451,7 +451,13 @@ func (m Model) scrollHint(line, hint string, width int) string {
 	w := ansi.StringWidth(hint) + 1
 	lw := lipgloss.Width(line)
 	if lw+w > width {
-		return line
+		// No room after the row: the hint takes the row's end, so that
+		// it shows at every width (it vanished on a full first row).
+		if width <= w {
+			return m.styles.Footer.Render(ansi.Truncate(hint, width, ""))
+		}
+		line = ansi.Truncate(line, width-w, "…")
+		lw = lipgloss.Width(line)
 	}
 	return line + strings.Repeat(" ", width-w-lw) + " " + m.styles.Footer.Render(hint)
 }
