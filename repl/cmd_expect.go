@@ -49,11 +49,14 @@ type expectStatus struct{ code codes.Code }
 
 // expectCommand parses "expect EXPR" and "expect status CODE".
 func (p *Parser) expectCommand(cmd *Command) error {
-	expr, pos := p.rest()
+	raw, expr, pos, err := p.restJQ()
+	if err != nil {
+		return err
+	}
 	if expr == "" {
 		return p.errorf(pos, "expect needs a jq expression or status CODE (usage: expect %s)", commandByName["expect"].Usage)
 	}
-	cmd.Args = []Word{{Text: expr, Pos: pos}}
+	cmd.Args = []Word{{Text: raw, Pos: pos}}
 	if word, arg, _ := strings.Cut(expr, " "); word == "status" {
 		arg = strings.TrimSpace(arg)
 		if arg == "" || strings.ContainsAny(arg, " \t") {

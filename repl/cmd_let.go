@@ -3,7 +3,6 @@ package repl
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/grpcsh/grpcsh/dynamic"
 )
@@ -18,7 +17,9 @@ of its messages (server and bidi streams); $status is {code, name,
 message, details}, $headers and $trailers map each key to its values
 (joined with ", "), $elapsed_ms is how long the call took.
 
-A string result binds as it is, any other value as compact JSON. The
+${NAME} inside EXPR is expanded first (escaped inside a jq string:
+"Hello ${who}"). A string result binds as it is, any other value as
+compact JSON. The
 following lines see ${NAME} in targets, headers and JSON bodies; a let
 binding wins over the environment.
 
@@ -49,7 +50,10 @@ func (p *Parser) letCommand(cmd *Command) error {
 		return p.errorf(p.pos(), "let %s: expected = after the name (usage: let NAME = EXPR)", name)
 	}
 	p.advance()
-	expr, exprPos := p.rest()
+	raw, expr, exprPos, err := p.restJQ()
+	if err != nil {
+		return err
+	}
 	if expr == "" {
 		return p.errorf(exprPos, "let %s = needs a jq expression (usage: let NAME = EXPR)", name)
 	}
@@ -57,19 +61,9 @@ func (p *Parser) letCommand(cmd *Command) error {
 	if err != nil {
 		return err
 	}
-	cmd.Args = []Word{{Text: name, Pos: start}, {Text: expr, Pos: exprPos}}
+	cmd.Args = []Word{{Text: name, Pos: start}, {Text: raw, Pos: exprPos}}
 	cmd.parsed = q
 	return nil
-}
-
-// rest takes what is left of the line, blanks around it trimmed, and where
-// it starts.
-func (p *Parser) rest() (string, Pos) {
-	p.skipBlanks()
-	pos := p.pos()
-	text := strings.TrimRight(p.text[p.off:], " \t")
-	p.skipLine()
-	return text, pos
 }
 
 // lastResponse is the last call's result for let and expect: an error when

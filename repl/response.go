@@ -35,9 +35,9 @@ type callResult struct {
 	// script goes on, and expressions may look at what the call left.
 	accepted bool
 
-	input     *queryInput // built on first use
-	dropped   int         // messages past maxKeptMessages or maxKeptBytes, not kept
-	keptBytes int         // wire size of the messages kept, once there are two
+	input   *queryInput // built on first use
+	dropped int         // messages past maxKeptMessages, not kept
+	kept    int         // bytes of the messages kept (their wire size)
 }
 
 // maxKeptMessages and maxKeptBytes bound what a call keeps for let and
@@ -47,7 +47,9 @@ type callResult struct {
 // held while it is printed anyway.)
 const maxKeptMessages = 10000
 
-var maxKeptBytes = 64 << 20 // a variable for its test
+// maxKeptBytes bounds them by size too: 10,000 messages of a megabyte
+// each would otherwise be 10 GB. A variable for the tests.
+var maxKeptBytes = 64 << 20
 
 // record takes one event of the call.
 func (r *callResult) record(ev dynamic.Event) {
@@ -55,16 +57,24 @@ func (r *callResult) record(ev dynamic.Event) {
 	case dynamic.HeaderEvent:
 		r.header = e.Header
 	case dynamic.MessageEvent:
-		if r.dropped == 0 && len(r.messages) > 0 {
-			if len(r.messages) == 1 {
-				r.keptBytes = proto.Size(r.messages[0]) // sized only for streams
-			}
-			r.keptBytes += proto.Size(e.Message)
-		}
-		if r.dropped == 0 && len(r.messages) < maxKeptMessages && (len(r.messages) == 0 || r.keptBytes <= maxKeptBytes) {
-			r.messages = append(r.messages, e.Message)
-		} else {
+		if r.dropped > 0 {
 			r.dropped++
+			break
+		}
+		// One response (unary, client stream) is bounded by the
+		// connection's message size: only streams are sized.
+		size := 0
+		if r.method == nil || r.method.IsStreamingServer() {
+			size = proto.Size(e.Message)
+		}
+		if len(r.messages) < maxKeptMessages && r.kept+size <= maxKeptBytes {
+			r.messages = append(r.messages, e.Message)
+			r.kept += size
+		} else {
+			// Past either bound let and expect refuse the call
+			// (queryInput), so what was kept is of no use: let it go.
+			r.dropped += len(r.messages) + 1
+			r.messages, r.kept = nil, 0
 		}
 	case dynamic.EndEvent:
 		r.status, r.trailer, r.elapsed, r.ended = e.Status, e.Trailer, e.Elapsed, true
@@ -112,10 +122,7 @@ func (r *callResult) queryInput(s *Session) (*queryInput, error) {
 		return r.input, nil
 	}
 	if r.dropped > 0 {
-		if r.keptBytes > maxKeptBytes {
-			return nil, fmt.Errorf("the call returned %d messages, more than %d MiB: let and expect look at calls of at most %d MiB (the first %d messages were kept)", len(r.messages)+r.dropped, maxKeptBytes>>20, maxKeptBytes>>20, len(r.messages))
-		}
-		return nil, fmt.Errorf("the call returned %d messages: let and expect look at calls of at most %d", len(r.messages)+r.dropped, maxKeptMessages)
+		return nil, fmt.Errorf("the call returned %d messages: let and expect look at calls of at most %d messages and %d bytes", len(r.messages)+r.dropped, maxKeptMessages, maxKeptBytes)
 	}
 	msgs := make([]any, 0, len(r.messages))
 	for i, m := range r.messages {

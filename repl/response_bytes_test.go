@@ -23,7 +23,7 @@ func TestLetKeepsMessagesBoundedByBytes(t *testing.T) {
 	if n := strings.Count(stdout.String(), "\n"); n != 50 {
 		t.Errorf("%d messages printed, want 50", n)
 	}
-	if want := "line 2: expect length > 0: the call returned 50 messages, more than "; ExitCode(err) != 1 || !strings.HasPrefix(stderr.String(), want) {
+	if want := "line 2: expect length > 0: the call returned 50 messages: let and expect look at calls of at most 10000 messages and 20 bytes"; ExitCode(err) != 1 || !strings.HasPrefix(stderr.String(), want) {
 		t.Errorf("exit %d, stderr %q, want %q...", ExitCode(err), stderr.String(), want)
 	}
 	maxKeptBytes = old

@@ -96,7 +96,7 @@ func TestLetKeepsBoundedMessages(t *testing.T) {
 	if n := strings.Count(stdout.String(), "\n"); n != 10001 {
 		t.Errorf("%d messages printed, want 10001", n)
 	}
-	if want := "line 2: expect length > 0: the call returned 10001 messages: let and expect look at calls of at most 10000\n"; ExitCode(err) != 1 || stderr.String() != want {
+	if want := "line 2: expect length > 0: the call returned 10001 messages: let and expect look at calls of at most 10000 messages and 67108864 bytes\n"; ExitCode(err) != 1 || stderr.String() != want {
 		t.Errorf("exit %d, stderr %q, want %q", ExitCode(err), stderr.String(), want)
 	}
 }

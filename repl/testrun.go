@@ -66,6 +66,9 @@ func RunTests(ctx context.Context, opts TestOptions) int {
 	if err == nil && len(files) == 0 {
 		err = usageErrorf("no .grpcsh files in %s", strings.Join(opts.Paths, ", "))
 	}
+	if err == nil && opts.JUnit != "" {
+		err = checkWritable(opts.JUnit)
+	}
 	if err != nil {
 		fmt.Fprintf(opts.Out, "grpcsh test: %v\n", err)
 		return ExitUsage
@@ -111,7 +114,7 @@ func RunTests(ctx context.Context, opts TestOptions) int {
 		}
 		r := results[i]
 		if r.Pass {
-			fmt.Fprintf(opts.Out, "PASS %s\n", r.File)
+			fmt.Fprintf(opts.Out, "PASS %s\n", dynamic.SafeLine(r.File))
 		} else {
 			failed++
 			fmt.Fprintf(opts.Out, "FAIL %s\n", dynamic.SafeLine(r.Failure()))
@@ -181,9 +184,9 @@ func checkTestFiles(files []string, w io.Writer) int {
 		bad++
 		var se *SyntaxError
 		if errors.As(err, &se) {
-			fmt.Fprintf(w, "%s:%d:%d: %s\n", f, se.Pos.Line, se.Pos.Col, se.Msg)
+			fmt.Fprintf(w, "%s\n", dynamic.SafeLine(fmt.Sprintf("%s:%d:%d: %s", f, se.Pos.Line, se.Pos.Col, se.Msg)))
 		} else {
-			fmt.Fprintf(w, "%s: %v\n", f, err)
+			fmt.Fprintf(w, "%s\n", dynamic.SafeLine(fmt.Sprintf("%s: %v", f, err)))
 		}
 	}
 	return bad
@@ -288,6 +291,29 @@ func writeJUnit(path string, results []TestResult, elapsed time.Duration) error 
 		return err
 	}
 	return os.WriteFile(path, append([]byte(xml.Header), append(b, '\n')...), 0o644)
+}
+
+// checkWritable says, before any file runs, whether the JUnit report can
+// be written at path: a run of minutes must not end in "cannot write". An
+// existing file is opened for writing (not truncated); otherwise a
+// temporary file is made and removed in its folder.
+func checkWritable(path string) error {
+	if st, err := os.Stat(path); err == nil {
+		if st.IsDir() {
+			return usageErrorf("-junit %s is a folder: give a file name", path)
+		}
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return usageErrorf("-junit: %v", err)
+		}
+		return f.Close()
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), ".grpcsh-junit-*")
+	if err != nil {
+		return usageErrorf("-junit %s cannot be written: %v", path, err)
+	}
+	f.Close()
+	return os.Remove(f.Name())
 }
 
 func seconds(d time.Duration) string { return fmt.Sprintf("%.3f", d.Seconds()) }

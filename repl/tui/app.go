@@ -73,6 +73,7 @@ type appModel struct {
 	helpm helpModel
 	learn explainPane // L (explain.go)
 	info  detailsModel
+	coll  collectionsModel
 
 	saving bool // the save prompt has focus
 	save   textinput.Model
@@ -118,9 +119,11 @@ func newApp(ctx context.Context, s *repl.Session, opts Options) *appModel {
 		helpm:      newHelp(),
 		save:       save,
 		info:       newDetails(keys.Info),
+		coll:       newCollections(keys.Coll),
 	}
 	m.info.ui = ui
 	m.tree.ui, m.resp.ui, m.hist.ui, m.meta.ui, m.cmd.ui, m.helpm.ui, m.learn.ui = ui, ui, ui, ui, ui, ui, ui
+	m.coll.ui = ui
 	m.helpm.keys = keys.Over
 	m.callModel = callModel{ctx: ctx, ui: ui, keep: defaultKeep}
 	m.lookups, m.endLookups = context.WithCancel(ctx)
@@ -189,6 +192,7 @@ func (m *appModel) layout() {
 	m.meta.SetSize(m.w-2, mainH-2)
 	m.helpm.SetSize(m.w-2, mainH-2)
 	m.learn.SetSize(m.w-2, mainH-2)
+	m.coll.SetSize(m.w-2, mainH-2)
 	m.save.SetWidth(max(m.w-12, 10))
 }
 
@@ -263,6 +267,8 @@ func (m *appModel) typing() bool {
 		return true
 	case m.topOverlay() == ovMetadata:
 		return m.meta.typing()
+	case m.topOverlay() == ovColl:
+		return m.coll.typing()
 	case m.topOverlay() != ovNone:
 		return false
 	case m.focus == focusTree:
@@ -334,6 +340,7 @@ func (m *appModel) update(msg tea.Msg) tea.Cmd {
 	case callStartedMsg:
 		return m.afterCalls(m.callModel.onStarted(msg))
 	case callEventsMsg:
+		m.observeEvents(msg)
 		return m.afterCalls(m.callModel.onEvents(msg))
 	case callSentMsg:
 		return m.afterCalls(m.callModel.onSent(msg))
@@ -391,6 +398,15 @@ func (m *appModel) update(msg tea.Msg) tea.Cmd {
 		return resolveHistoryCmd(m.s, msg.entry, msg.rerun)
 	case historyResolvedMsg:
 		return m.onHistoryResolved(msg)
+	case collLoadedMsg, collSavedMsg, collTestMsg:
+		return m.drive(&m.coll, msg)
+	case collOpenMsg:
+		m.popOverlay()
+		return m.loadCollCall(msg.call)
+	case collResolvedMsg:
+		return m.onCollResolved(msg)
+	case historySaveMsg:
+		return m.saveHistoryCall(msg.entry)
 	case savedMsg:
 		if msg.err != nil {
 			return m.setFlash("not saved: "+msg.err.Error(), true)
@@ -460,6 +476,8 @@ func (m *appModel) routeToFocused(msg tea.Msg) tea.Cmd {
 		cmd = m.drive(&m.cmd, msg)
 	case m.topOverlay() == ovMetadata:
 		cmd = m.drive(&m.meta, msg)
+	case m.topOverlay() == ovColl:
+		cmd = m.drive(&m.coll, msg)
 	case m.topOverlay() != ovNone:
 	case m.focus == focusForm && m.hasForm:
 		cmd = m.drive(&m.form, msg)
@@ -498,6 +516,10 @@ func (m *appModel) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, g.FocusInfo):
 		m.overlays = nil
 		return m.setFocus(focusInfo)
+	case key.Matches(msg, g.Learn) && !m.saving && !m.cmd.active && m.top() == nil:
+		return m.openLesson()
+	case key.Matches(msg, g.SaveCall) && !m.saving && !m.cmd.active && !(m.topOverlay() == ovColl && m.coll.typing()):
+		return m.saveFormCall()
 	}
 	if m.saving {
 		return m.onSaveKey(msg)
@@ -509,6 +531,12 @@ func (m *appModel) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.drive(top, msg)
 	}
 	if m.typing() {
+		return m.routeToFocused(msg)
+	}
+	// A letter the form's row takes as the first character of its value is
+	// text, not one of the app's plain keys: typing "Lars" or "a?b:c" into
+	// a name must not open the explain pane at L, help at ? or the bar at :.
+	if m.focus == focusForm && m.form.StartsEditing(msg) {
 		return m.routeToFocused(msg)
 	}
 	// Plain keys outside text inputs.
@@ -531,6 +559,9 @@ func (m *appModel) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.toggleOverlay(ovMetadata)
 	case key.Matches(msg, g.LearnL):
 		return m.openLesson()
+	case key.Matches(msg, g.CollC) && m.focus != focusForm:
+		// Not from the form: a letter typed on its text row is text.
+		return m.openCollections()
 	case key.Matches(msg, g.NextPane):
 		return m.setFocus(m.nextFocus(1))
 	case key.Matches(msg, g.PrevPane):
@@ -571,16 +602,9 @@ func (m *appModel) onKey(msg tea.KeyPressMsg) tea.Cmd {
 // document's workflow: the .proto, the protoc commands, client code using
 // the generated stub, the request's bytes on the wire, and grpcurl.
 func (m *appModel) openLesson() tea.Cmd {
-	if !m.hasForm || m.method == nil {
-		return m.setFlash("pick a method first: L explains calling it", true)
-	}
-	req, err := m.form.Message()
-	if err != nil {
-		return m.setFlash("fix the request first: "+err.Error(), true)
-	}
-	data, err := dynamic.Formatter{Types: m.s.Types()}.Format(req)
-	if err != nil {
-		return m.setFlash(err.Error(), true)
+	data, fail := m.formRequest("pick a method first: L explains calling it")
+	if fail != nil {
+		return fail
 	}
 	lesson, err := m.s.Explain(m.method, []byte(data))
 	if err != nil {
@@ -703,6 +727,9 @@ func (m *appModel) cancelOrQuit() tea.Cmd {
 		m.saving = false
 		m.save.Blur()
 		return nil
+	}
+	if m.topOverlay() == ovColl && m.coll.typing() {
+		return m.drive(&m.coll, tea.KeyPressMsg{Code: tea.KeyEscape}) // cancels the save prompt, as esc
 	}
 	if m.call != nil && m.call.running() {
 		return m.cancelCall()

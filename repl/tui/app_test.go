@@ -374,7 +374,7 @@ func TestAppKeysDoNotClashWithForm(t *testing.T) {
 		used[k] = true
 	}
 	g := newKeyMap().Global
-	for _, b := range []key.Binding{g.Send, g.CloseSend, g.Cancel, g.History, g.Metadata, g.FocusTree, g.FocusForm, g.FocusResp, g.FocusInfo} {
+	for _, b := range []key.Binding{g.Send, g.CloseSend, g.Cancel, g.History, g.Metadata, g.FocusTree, g.FocusForm, g.FocusResp, g.FocusInfo, g.Learn, g.SaveCall} {
 		for _, k := range b.Keys() {
 			if used[k] {
 				t.Errorf("global key %s is also a form or text-input key", k)
@@ -387,13 +387,13 @@ func TestAppKeysDoNotClashWithForm(t *testing.T) {
 // the form, down to its bytes on the wire, and esc goes back to the form.
 func TestAppExplainTheRequest(t *testing.T) {
 	h := newHarness(t, 120, 40)
-	h.press("L")
+	h.press("alt+e")
 	if !strings.Contains(h.screen(), "pick a method first") {
 		t.Fatalf("L without a method:\n%s", h.screen())
 	}
 	h.openMethod("TestServer.GetRandom", "getrandom")
 	h.fillFirst("123")
-	h.press("L")
+	h.press("alt+e")
 	scr := h.screen()
 	for _, want := range []string{"Explain · TestServer/GetRandom", "1 contract │ 2 codegen │ 3 client │ 4 server │ 5 wire │ 6 grpcurl", "The contract: test.proto", "rpc GetRandom ( Request ) returns ( Response );"} {
 		if !strings.Contains(scr, want) {
@@ -421,7 +421,7 @@ func TestAppExplainTheRequest(t *testing.T) {
 	// An invalid request is not explained: the reason is shown instead.
 	h.openMethod("showcase.Showcase.Count", "showcase count")
 	h.fillFirst("x")
-	h.press("L")
+	h.press("alt+e")
 	if h.m.topOverlay() == ovLearn || !strings.Contains(h.screen(), "fix the request first") {
 		t.Fatalf("L on an invalid request:\n%s", h.screen())
 	}

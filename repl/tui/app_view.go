@@ -43,9 +43,11 @@ func (m *appModel) render() string {
 		}
 		main = box(m.st, title, hints(m.keys.Over.CloseHelp, m.keys.Over.Scroll), m.helpm.View(), m.w, mainH, true)
 	case ovHistory:
-		main = box(m.st, m.hist.title(), hints(m.keys.Hist.Rerun, m.keys.Hist.Edit, m.keys.Hist.Targets, m.keys.Hist.Close), m.hist.View()+"\n"+m.st.Dim.Render(fit(m.hist.detail(), m.w-2)), m.w, mainH, true)
+		main = box(m.st, m.hist.title(), hints(m.keys.Hist.Rerun, m.keys.Hist.Edit, m.keys.Hist.Targets, m.keys.Hist.Save, m.keys.Hist.Close), m.hist.View()+"\n"+m.st.Dim.Render(fit(m.hist.detail(), m.w-2)), m.w, mainH, true)
 	case ovMetadata:
 		main = box(m.st, "Request headers & deadline", "", m.meta.View(), m.w, mainH, true)
+	case ovColl:
+		main = box(m.st, "Collection", hints(m.coll.KeyMap().ShortHelp()[2:]...), m.coll.View(), m.w, mainH, true)
 	case ovLearn:
 		main = box(m.st, "Explain · "+dynamic.MethodPath(m.learn.lesson.Method), "tab section · l language · / search · y copy · s send", m.learn.View(), m.w, mainH, true)
 	default:

@@ -62,6 +62,7 @@ type call struct {
 	sendErr       error
 	saved         bool // added to history
 	historyHeader metadata.MD
+	obs           *repl.ObservedCall // for the command bar's let and expect (observe.go)
 }
 
 const maxKeptRequests = 100
@@ -276,6 +277,7 @@ func (m *appModel) finish(c *call) tea.Cmd {
 		return nil
 	}
 	c.saved = true
+	m.observeEnd(c)
 	m.resp.dirty = true
 	e := entryOf(c, m.s.Target())
 	m.hist.add(e)

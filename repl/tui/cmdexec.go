@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 
 	"github.com/grpcsh/grpcsh/repl"
 )
@@ -19,6 +20,9 @@ type cmdExecutor struct {
 	s   *repl.Session
 	x   *repl.Executor
 	out io.Writer
+
+	mu      sync.Mutex
+	pending *repl.ObservedCall // the form's last call, for let and expect (observe.go)
 }
 
 func newCmdExecutor(s *repl.Session, out io.Writer, color bool) *cmdExecutor {
@@ -32,6 +36,7 @@ var errExitRequested = errors.New("exit")
 // exec parses and runs one line (it may hold several commands separated by
 // newlines). A failed call prints its status and decoded details.
 func (e *cmdExecutor) exec(ctx context.Context, line string) error {
+	e.takeObserved()
 	cmds, err := repl.Parse(line, e.x.Lookup(nil))
 	if err != nil {
 		if repl.Incomplete(err) {

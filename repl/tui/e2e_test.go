@@ -19,37 +19,10 @@ import (
 // is off, the cursor shows, and the prompt is there.
 
 func TestE2ETmux(t *testing.T) {
-	if _, err := exec.LookPath("tmux"); err != nil {
-		// CI installs tmux (.ci/run): there a missing tmux is a broken
-		// setup, not a reason to pass without the test.
-		if os.Getenv("CI") != "" {
-			t.Fatal("CI is set but tmux is not installed: the end-to-end terminal test needs it (.ci/run installs it)")
-		}
-		t.Skip("tmux is not installed: the end-to-end terminal test needs it (.ci/run installs it)")
-	}
-	if testing.Short() {
-		t.Skip("-short: skipping the end-to-end terminal test")
-	}
-	root := moduleRoot(t)
 	tmp := t.TempDir()
-	bin := filepath.Join(tmp, "grpcsh")
-	pkg, args := "./cmd/grpcsh", "--demo"
-	build := exec.Command("go", "build", "-o", bin, pkg)
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build %s: %v\n%s", pkg, err, out)
-	}
-
-	tm := &tmux{t: t, sock: fmt.Sprintf("grpcsh-test-%d", os.Getpid()), target: "e2e"}
-	t.Cleanup(tm.kill)
 	state := filepath.Join(tmp, "state")
-	tm.run("-f", "/dev/null", "new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40",
-		"-e", "XDG_STATE_HOME="+state, "-e", "TERM=xterm-256color", "sh")
-	tm.socket = tm.format("#{socket_path}")
-	// A prompt of our own, on a clear screen.
-	tm.literal("PS1='E2E$ '; clear")
-	tm.keys("Enter")
-	tm.waitFor("the shell prompt", func(s string) bool { return lastLine(s) == "E2E$" && !strings.Contains(s, "PS1") }, 10*time.Second)
+	tm, bin := e2eShell(t, "e2e", tmp, "", "XDG_STATE_HOME="+state)
+	pkg, args := "./cmd/grpcsh", "--demo"
 
 	tm.run("send-keys", "-t", "e2e", "-l", strings.TrimSpace(bin+" "+args))
 	tm.run("send-keys", "-t", "e2e", "Enter")
@@ -65,7 +38,7 @@ func TestE2ETmux(t *testing.T) {
 
 	// The README's first call, key for key (readmeFirstCall): filter to
 	// SayHello, keep the filter, open its form, type a name, send.
-	readme, err := os.ReadFile(filepath.Join(root, "README.md"))
+	readme, err := os.ReadFile(filepath.Join(moduleRoot(t), "README.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,6 +113,45 @@ func TestE2ETmux(t *testing.T) {
 // readmeFirstCall is the README's first-call recipe (its words, spaces
 // collapsed), which TestE2ETmux types.
 const readmeFirstCall = "A first call: `/` then `SayHello` filters the method tree, `enter` keeps the filter, `enter` again opens the request form, typing `ada` fills in `name`, `ctrl+s` sends;"
+
+// e2eShell builds grpcsh into tmp and starts a shell in tmux (a private
+// socket, 120×40, working directory dir or the default) with env, at a
+// prompt of its own ("E2E$") on a clear screen.
+func e2eShell(t *testing.T, name, tmp, dir string, env ...string) (*tmux, string) {
+	t.Helper()
+	if _, err := exec.LookPath("tmux"); err != nil {
+		// CI installs tmux (.ci/run): there a missing tmux is a broken
+		// setup, not a reason to pass without the test.
+		if os.Getenv("CI") != "" {
+			t.Fatal("CI is set but tmux is not installed: the end-to-end terminal test needs it (.ci/run installs it)")
+		}
+		t.Skip("tmux is not installed: the end-to-end terminal test needs it (.ci/run installs it)")
+	}
+	if testing.Short() {
+		t.Skip("-short: skipping the end-to-end terminal test")
+	}
+	bin := filepath.Join(tmp, "grpcsh")
+	build := exec.Command("go", "build", "-o", bin, "./cmd/grpcsh")
+	build.Dir = moduleRoot(t)
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build ./cmd/grpcsh: %v\n%s", err, out)
+	}
+	tm := &tmux{t: t, sock: fmt.Sprintf("grpcsh-%s-%d", name, os.Getpid()), target: name}
+	t.Cleanup(tm.kill)
+	args := []string{"-f", "/dev/null", "new-session", "-d", "-s", name, "-x", "120", "-y", "40"}
+	if dir != "" {
+		args = append(args, "-c", dir)
+	}
+	for _, e := range append(env, "TERM=xterm-256color") {
+		args = append(args, "-e", e)
+	}
+	tm.run(append(args, "sh")...)
+	tm.socket = tm.format("#{socket_path}")
+	tm.literal("PS1='E2E$ '; clear")
+	tm.keys("Enter")
+	tm.waitFor("the shell prompt", func(s string) bool { return lastLine(s) == "E2E$" && !strings.Contains(s, "PS1") }, 10*time.Second)
+	return tm, bin
+}
 
 // lastLine is the last non-blank line of a screen, trimmed.
 func lastLine(screen string) string {

@@ -51,7 +51,7 @@ func TestExplainSendCancelledByClose(t *testing.T) {
 	h := newHarness(t, 120, 40)
 	h.openMethod("showcase.Showcase.Sleep", "showcase sleep")
 	h.fillFirst("600s")
-	h.press("L")
+	h.press("alt+e")
 	results := recordSends(h)
 	h.press("s")
 	if !h.m.learn.sending {
@@ -70,7 +70,7 @@ func TestExplainSendCancelledByClose(t *testing.T) {
 		t.Fatal("esc did not close the pane")
 	}
 	h.openMethod("helloworld.Greeter.SayHello", "sayhello")
-	h.press("L")
+	h.press("alt+e")
 	newer := h.m.learn
 	if newer.sending {
 		t.Fatal("the new pane says it is sending")
@@ -98,7 +98,7 @@ func TestExplainSendStaleInTheSamePane(t *testing.T) {
 	h := newHarness(t, 120, 40)
 	h.openMethod("showcase.Showcase.Sleep", "showcase sleep")
 	h.fillFirst("600s")
-	h.press("L")
+	h.press("alt+e")
 	results := recordSends(h)
 	h.press("s")
 	before := h.m.learn

@@ -19,7 +19,7 @@ func TestAppExplainPane(t *testing.T) {
 	h := newHarness(t, 120, 40)
 	h.openMethod("TestServer.GetRandom", "getrandom")
 	h.fillFirst("123")
-	h.press("L", "3") // the client tab, Python first
+	h.press("alt+e", "3") // the client tab, Python first
 	for _, want := range []string{"language (l/h): [Python]  Go  C++", "stub = test_pb2_grpc.TestServerStub(channel)"} {
 		if !strings.Contains(h.screen(), want) {
 			t.Errorf("client tab lacks %q:\n%s", want, h.screen())

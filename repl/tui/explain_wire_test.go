@@ -48,7 +48,7 @@ func TestAppExplainWireOfTheLastCall(t *testing.T) {
 	if code := h.m.call.code(); code.String() != "OK" {
 		t.Fatalf("the call ended %s:\n%s", code, h.screen())
 	}
-	h.press("L", "5")
+	h.press("alt+e", "5")
 	scr := h.screen()
 	if !strings.Contains(scr, "On the wire: the request, then the real call") {
 		t.Fatalf("the wire tab does not show the real call:\n%s", scr)
@@ -95,7 +95,7 @@ func TestAppExplainWireOfAnotherMethod(t *testing.T) {
 	h.press("ctrl+s")
 	h.waitCallDone()
 	h.openMethod("helloworld.Greeter.SayHello", "sayhello")
-	h.press("L", "5")
+	h.press("alt+e", "5")
 	if text := h.m.learn.variant().Text; strings.Contains(text, "HTTP/2 frames") || strings.Contains(text, "GetRandom") {
 		t.Errorf("the wire tab of SayHello shows GetRandom's call:\n%s", text)
 	}

@@ -29,3 +29,22 @@ func TestAppFormTypingAndUndo(t *testing.T) {
 		t.Fatalf("form JSON after ctrl+l: %q", got)
 	}
 }
+
+// The app's plain letter keys (H, m, L, C, ?, :) are text when the form's
+// row takes them as the start of a value: nothing typed is lost to an
+// overlay.
+func TestAppLettersTypedOnTheFormAreText(t *testing.T) {
+	for _, word := range []string{"Lars", "Hm", "mary", "Carl", "?x", ":y"} {
+		h := newHarness(t, 120, 40)
+		h.openMethod("helloworld.Greeter.SayHello", "sayhello")
+		h.press("home")
+		h.typeText(word)
+		if h.m.topOverlay() != ovNone || h.m.cmd.active {
+			t.Fatalf("typing %q opened an overlay or the command bar:\n%s", word, h.screen())
+		}
+		h.press("enter")
+		if got, want := h.m.form.JSON(), "{\n  \"name\": \""+word+"\"\n}"; got != want {
+			t.Fatalf("typing %q: form JSON %q, want %q", word, got, want)
+		}
+	}
+}

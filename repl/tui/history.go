@@ -337,6 +337,11 @@ func (m *historyModel) Update(msg tea.Msg) (Component, tea.Cmd) {
 		}
 		m.ui.send(historyActMsg{entry: e, rerun: key.Matches(kmsg, k.Rerun)})
 		return m, nil
+	case key.Matches(kmsg, k.Save):
+		if e, ok := m.selected(); ok {
+			m.ui.send(historySaveMsg{entry: e})
+		}
+		return m, nil
 	case key.Matches(kmsg, k.Close):
 		m.ui.send(overlayClosedMsg{})
 		return m, nil

@@ -25,6 +25,8 @@ type globalKeys struct {
 	FocusForm key.Binding // alt+2
 	FocusResp key.Binding // alt+3
 	FocusInfo key.Binding // alt+4: the Details pane
+	Learn     key.Binding // alt+e: explain the call, also from a text row of the form (where L is text)
+	SaveCall  key.Binding // alt+s: save the form as a call of the collection (collections.go)
 
 	// Outside text inputs only.
 	Quit      key.Binding // q
@@ -36,6 +38,7 @@ type globalKeys struct {
 	HistoryH  key.Binding // H
 	MetadataM key.Binding // m
 	LearnL    key.Binding // L
+	CollC     key.Binding // C: the collection's files and calls
 }
 
 // overlayKeys are the help screen's keys.
@@ -86,8 +89,21 @@ type histKeys struct {
 	Up, Down, Top, Bottom key.Binding
 	Rerun                 key.Binding // enter/r
 	Edit                  key.Binding // e
+	Save                  key.Binding // w: save to the collection
 	Close                 key.Binding // esc/q
 	Targets               key.Binding // t: this target's calls / every target's
+}
+
+// collKeys are the collections overlay's (collections.go).
+type collKeys struct {
+	Up, Down, Top, Bottom key.Binding
+	Load                  key.Binding // enter: the call into the form
+	Test                  key.Binding // t: run the file as a test
+	Reload                key.Binding // R
+	Close                 key.Binding // esc/q
+	// While saving: tab between the file and the name, enter saves, esc
+	// cancels.
+	Field, Confirm, Abort key.Binding
 }
 
 type metaKeys struct {
@@ -116,6 +132,7 @@ type keyMap struct {
 	Cmd    cmdKeys
 	Info   detailKeys
 	Mouse  mouseKeys
+	Coll   collKeys
 }
 
 func kb(keys []string, helpKey, desc string) key.Binding {
@@ -142,6 +159,8 @@ func baseKeyMap() keyMap {
 			FocusForm: kb([]string{"alt+2"}, "alt+2", "focus request"),
 			FocusResp: kb([]string{"alt+3"}, "alt+3", "focus response"),
 			FocusInfo: kb([]string{"alt+4"}, "alt+4", "focus details"),
+			Learn:     kb([]string{"alt+e"}, "alt+e", "explain the call"),
+			SaveCall:  kb([]string{"alt+s"}, "alt+s", "save call to collection"),
 			Quit:      kb([]string{"q"}, "q", "quit"),
 			Help:      kb([]string{"?"}, "?", "all keys"),
 			Colon:     kb([]string{":"}, ":", "command bar"),
@@ -151,6 +170,7 @@ func baseKeyMap() keyMap {
 			HistoryH:  kb([]string{"H"}, "H", "history"),
 			MetadataM: kb([]string{"m"}, "m", "headers"),
 			LearnL:    kb([]string{"L"}, "L", "explain the call"),
+			CollC:     kb([]string{"C"}, "C", "collection"),
 		},
 		Over: overlayKeys{
 			Scroll:    kb([]string{"up", "down", "pgup", "pgdown"}, "↑/↓ pgup/pgdn", "scroll"),
@@ -201,6 +221,20 @@ func baseKeyMap() keyMap {
 			Edit:    kb([]string{"e"}, "e", "edit in form"),
 			Close:   kb([]string{"esc", "q"}, "esc", "close"),
 			Targets: kb([]string{"t"}, "t", "all targets · this one"),
+			Save:    kb([]string{"w"}, "w", "save to collection"),
+		},
+		Coll: collKeys{
+			Up:      kb([]string{"up", "k"}, "↑/k", "up"),
+			Down:    kb([]string{"down", "j"}, "↓/j", "down"),
+			Top:     kb([]string{"home", "g"}, "g", "first"),
+			Bottom:  kb([]string{"end", "G"}, "G", "last"),
+			Load:    kb([]string{"enter"}, "enter", "load into form"),
+			Test:    kb([]string{"t"}, "t", "run file as test"),
+			Reload:  kb([]string{"R"}, "R", "reload"),
+			Close:   kb([]string{"esc", "q"}, "esc", "close"),
+			Field:   kb([]string{"tab", "shift+tab"}, "tab", "file/name"),
+			Confirm: kb([]string{"enter"}, "enter", "save"),
+			Abort:   kb([]string{"esc"}, "esc", "cancel"),
 		},
 		Meta: metaKeys{
 			Up:     kb([]string{"up", "k"}, "↑/k", "up"),
@@ -248,7 +282,14 @@ func (k histKeys) ShortHelp() []key.Binding {
 	return []key.Binding{k.Up, k.Down, k.Rerun, k.Edit, k.Targets, k.Close}
 }
 func (k histKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Up, k.Down, k.Rerun, k.Edit, k.Targets, k.Close}}
+	return [][]key.Binding{{k.Up, k.Down, k.Rerun, k.Edit, k.Targets, k.Save, k.Close}}
+}
+
+func (k collKeys) ShortHelp() []key.Binding {
+	return []key.Binding{k.Up, k.Down, k.Load, k.Test, k.Close}
+}
+func (k collKeys) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom, k.Load, k.Test, k.Reload, k.Close, k.Field, k.Confirm, k.Abort}}
 }
 
 func (k metaKeys) ShortHelp() []key.Binding  { return []key.Binding{k.Add, k.Edit, k.Delete, k.Close} }
@@ -267,7 +308,7 @@ func (k cmdKeys) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{k.Run, k.Older, k.Newer, k.Scroll, k.Abort}}
 }
 
-var _ = []help.KeyMap{treeKeys{}, respKeys{}, histKeys{}, metaKeys{}, cmdKeys{}, detailKeys{}, mouseKeys{}}
+var _ = []help.KeyMap{treeKeys{}, respKeys{}, histKeys{}, metaKeys{}, cmdKeys{}, detailKeys{}, mouseKeys{}, collKeys{}}
 
 // flat is a KeyMap's full help in one column.
 func flat(km help.KeyMap) []key.Binding {
@@ -310,11 +351,12 @@ type helpSection struct {
 func (k keyMap) sections(form help.KeyMap) []helpSection {
 	g := k.Global
 	out := []helpSection{
-		{"Everywhere (also while typing in the form)", []key.Binding{g.Send, g.CloseSend, g.Cancel, g.History, g.Metadata, g.FocusTree, g.FocusForm, g.FocusResp, g.FocusInfo}},
-		{"Outside text inputs", []key.Binding{g.NextPane, g.PrevPane, g.Back, g.Colon, g.HistoryH, g.MetadataM, g.LearnL, g.Help, g.Quit}},
+		{"Everywhere (also while typing in the form)", []key.Binding{g.Send, g.CloseSend, g.Cancel, g.History, g.Metadata, g.FocusTree, g.FocusForm, g.FocusResp, g.FocusInfo, g.Learn, g.SaveCall}},
+		{"Outside text inputs", []key.Binding{g.NextPane, g.PrevPane, g.Back, g.Colon, g.HistoryH, g.MetadataM, g.LearnL, g.CollC, g.Help, g.Quit}},
 		{"Methods", flat(k.Tree)},
 		{"Response", flat(k.Resp)},
 		{"History", flat(k.Hist)},
+		{"Collection", flat(k.Coll)},
 		{"Headers & deadline", flat(k.Meta)},
 		{"Command bar", flat(k.Cmd)},
 		{"Details", flat(k.Info)},

@@ -18,6 +18,7 @@ const (
 	ovHistory
 	ovMetadata
 	ovLearn // explain: the seed's workflow for the request in the form
+	ovColl  // the collection's files and calls (collections.go)
 )
 
 // top is the overlay drawn and given the keys, nil when none is.
@@ -41,6 +42,8 @@ func (m *appModel) topOverlay() overlay {
 		return ovMetadata
 	case Component(&m.learn):
 		return ovLearn
+	case Component(&m.coll):
+		return ovColl
 	}
 	return ovNone
 }
@@ -56,6 +59,8 @@ func (m *appModel) overlay(o overlay) Component {
 		return &m.meta
 	case ovLearn:
 		return &m.learn
+	case ovColl:
+		return &m.coll
 	}
 	return nil
 }
