@@ -76,7 +76,7 @@ func TestBashCompletion(t *testing.T) {
 
 	// Subcommands, flags and their values, from the one declaration.
 	wantReply(t, bashComplete(t, env, "grpcsh", ""), "call", "describe", "list", "template", "explain", "test", "completion")
-	if got := bashComplete(t, env, "grpcsh", "-prot"); !slices.Equal(got, []string{"-proto", "-proto-names", "-proto-out-dir", "-protoset", "-protoset-out"}) {
+	if got := bashComplete(t, env, "grpcsh", "-prot"); !slices.Equal(got, []string{"-proto", "-proto-names", "-proto-out-dir", "-protocol", "-protoset", "-protoset-out"}) {
 		t.Errorf("-prot completes to %q", got)
 	}
 	wantReply(t, bashComplete(t, env, "grpcsh", "-pla"), "-plaintext")
