@@ -54,6 +54,8 @@ type Options struct {
 	// OnCall, when set, sees the method and request metadata of every call,
 	// reflection included, so tests can check which headers went where.
 	OnCall func(method string, md metadata.MD)
+	// Web also answers gRPC-Web and Connect on the same port (see web.go).
+	Web bool
 }
 
 // Server is a running demo server.
@@ -66,6 +68,7 @@ type Server struct {
 	onCall func(string, metadata.MD)
 	conns  atomic.Int64
 	done   chan struct{}
+	web    *webServer // with Options.Web
 	err    error
 }
 
@@ -75,9 +78,13 @@ func Start(lis net.Listener, opts Options) *Server {
 	serverOpts := []grpc.ServerOption{
 		grpc.ChainUnaryInterceptor(s.logUnary),
 		grpc.ChainStreamInterceptor(s.logStream),
-		grpc.StatsHandler(connCounter{&s.conns}),
 	}
-	if opts.TLS != nil {
+	if !opts.Web {
+		// With Web, net/http counts the connections: grpc-go's ServeHTTP
+		// would count every request as one.
+		serverOpts = append(serverOpts, grpc.StatsHandler(connCounter{&s.conns}))
+	}
+	if opts.TLS != nil && !opts.Web {
 		serverOpts = append(serverOpts, grpc.Creds(credentials.NewTLS(opts.TLS)))
 	}
 	s.grpc = grpc.NewServer(serverOpts...)
@@ -88,6 +95,10 @@ func Start(lis net.Listener, opts Options) *Server {
 	healthpb.RegisterHealthServer(s.grpc, s.health)
 	if !opts.NoReflection {
 		registerReflection(s.grpc, !opts.NoReflectionV1)
+	}
+	if opts.Web {
+		s.startWeb(lis, opts.TLS)
+		return s
 	}
 	go func() {
 		s.err = s.grpc.Serve(lis)
@@ -128,6 +139,11 @@ func (s *Server) Connections() int64 { return s.conns.Load() }
 // stop sending new calls.
 func (s *Server) Stop(grace time.Duration) {
 	s.health.Shutdown()
+	if s.web != nil {
+		s.web.stop(s.grpc.Stop, grace)
+		<-s.done
+		return
+	}
 	stopped := make(chan struct{})
 	go func() {
 		s.grpc.GracefulStop()
@@ -147,6 +163,11 @@ func (s *Server) Stop(grace time.Duration) {
 // idle client holds nothing open.
 func (s *Server) GracefulStop() {
 	s.health.Shutdown()
+	if s.web != nil {
+		s.web.stop(s.grpc.GracefulStop, time.Hour)
+		<-s.done
+		return
+	}
 	s.grpc.GracefulStop()
 	<-s.done
 }

@@ -97,6 +97,11 @@ type ConnConfig struct {
 	// Calls, when set, keeps the frames of the latest calls started with
 	// it (see CallCapture): the TUI's session connection sets it.
 	Calls *CallCapture
+	// Protocol (-protocol) is gRPC (grpc-go), or gRPC-Web or Connect
+	// (connect-go over net/http, see transport_connect.go); HTTP (-http1,
+	// -http2) is the HTTP version those two use.
+	Protocol Protocol
+	HTTP     HTTPVersion
 }
 
 const connDefaultTimeout = 10 * time.Second
@@ -108,6 +113,7 @@ type Conn struct {
 	settings connSettings
 	track    *connTracker
 	closed   atomic.Bool
+	web      *connectTransport // for -protocol grpcweb and connect; nil for gRPC
 }
 
 // Dial validates cfg, connects, and waits until the connection is up (at
@@ -158,6 +164,9 @@ func connValidate(cfg ConnConfig) (ConnConfig, error) {
 		return cfg, fmt.Errorf("-keepalive-time must not be negative, got %s", cfg.KeepaliveTime)
 	case cfg.MaxMsgSize < 0:
 		return cfg, fmt.Errorf("-max-msg-sz must not be negative, got %d", cfg.MaxMsgSize)
+	}
+	if cfg.Protocol == ProtocolGRPC && cfg.HTTP != HTTPAuto {
+		return cfg, errors.New("-http1 and -http2 are for -protocol grpcweb or connect: gRPC is always HTTP/2")
 	}
 	if err := CheckAuthority(cfg.Authority); err != nil {
 		return cfg, err
@@ -273,25 +282,51 @@ func connNew(cfg ConnConfig) (*Conn, error) {
 	if err != nil {
 		return nil, fmt.Errorf("target %q: %v", cfg.Target, err)
 	}
-	return &Conn{cc: cc, settings: s, track: track}, nil
+	conn := &Conn{cc: cc, settings: s, track: track}
+	if cfg.Protocol != ProtocolGRPC {
+		if conn.web, err = newConnectTransport(s); err != nil {
+			cc.Close()
+			return nil, &ConfigError{err}
+		}
+	}
+	return conn, nil
 }
 
 // ClientConn is the underlying connection, for generated stubs and for
 // grpc.ClientConnInterface users.
 func (c *Conn) ClientConn() *grpc.ClientConn { return c.cc }
 
+// Transport is what calls and reflection go over: the gRPC connection, or
+// connect-go's for -protocol grpcweb and connect.
+func (c *Conn) Transport() grpc.ClientConnInterface {
+	if c.web != nil {
+		return c.web
+	}
+	return c.cc
+}
+
 // Explain rewords err when it comes from this connection failing (see
 // ExplainConnError); other errors come back unchanged.
 func (c *Conn) Explain(err error) error { return ExplainConnError(err, c.settings.cfg) }
 
 // Calls is the connection's call capture, nil when it has none.
-func (c *Conn) Calls() *CallCapture { return c.settings.cfg.Calls }
+func (c *Conn) Calls() *CallCapture {
+	if c.web != nil {
+		return nil // it keeps gRPC's HTTP/2 frames, which connect-go's calls have none of
+	}
+	return c.settings.cfg.Calls
+}
 
 // TLS says whether the connection is secured with TLS (else plaintext).
 func (c *Conn) TLS() bool { return c.settings.useTLS }
 
 // State is the connectivity state, for status displays.
-func (c *Conn) State() connectivity.State { return c.cc.GetState() }
+func (c *Conn) State() connectivity.State {
+	if c.web != nil && !c.closed.Load() {
+		return connectivity.Ready // HTTP connections come and go per call
+	}
+	return c.cc.GetState()
+}
 
 // errConnClosed is what Ready says after Close.
 var errConnClosed = &connError{msg: "the connection is closed", code: codes.Canceled}
@@ -308,6 +343,9 @@ var errConnClosed = &connError{msg: "the connection is closed", code: codes.Canc
 func (c *Conn) Ready(ctx context.Context) error {
 	if c.closed.Load() {
 		return errConnClosed
+	}
+	if c.web != nil {
+		return c.web.ready(ctx, c.settings.target.display)
 	}
 	st := c.cc.GetState()
 	if st == connectivity.Ready {
@@ -367,6 +405,14 @@ func (c *Conn) Ready(ctx context.Context) error {
 // gets the newest state, not a backlog.
 func (c *Conn) WatchState(ctx context.Context) <-chan connectivity.State {
 	ch := make(chan connectivity.State, 1)
+	if c.web != nil {
+		ch <- c.State()
+		go func() {
+			<-ctx.Done()
+			close(ch)
+		}()
+		return ch
+	}
 	go func() {
 		defer close(ch)
 		st := c.cc.GetState()
@@ -407,6 +453,12 @@ func (c *Conn) Describe() string {
 	if s.cfg.RoundRobin {
 		d += ", round robin"
 	}
+	if s.cfg.Protocol != ProtocolGRPC {
+		d += ", " + s.cfg.Protocol.title()
+		if s.cfg.HTTP == HTTP1 {
+			d += " over HTTP/1.1"
+		}
+	}
 	if len(s.target.addrs) > 0 {
 		if u := s.proxy.forAddr(s.target.addrs[0]); u != nil {
 			d += ", via proxy " + u.Redacted() // never the password
@@ -421,6 +473,9 @@ func (c *Conn) Describe() string {
 // Close closes the connection; calls in flight fail with Canceled.
 func (c *Conn) Close() error {
 	c.closed.Store(true)
+	if c.web != nil {
+		c.web.close()
+	}
 	return c.cc.Close()
 }
 

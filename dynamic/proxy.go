@@ -269,29 +269,6 @@ func RedactURLPasswords(s string) string {
 	return urlPassword.ReplaceAllString(s, "${1}xxxxx@")
 }
 
-// ProxyDialContext is a dialer for transports other than grpc's (an
-// http.Transport's DialContext, for gRPC-Web or Connect): it reaches addr
-// through the proxy cfg chooses for it (-proxy, or the environment, by the
-// same rules as Dial), else directly. cfg's Target only decides TLS for
-// the environment's choice (HTTPS_PROXY or HTTP_PROXY).
-func ProxyDialContext(cfg ConnConfig) (func(ctx context.Context, network, addr string) (net.Conn, error), error) {
-	t, err := connParseTarget(cfg.Target, cfg.Unix)
-	if err != nil {
-		return nil, err
-	}
-	p, err := connNewProxy(cfg, t, connUseTLS(cfg, t))
-	if err != nil {
-		return nil, err
-	}
-	d := &net.Dialer{}
-	return func(ctx context.Context, network, addr string) (net.Conn, error) {
-		if u := p.forAddr(addr); u != nil && strings.HasPrefix(network, "tcp") {
-			return proxyDial(ctx, d, u, p.from, addr)
-		}
-		return d.DialContext(ctx, network, addr)
-	}, nil
-}
-
 // proxyMsgInText finds a ProxyError's message in grpc's text of a failed
 // dial ("transport: Error while dialing: proxy http://p:3128 (from -proxy)
 // answered 403 Forbidden…"); "" when there is none.

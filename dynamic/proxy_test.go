@@ -5,7 +5,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -243,33 +242,6 @@ func TestProxyKeepsBufferedBytes(t *testing.T) {
 	got := make([]byte, len("first bytes"))
 	if _, err := io.ReadFull(conn, got); err != nil || string(got) != "first bytes" {
 		t.Fatalf("read %q, %v; want the bytes after the proxy's answer", got, err)
-	}
-}
-
-// TestProxyDialContext: an http.Transport given ProxyDialContext goes
-// through the same proxy (for the HTTP-based protocols).
-func TestProxyDialContext(t *testing.T) {
-	testproxy.ClearEnv(t)
-	web := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "over the tunnel") }))
-	defer web.Close()
-	p := testproxy.Start(t, &testproxy.Proxy{})
-	addr := strings.TrimPrefix(web.URL, "http://")
-	dial, err := ProxyDialContext(ConnConfig{Target: addr, Proxy: p.URL("", "")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	client := &http.Client{Transport: &http.Transport{DialContext: dial}}
-	resp, err := client.Get(web.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if string(body) != "over the tunnel" || p.Tunnels() != 1 || !slices.Equal(p.Asked(), []string{addr}) {
-		t.Errorf("body %q, tunnels %d, asked %q", body, p.Tunnels(), p.Asked())
-	}
-	if _, err := ProxyDialContext(ConnConfig{Target: addr, Proxy: "socks5://x:1"}); err == nil {
-		t.Error("a socks5 proxy was accepted")
 	}
 }
 

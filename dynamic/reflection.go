@@ -94,7 +94,7 @@ func (c *Conn) Reflection(opts ReflectionOptions) *ReflectionSource {
 	}
 	opts.Target = c.settings.target.display
 	opts.Ready = c.Ready
-	return NewReflectionSourceWith(c.cc, opts)
+	return NewReflectionSourceWith(c.Transport(), opts)
 }
 
 // Close ends the reflection stream, if a lookup has one open.

@@ -11,7 +11,7 @@ import (
 func init() {
 	register(&cmdSpec{
 		Name: "connect", Order: 10,
-		Usage:   "[TARGET] [-plaintext|-tls|-insecure] [-authority NAME] [-cacert FILE] [-cert FILE -key FILE] [-connect-timeout DUR] [-proxy URL|none] [-proto FILE [-import-path DIR] | -protoset FILE]",
+		Usage:   "[TARGET] [-plaintext|-tls|-insecure] [-authority NAME] [-cacert FILE] [-cert FILE -key FILE] [-connect-timeout DUR] [-proxy URL|none] [-protocol grpc|grpcweb|connect] [-proto FILE [-import-path DIR] | -protoset FILE]",
 		Summary: "connect to a server (again); alone, show the current target",
 		Help: `TARGET is host:port, unix:///path/to/socket or ipv4:host:port,host:port.
 Without TARGET but with flags, reconnects to the current target with them;
@@ -81,6 +81,11 @@ func (x *Executor) connect(ctx context.Context, cmd *Command) error {
 	}
 	if err := checkConnFlags(given); err != nil {
 		return &UsageError{Msg: err.Error()}
+	}
+	if given["protocol"] && !given["http1"] && !given["http2"] {
+		// A new protocol starts from its default HTTP version: -http1 was
+		// for the old one (and gRPC takes none).
+		cfg.HTTP = dynamic.HTTPAuto
 	}
 	if cfg.Security == dynamic.SecurityPlaintext && (cfg.Insecure || cfg.CACert != "" || cfg.Cert != "") {
 		return &UsageError{Msg: "-plaintext cannot go with -insecure, -cacert or -cert (they are TLS options)"}

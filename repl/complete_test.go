@@ -76,7 +76,6 @@ func TestFlagsOfDerivesValues(t *testing.T) {
 	fs := flag.NewFlagSet("t", flag.ContinueOnError)
 	RegisterConnFlags(fs, nil)
 	fs.String("format", "json", "output format: json or text")
-	fs.String("protocol", "grpc", "wire protocol: grpc|grpcweb|connect")
 	fs.String("d", "", "request JSON, @file, or @- for stdin")
 	fs.String("import-path", "", "directory .proto imports are relative to")
 	fs.Bool("v", false, "verbose")

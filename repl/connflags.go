@@ -79,6 +79,23 @@ var ConnFlags = []ConnFlag{
 			c.Proxy = v
 			return nil
 		}},
+	{Name: "protocol", Value: "PROTOCOL", Choices: []string{"grpc", "grpcweb", "connect"}, Usage: "grpc (default), grpcweb or connect (see README, Protocols)",
+		set: func(c *dynamic.ConnConfig, v string) (err error) {
+			c.Protocol, err = dynamic.ParseProtocol(v)
+			return err
+		}},
+	{Name: "http1", Usage: "grpcweb/connect over HTTP/1.1 (no bidi streams, no reflection)",
+		set: switchFlag(func(c *dynamic.ConnConfig, on bool) {
+			if on {
+				c.HTTP = dynamic.HTTP1
+			}
+		})},
+	{Name: "http2", Usage: "grpcweb/connect over HTTP/2 only (the default without TLS: h2c)",
+		set: switchFlag(func(c *dynamic.ConnConfig, on bool) {
+			if on {
+				c.HTTP = dynamic.HTTP2
+			}
+		})},
 }
 
 // SchemaFlag is one schema option (Schema, schema.go): repeatable, each
@@ -193,6 +210,9 @@ func SetConnFlag(c *dynamic.ConnConfig, name, value string) error {
 func checkConnFlags(given map[string]bool) error {
 	if given["plaintext"] && given["tls"] {
 		return errors.New("-plaintext and -tls contradict each other")
+	}
+	if given["http1"] && given["http2"] {
+		return errors.New("-http1 and -http2 contradict each other")
 	}
 	return nil
 }

@@ -95,7 +95,7 @@ func TestConnFlagsDeclaredOnce(t *testing.T) {
 		RegisterConnFlags(fs, &cli)
 		args, word := []string{"-" + f.Name}, ""
 		if !f.IsSwitch() {
-			word = map[string]string{"DUR": "2s", "BYTES": "1000"}[f.Value]
+			word = map[string]string{"DUR": "2s", "BYTES": "1000", "PROTOCOL": "connect"}[f.Value]
 			if word == "" {
 				word = "v"
 			}

@@ -170,7 +170,7 @@ func (s *Session) setSource(src dynamic.Source) {
 	s.types = dynamic.NewTypes(src)
 	s.client = &dynamic.Client{Types: s.types}
 	if s.conn != nil {
-		s.client.CC = s.conn.ClientConn()
+		s.client.CC = s.conn.Transport()
 		s.client.Explain = s.conn.Explain
 		s.client.Calls = s.conn.Calls()
 	}

@@ -26,6 +26,7 @@ type config struct {
 	clientCA string
 	grace    time.Duration
 	v1alpha  bool
+	grpcOnly bool
 }
 
 func main() {
@@ -37,6 +38,7 @@ func main() {
 	fs.StringVar(&cfg.tlsKey, "tls-key", "", "PEM private key of -tls-cert")
 	fs.StringVar(&cfg.clientCA, "client-ca", "", "require client certificates signed by this PEM CA (mTLS; needs -tls-cert)")
 	fs.DurationVar(&cfg.grace, "grace", 10*time.Second, "on SIGINT/SIGTERM, how long in-flight calls may take to finish")
+	fs.BoolVar(&cfg.grpcOnly, "grpc-only", false, "serve gRPC alone (grpc-go's own server), not gRPC-Web and Connect too")
 	fs.BoolVar(&cfg.v1alpha, "reflection-v1alpha-only", false, "serve only the v1alpha reflection service, like older servers")
 	if err := fs.Parse(os.Args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -51,7 +53,7 @@ func main() {
 }
 
 func run(cfg config) error {
-	opts := demo.Options{NoReflectionV1: cfg.v1alpha}
+	opts := demo.Options{NoReflectionV1: cfg.v1alpha, Web: !cfg.grpcOnly}
 	if !cfg.quiet {
 		opts.Log = os.Stderr
 	}

@@ -76,7 +76,7 @@ func TestBashCompletion(t *testing.T) {
 
 	// Subcommands, flags and their values, from the one declaration.
 	wantReply(t, bashComplete(t, env, "grpcsh", ""), "call", "describe", "list", "template", "explain", "test", "completion")
-	if got := bashComplete(t, env, "grpcsh", "-prot"); !slices.Equal(got, []string{"-proto", "-proto-names", "-proto-out-dir", "-protoset", "-protoset-out"}) {
+	if got := bashComplete(t, env, "grpcsh", "-prot"); !slices.Equal(got, []string{"-proto", "-proto-names", "-proto-out-dir", "-protocol", "-protoset", "-protoset-out"}) {
 		t.Errorf("-prot completes to %q", got)
 	}
 	wantReply(t, bashComplete(t, env, "grpcsh", "-pla"), "-plaintext")
@@ -166,6 +166,9 @@ func TestCompletionScriptsParse(t *testing.T) {
 	for _, sh := range []string{"bash", "zsh", "fish"} {
 		path, err := exec.LookPath(sh)
 		if err != nil {
+			if os.Getenv("CI") != "" {
+				t.Fatalf("CI is set but %s is not installed (.ci/run installs it)", sh)
+			}
 			t.Logf("%s is not installed: its script is not checked", sh)
 			continue
 		}
@@ -186,6 +189,9 @@ func TestZshFishCompletion(t *testing.T) {
 	run := func(sh string, args ...string) string {
 		path, err := exec.LookPath(sh)
 		if err != nil {
+			if os.Getenv("CI") != "" {
+				t.Fatalf("CI is set but %s is not installed (.ci/run installs it)", sh)
+			}
 			t.Skipf("%s is not installed", sh)
 		}
 		cmd := exec.Command(path, args...)

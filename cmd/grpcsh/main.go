@@ -242,7 +242,7 @@ func startDemo() (*demo.Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("starting the demo server: %w", err)
 	}
-	return demo.Start(lis, demo.Options{}), nil
+	return demo.Start(lis, demo.Options{Web: true}), nil
 }
 
 // isTerminal says whether both stdin and stdout are terminals: only then

@@ -13,6 +13,9 @@ import (
 // TestE2ETmuxTabCompletes: in a real terminal, tab in the ":" bar
 // completes a method from the server and lists several candidates.
 func TestE2ETmuxTabCompletes(t *testing.T) {
+	if _, err := exec.LookPath("tmux"); err != nil && os.Getenv("CI") != "" {
+		t.Fatal("CI is set but tmux is not installed (.ci/run installs it)")
+	}
 	if _, err := exec.LookPath("tmux"); err != nil || testing.Short() {
 		t.Skip("needs tmux, and no -short")
 	}
