@@ -2,7 +2,6 @@ package repl
 
 import (
 	"context"
-	"fmt"
 )
 
 func init() {
@@ -21,19 +20,7 @@ Example:
 			if len(cmd.Args) > 0 {
 				return s.Describe(w, cmd.Arg(0))
 			}
-			names, err := s.ServiceNames()
-			if err != nil {
-				return err
-			}
-			for i, n := range names {
-				if i > 0 {
-					fmt.Fprintln(w)
-				}
-				if err := s.Describe(w, n); err != nil {
-					return err
-				}
-			}
-			return nil
+			return s.DescribeAll(w)
 		},
 	})
 }

@@ -16,6 +16,7 @@ func FuzzParse(f *testing.F) {
 		"call Echo {\n \"a\": [1, {\"b\": \"}\"}]\n}\n",
 		"connect 127.0.0.1:1 -plaintext -authority x\n# comment\nexit 3\n",
 		"call X <<'E'\n${NOPE}\nE\n", "'unterminated\n", "call M {\"a\": \"\\u12\n",
+		"grpcurl -plaintext -H \"k: $TOKEN\" \\\n -d '{\"a\":1}' h:1 m\n", "grpcurl -d @ h:1 m <<E\n{}\nE\n",
 	} {
 		f.Add(seed)
 	}

@@ -91,12 +91,14 @@ func (p *Parser) word() (Word, bool, error) {
 			w.Quoted = true
 			open := p.pos()
 			p.advance()
-			for !p.atEnd() && p.text[p.off] != '\'' {
-				b.WriteByte(p.text[p.off])
-				p.advance()
+			for p.atEnd() && p.quoteGoesOn(&b) || !p.atEnd() && p.text[p.off] != '\'' {
+				if !p.atEnd() {
+					b.WriteByte(p.text[p.off])
+					p.advance()
+				}
 			}
 			if p.atEnd() {
-				return w, false, p.errorf(open, "the quote ' that starts here is not closed on its line")
+				return w, false, p.errorf(open, "the quote ' that starts here is not closed %s", p.quoteEnd())
 			}
 			p.advance()
 		case c == '"':
@@ -104,8 +106,11 @@ func (p *Parser) word() (Word, bool, error) {
 			open := p.pos()
 			p.advance()
 			for {
+				if p.atEnd() && p.quoteGoesOn(&b) {
+					continue
+				}
 				if p.atEnd() {
-					return w, false, p.errorf(open, "the quote \" that starts here is not closed on its line")
+					return w, false, p.errorf(open, "the quote \" that starts here is not closed %s", p.quoteEnd())
 				}
 				c := p.text[p.off]
 				if c == '"' {
@@ -115,12 +120,17 @@ func (p *Parser) word() (Word, bool, error) {
 				switch {
 				case c == '\\' && p.off+1 < len(p.text):
 					p.advance()
-					switch e := p.text[p.off]; e {
-					case 'n':
+					switch e := p.text[p.off]; {
+					case p.shell && e != '"' && e != '\\' && e != '$' && e != '`':
+						b.WriteByte('\\')
+						b.WriteByte(e)
+					case p.shell:
+						b.WriteByte(e)
+					case e == 'n':
 						b.WriteByte('\n')
-					case 't':
+					case e == 't':
 						b.WriteByte('\t')
-					case '"', '\\', '$':
+					case e == '"' || e == '\\' || e == '$':
 						b.WriteByte(e)
 					default:
 						b.WriteByte('\\')
@@ -131,7 +141,7 @@ func (p *Parser) word() (Word, bool, error) {
 					b.WriteByte('$')
 					p.advance()
 					p.advance()
-				case c == '$' && p.peekAt(1) == '{':
+				case c == '$' && (p.peekAt(1) == '{' || p.shell && isNameByte(p.peekAt(1), true)):
 					v, err := p.expandVar()
 					if err != nil {
 						return w, false, err
@@ -154,7 +164,7 @@ func (p *Parser) word() (Word, bool, error) {
 			b.WriteByte('$')
 			p.advance()
 			p.advance()
-		case c == '$' && p.peekAt(1) == '{':
+		case c == '$' && (p.peekAt(1) == '{' || p.shell && isNameByte(p.peekAt(1), true)):
 			w.Quoted = true // an expanded value is never a flag
 			v, err := p.expandVar()
 			if err != nil {
@@ -168,6 +178,26 @@ func (p *Parser) word() (Word, bool, error) {
 	}
 	w.Text = b.String()
 	return w, true, nil
+}
+
+// quoteGoesOn is, in shell mode, a quote that the line ends inside of
+// going on over the next line, as a shell's does (grpcurl -d '{ on one
+// line, the JSON on the next ones); b gets the newline. False outside
+// shell mode or at the end of the input.
+func (p *Parser) quoteGoesOn(b *strings.Builder) bool {
+	if !p.shell || !p.readLine() {
+		return false
+	}
+	b.WriteByte('\n')
+	return true
+}
+
+// quoteEnd says where a quote should have been closed.
+func (p *Parser) quoteEnd() string {
+	if p.shell {
+		return "before the input ends"
+	}
+	return "on its line"
 }
 
 // words reads the words left on the line.
@@ -190,6 +220,15 @@ func (p *Parser) words() ([]Word, error) {
 func (p *Parser) expandVar() (string, error) {
 	start := p.pos()
 	p.advance()
+	if p.shell && p.text[p.off] != '{' {
+		// A shell's $NAME: the name runs to the first byte that cannot
+		// be in one.
+		nameStart := p.off
+		for !p.atEnd() && isNameByte(p.text[p.off], p.off == nameStart) {
+			p.advance()
+		}
+		return p.lookupVar(start, p.text[nameStart:p.off], "", false)
+	}
 	p.advance()
 	nameStart := p.off
 	for !p.atEnd() && isNameByte(p.text[p.off], p.off == nameStart) {
@@ -224,6 +263,12 @@ func (p *Parser) expandVar() (string, error) {
 		return "", p.errorf(start, "${} names no variable")
 	}
 	p.advance() // '}'
+	return p.lookupVar(start, name, def, hasDef)
+}
+
+// lookupVar is the value of the variable name, found at start; def is
+// its default when hasDef.
+func (p *Parser) lookupVar(start Pos, name, def string, hasDef bool) (string, error) {
 	lookup := p.Env
 	if lookup == nil {
 		lookup = os.LookupEnv

@@ -27,6 +27,10 @@ type Parser struct {
 	off  int // byte offset of the cursor in text
 	col  int // column of the cursor
 	body *Body
+	// shell reads quotes as a POSIX shell does, for pasted grpcurl lines
+	// (cmd_grpcurl.go): in "..." a backslash escapes only $ ` " and \, and
+	// $NAME is a variable as ${NAME} is.
+	shell bool
 
 	// pending holds the value of a ${VAR} inside JSON, still to be scanned.
 	pending    []byte

@@ -44,6 +44,10 @@ type Options struct {
 	// means context.Background(); the ctx of NewSession bounds connecting
 	// only.
 	Context context.Context
+
+	// NoReflection reads descriptors from the files alone, not asking the
+	// server: grpcurl's default when given files (-use-reflection=false).
+	NoReflection bool
 }
 
 // Settings change how calls are made and printed; the command language's
@@ -142,7 +146,10 @@ func (s *Session) Connect(ctx context.Context, cfg dynamic.ConnConfig) error {
 	files := s.files // SetSchema may have replaced them
 	s.mu.Unlock()
 	var src dynamic.Source = refl
-	if files != nil {
+	switch {
+	case files != nil && s.opts.NoReflection:
+		src = files
+	case files != nil:
 		src = dynamic.Composite{Primary: refl, Fallback: files}
 	}
 	s.setSource(src)

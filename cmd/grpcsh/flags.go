@@ -59,6 +59,8 @@ Usage:
   grpcsh [flags] TARGET test [PATH...]   run .grpcsh files (folders recursively) as tests:
                                          PASS/FAIL per file; -junit, -update, -parallel
   grpcsh completion bash|zsh|fish        print a shell completion script (see the README)
+  grpcsh grpcurl GRPCURL-ARGS...         a grpcurl command line, run as the same call
+  grpcsh version                         the version and the commit it was built from
 
 TARGET: host:port, dns:///host:port, [::1]:port, unix:///path, or
 ipv4:host:port,host:port (failover). TARGET may be left out of list,
@@ -184,6 +186,10 @@ func parseArgs(args []string) (*config, error) {
 		return nil, err
 	}
 
+	if len(positional) == 1 && positional[0] == "version" {
+		cfg.version = true // grpcsh version, as -version
+		return cfg, nil
+	}
 	if len(positional) > 0 && !isVerb(positional[0]) {
 		c.Target = positional[0]
 		positional = positional[1:]

@@ -24,6 +24,7 @@ import (
 )
 
 func main() {
+	stampVersion()
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
@@ -53,6 +54,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	if len(args) > 0 && (args[0] == "completion" || args[0] == completeVerb) {
 		return runCompletion(args, stdout, stderr)
 	}
+	if len(args) > 0 && args[0] == "grpcurl" {
+		return runGrpcurl(args[1:], stdin, stdout, stderr)
+	}
 	cfg, err := parseArgs(args)
 	var help *helpError
 	if errors.As(err, &help) {
@@ -65,7 +69,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		return repl.ExitUsage
 	}
 	if cfg.version {
-		fmt.Fprintln(stdout, "grpcsh", dynamic.Version)
+		fmt.Fprint(stdout, versionText())
 		return repl.ExitOK
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -132,17 +136,13 @@ func execute(ctx context.Context, cfg *config, stdin io.Reader, stdout, stderr i
 	defer sess.Close()
 	cfg.sendTo = sendTo
 
-	out := &repl.Output{Out: stdout, Err: stderr}
-	if f, ok := stdout.(*os.File); ok && term.IsTerminal(f.Fd()) {
-		out.Pretty = true
-		out.Color = os.Getenv("NO_COLOR") == ""
-	}
+	out := newOutput(stdout, stderr)
 	switch cfg.verb {
 	case "list":
 		return sess.List(stdout, cfg.verbArg)
 	case "describe":
 		if cfg.verbArg == "" {
-			err = describeAll(sess, stdout)
+			err = sess.DescribeAll(stdout)
 		} else {
 			err = sess.Describe(stdout, cfg.verbArg)
 		}
@@ -184,22 +184,6 @@ func execute(ctx context.Context, cfg *config, stdin io.Reader, stdout, stderr i
 		return err
 	}
 	return interactive(ctx, cfg, sess, stdin, out)
-}
-
-func describeAll(sess *repl.Session, w io.Writer) error {
-	names, err := sess.ServiceNames()
-	if err != nil {
-		return err
-	}
-	for i, n := range names {
-		if i > 0 {
-			fmt.Fprintln(w)
-		}
-		if err := sess.Describe(w, n); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // export writes the schema of every service, with its imports, as

@@ -74,6 +74,7 @@ type appModel struct {
 	learn explainPane // L (explain.go)
 	info  detailsModel
 	coll  collectionsModel
+	yank  copyAsMenu // alt+y (copyas.go)
 
 	saving bool // the save prompt has focus
 	save   textinput.Model
@@ -194,6 +195,7 @@ func (m *appModel) layout() {
 	m.helpm.SetSize(m.w-2, mainH-2)
 	m.learn.SetSize(m.w-2, mainH-2)
 	m.coll.SetSize(m.w-2, mainH-2)
+	m.yank.SetSize(m.w-2, mainH-2)
 	m.save.SetWidth(max(m.w-12, 10))
 }
 
@@ -510,6 +512,12 @@ func (m *appModel) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.toggleOverlay(ovHistory)
 	case key.Matches(msg, g.Metadata) && !m.saving && !m.cmd.active:
 		return m.toggleOverlay(ovMetadata)
+	case key.Matches(msg, g.CopyAs) && !m.saving && !m.cmd.active:
+		if m.topOverlay() == ovYank {
+			m.popOverlay()
+			return nil
+		}
+		return m.openCopyAs()
 	case key.Matches(msg, g.FocusTree):
 		m.overlays = nil
 		return m.setFocus(focusTree)

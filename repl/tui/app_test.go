@@ -374,7 +374,7 @@ func TestAppKeysDoNotClashWithForm(t *testing.T) {
 		used[k] = true
 	}
 	g := newKeyMap().Global
-	for _, b := range []key.Binding{g.Send, g.CloseSend, g.Cancel, g.History, g.Metadata, g.FocusTree, g.FocusForm, g.FocusResp, g.FocusInfo, g.Learn, g.SaveCall} {
+	for _, b := range []key.Binding{g.Send, g.CloseSend, g.Cancel, g.History, g.Metadata, g.FocusTree, g.FocusForm, g.FocusResp, g.FocusInfo, g.Learn, g.SaveCall, g.CopyAs} {
 		for _, k := range b.Keys() {
 			if used[k] {
 				t.Errorf("global key %s is also a form or text-input key", k)

@@ -50,6 +50,8 @@ func (m *appModel) render() string {
 		main = box(m.st, "Collection", hints(m.coll.KeyMap().ShortHelp()[2:]...), m.coll.View(), m.w, mainH, true)
 	case ovLearn:
 		main = box(m.st, "Explain · "+dynamic.MethodPath(m.learn.lesson.Method), "tab section · l language · / search · y copy · s send", m.learn.View(), m.w, mainH, true)
+	case ovYank:
+		main = box(m.st, "Copy the request as · "+m.yank.line.Method, hints(m.yank.keys.Copy, m.yank.keys.Reveal, m.yank.keys.Close), m.yank.View(), m.w, mainH, true)
 	default:
 		main = m.panes(mainH)
 	}
@@ -195,7 +197,7 @@ func (m *appModel) shortKeys() []key.Binding {
 		}
 		ks = append(m.tree.KeyMap().ShortHelp(), g.Send, g.NextPane)
 	case focusForm:
-		ks = append(ks, g.Send)
+		ks = append(ks, g.Send, g.CopyAs)
 		if streamOpen {
 			ks = append(ks, g.CloseSend)
 		}

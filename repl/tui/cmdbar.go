@@ -133,6 +133,11 @@ func (c *cmdbarModel) Update(msg tea.Msg) (Component, tea.Cmd) {
 	if ok && c.active && !key.Matches(kmsg, c.keys.Complete) {
 		c.cands = nil
 	}
+	if paste, isPaste := msg.(tea.PasteMsg); isPaste {
+		// A command pasted from a shell (a grpcurl line) goes on over
+		// lines with a backslash: one line here, as the shell reads it.
+		msg = tea.PasteMsg{Content: pasteLines.Replace(paste.Content)}
+	}
 	if !ok {
 		var cmd tea.Cmd
 		if c.active {
@@ -237,3 +242,7 @@ func (c cmdbarModel) barView(st Styles, spin string, w int) string {
 func (c *cmdbarModel) View() string        { return c.outputView(c.ui.st) }
 func (c *cmdbarModel) SetSize(w, h int)    { c.setSize(w, h) }
 func (c *cmdbarModel) KeyMap() help.KeyMap { return c.keys }
+
+// pasteLines joins the lines of a pasted command that end in a backslash
+// (terminals may send a line end as \r).
+var pasteLines = strings.NewReplacer("\\\r\n", " ", "\\\n", " ", "\\\r", " ")

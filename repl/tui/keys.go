@@ -27,6 +27,7 @@ type globalKeys struct {
 	FocusInfo key.Binding // alt+4: the Details pane
 	Learn     key.Binding // alt+e: explain the call, also from a text row of the form (where L is text)
 	SaveCall  key.Binding // alt+s: save the form as a call of the collection (collections.go)
+	CopyAs    key.Binding // alt+y: the request as a grpcurl, grpcsh or ghz line (copyas.go)
 
 	// Outside text inputs only.
 	Quit      key.Binding // q
@@ -182,6 +183,7 @@ func baseKeyMap() keyMap {
 			FocusInfo: kb([]string{"alt+4"}, "alt+4", "focus details"),
 			Learn:     kb([]string{"alt+e"}, "alt+e", "explain the call"),
 			SaveCall:  kb([]string{"alt+s"}, "alt+s", "save call to collection"),
+			CopyAs:    kb([]string{"alt+y"}, "alt+y", "copy as grpcurl/ghz"),
 			Quit:      kb([]string{"q"}, "q", "quit"),
 			Help:      kb([]string{"?"}, "?", "all keys"),
 			Colon:     kb([]string{":"}, ":", "command bar"),
@@ -385,7 +387,7 @@ type helpSection struct {
 func (k keyMap) sections(form help.KeyMap) []helpSection {
 	g := k.Global
 	out := []helpSection{
-		{"Everywhere (also while typing in the form)", []key.Binding{g.Send, g.CloseSend, g.Cancel, g.History, g.Metadata, g.FocusTree, g.FocusForm, g.FocusResp, g.FocusInfo, g.Learn, g.SaveCall}},
+		{"Everywhere (also while typing in the form)", []key.Binding{g.Send, g.CloseSend, g.Cancel, g.History, g.Metadata, g.FocusTree, g.FocusForm, g.FocusResp, g.FocusInfo, g.Learn, g.SaveCall, g.CopyAs}},
 		{"Outside text inputs", []key.Binding{g.NextPane, g.PrevPane, g.Back, g.Colon, g.HistoryH, g.MetadataM, g.LearnL, g.CollC, g.Help, g.Quit}},
 		{"Methods", flat(k.Tree)},
 		{"Response", flat(k.Resp)},

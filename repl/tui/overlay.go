@@ -19,6 +19,7 @@ const (
 	ovMetadata
 	ovLearn // explain: the seed's workflow for the request in the form
 	ovColl  // the collection's files and calls (collections.go)
+	ovYank  // alt+y: the request as a grpcurl, grpcsh or ghz line
 )
 
 // top is the overlay drawn and given the keys, nil when none is.
@@ -44,6 +45,8 @@ func (m *appModel) topOverlay() overlay {
 		return ovLearn
 	case Component(&m.coll):
 		return ovColl
+	case Component(&m.yank):
+		return ovYank
 	}
 	return ovNone
 }
@@ -61,6 +64,8 @@ func (m *appModel) overlay(o overlay) Component {
 		return &m.learn
 	case ovColl:
 		return &m.coll
+	case ovYank:
+		return &m.yank
 	}
 	return nil
 }
