@@ -101,7 +101,33 @@ func takesSchema(verb string) bool {
 // schemaCompletion completes cur as the first argument of verb.
 func schemaCompletion(verb string, n SchemaNames, cur string) Completion {
 	words, _ := schemaWords(verb, n)
+	if cur != "" && !strings.Contains(cur, ".") {
+		// grpcsh takes a short name (SayHello, Greeter/SayHello) when it is
+		// unambiguous, so `call Say` completes to one as well.
+		words = append(slices.Clone(words), shortNames(words)...)
+	}
 	return Completion{Items: withPrefix(words, cur)}
+}
+
+// shortNames are the unambiguous short forms of full names: Method and
+// Service/Method of pkg.Service/Method, Name of pkg.Name.
+func shortNames(full []string) []string {
+	var forms []string
+	count := map[string]int{}
+	for _, w := range full {
+		var f []string
+		if svc, m, ok := strings.Cut(w, "/"); ok {
+			f = []string{m, svc[strings.LastIndex(svc, ".")+1:] + "/" + m}
+		} else if i := strings.LastIndex(w, "."); i >= 0 {
+			f = []string{w[i+1:]}
+		}
+		for _, s := range f {
+			if count[s]++; count[s] == 1 {
+				forms = append(forms, s)
+			}
+		}
+	}
+	return slices.DeleteFunc(forms, func(s string) bool { return count[s] > 1 })
 }
 
 // CompFlag is one flag as completion sees it.

@@ -98,3 +98,25 @@ func TestFlagsOfDerivesValues(t *testing.T) {
 	check("v", !got["v"].Value)
 	check("plaintext", !got["plaintext"].Value)
 }
+
+// A short name completes to the short forms grpcsh takes (unambiguous
+// ones only); a dotted prefix keeps to full names.
+func TestSchemaCompletionShortNames(t *testing.T) {
+	n := SchemaNames{Methods: []string{"helloworld.Greeter/SayHello", "showcase.Showcase/Echo", "other.Echoer/Echo"}, Messages: []string{"helloworld.HelloRequest"}}
+	for _, tc := range []struct {
+		verb, cur string
+		want      []string
+	}{
+		{"call", "Say", []string{"SayHello"}},
+		{"call", "Greeter/", []string{"Greeter/SayHello"}},
+		{"call", "Ech", []string{"Echoer/Echo"}}, // Echo is two methods' name: only the unambiguous form
+		{"call", "Show", []string{"Showcase/Echo"}},
+		{"call", "helloworld.", []string{"helloworld.Greeter/SayHello"}},
+		{"call", "", []string{"helloworld.Greeter/SayHello", "other.Echoer/Echo", "showcase.Showcase/Echo"}},
+		{"template", "Hello", []string{"HelloRequest"}},
+	} {
+		if got := schemaCompletion(tc.verb, n, tc.cur).Items; !slices.Equal(got, tc.want) {
+			t.Errorf("%s %q: %q, want %q", tc.verb, tc.cur, got, tc.want)
+		}
+	}
+}
