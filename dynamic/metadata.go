@@ -19,7 +19,7 @@ import (
 func ParseHeader(s string) (key, value string, err error) {
 	name, val, ok := strings.Cut(s, ":")
 	if !ok {
-		return "", "", fmt.Errorf("header %q has no colon: write it as \"name: value\"", s)
+		return "", "", fmt.Errorf("header %q has no colon: write it as \"name: value\"", ShownHeader(s))
 	}
 	key = strings.ToLower(strings.TrimSpace(name))
 	value = strings.TrimSpace(val)

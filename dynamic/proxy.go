@@ -263,10 +263,21 @@ func (c *proxyConn) Read(p []byte) (int, error) { return c.r.Read(p) }
 // urlPassword is the password of a URL in free text: "scheme://user:PASS@".
 var urlPassword = regexp.MustCompile(`([a-zA-Z][a-zA-Z0-9+.-]*://[^\s:@/]*:)[^\s@/]+@`)
 
+// quotedPassword is the password of a quoted URL, scheme optional, up to
+// the "@": the flag package quotes a -proxy value that did not parse
+// ("invalid value %q"), and such a value may hold a space.
+var quotedPassword = regexp.MustCompile(`("(?:[a-zA-Z][a-zA-Z0-9+.-]*://)?[^\s:@/"]*:)[^"@\s][^"@]*@`)
+
+// barePassword is the password of "user:pass@host" without a scheme, as
+// -proxy takes it, at the start of a word or after "=".
+var barePassword = regexp.MustCompile(`((?:^|[\s=])[^\s:@/"'=]+:)[^\s@/]+@`)
+
 // RedactURLPasswords hides the passwords of the URLs in s (a command line,
 // an error quoting one), as url.URL.Redacted does: "http://ann:xxxxx@h".
 func RedactURLPasswords(s string) string {
-	return urlPassword.ReplaceAllString(s, "${1}xxxxx@")
+	s = quotedPassword.ReplaceAllString(s, "${1}xxxxx@")
+	s = urlPassword.ReplaceAllString(s, "${1}xxxxx@")
+	return barePassword.ReplaceAllString(s, "${1}xxxxx@")
 }
 
 // proxyMsgInText finds a ProxyError's message in grpc's text of a failed

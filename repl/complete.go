@@ -171,6 +171,10 @@ func compFlag(name string, value bool, usage string) CompFlag {
 		f.Values = cf.Choices
 		f.Files = cf.Value == "FILE"
 		f.Dirs = cf.Value == "DIR"
+	} else if sf := schemaFlagByName(name); sf != nil {
+		// connect's -proto, -protoset, -import-path (no usage text here).
+		f.Files = sf.Value == "FILE"
+		f.Dirs = sf.Value == "DIR"
 	}
 	switch {
 	case f.Files || f.Dirs || f.Values != nil:

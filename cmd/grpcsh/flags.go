@@ -269,11 +269,11 @@ func parseHeaders(flagName string, list []string, lookup func(string) (string, b
 	for _, h := range list {
 		expanded, err := dynamic.ExpandVars(h, lookup)
 		if err != nil {
-			return nil, fmt.Errorf("%s %q: %w", flagName, h, err)
+			return nil, fmt.Errorf("%s %q: %w", flagName, dynamic.ShownHeader(h), err)
 		}
 		k, v, err := dynamic.ParseHeader(expanded)
 		if err != nil {
-			return nil, fmt.Errorf("%s %q: %w", flagName, h, err)
+			return nil, fmt.Errorf("%s %q: %w", flagName, dynamic.ShownHeader(h), err)
 		}
 		md.Append(k, v)
 	}

@@ -616,7 +616,7 @@ func (m *appModel) runCommand(line string) tea.Cmd {
 	m.nextID++
 	ctx, cancel := context.WithCancel(m.ctx)
 	m.cmd.running = &cmdRun{id: m.nextID, line: line, cancel: cancel}
-	fmt.Fprintf(m.cmd.out, ":%s\n", dynamic.RedactURLPasswords(line)) // a -proxy password stays off the screen
+	fmt.Fprintf(m.cmd.out, ":%s\n", shownCommand(line)) // a -proxy password, secret headers stay off the screen
 	m.cmd.showOut = true
 	m.cmd.follow = true
 	return tea.Batch(runCmd(ctx, m.exec, m.nextID, line), m.startSpinner())

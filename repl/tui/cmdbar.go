@@ -13,7 +13,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/grpcsh/grpcsh/dynamic"
 	"github.com/grpcsh/grpcsh/repl"
 )
 
@@ -230,7 +229,7 @@ func (c *cmdbarModel) outputView(st Styles) string {
 func (c cmdbarModel) barView(st Styles, spin string, w int) string {
 	if c.running != nil && !c.active {
 		// A -proxy URL's password is not shown while connect runs.
-		return fit(st.Prompt.Render(spin+" ")+dynamic.RedactURLPasswords(c.running.line)+st.Dim.Render("  (ctrl+c cancels)"), w)
+		return fit(st.Prompt.Render(spin+" ")+shownCommand(c.running.line)+st.Dim.Render("  (ctrl+c cancels)"), w)
 	}
 	return fit(c.input.View(), w)
 }

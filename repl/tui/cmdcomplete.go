@@ -14,6 +14,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/grpcsh/grpcsh/dynamic"
 	"github.com/grpcsh/grpcsh/repl"
 )
 
@@ -90,7 +91,9 @@ func (c *cmdbarModel) candidatesView(st Styles) string {
 	shown := c.cands[:min(len(c.cands), maxShownCands)]
 	parts := make([]string, len(shown))
 	for i, it := range shown {
-		parts[i] = it[cut:]
+		// Paths come from the folder's listing: a name may hold control
+		// characters, escaped as server text is.
+		parts[i] = dynamic.SafeLine(it[cut:])
 	}
 	out := strings.Join(parts, "  ")
 	if n := len(c.cands) - len(shown); n > 0 {
