@@ -5,6 +5,7 @@ import (
 
 	"bufio"
 	"bytes"
+	tea "charm.land/bubbletea/v2"
 	"fmt"
 	"github.com/grpcsh/grpcsh/dynamic"
 	"github.com/grpcsh/grpcsh/repl"
@@ -181,4 +182,33 @@ func newTargetSession(t testing.TB, target string) *repl.Session {
 	}
 	t.Cleanup(func() { s.Close() })
 	return s
+}
+
+// BenchmarkTUIBigSearch measures a search in a 20 MiB response, a message
+// at a time as the app gets them: each key typed into the search bar (/,
+// then a query, n, N, esc) and each step of the search it starts, Update
+// and View (limit 16 ms each: keys are handled between steps).
+func BenchmarkTUIBigSearch(b *testing.B) {
+	h := bigHarness(b)
+	var total, worst time.Duration
+	n := 0
+	step := func(msg tea.Msg) {
+		t0 := time.Now()
+		h.m.Update(msg)
+		_ = h.m.View()
+		d := time.Since(t0)
+		total, worst, n = total+d, max(worst, d), n+1
+	}
+	dv := &h.m.resp.dv
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, k := range []string{"/", "Y", "W", "J", "j", "enter", "n", "N", "esc"} {
+			step(keyMsg(k))
+			for dv.find.pending {
+				step(docSearchStepMsg{v: dv, gen: dv.find.gen})
+			}
+		}
+	}
+	b.ReportMetric(float64(total.Microseconds())/1000/float64(n), "ms/msg")
+	b.ReportMetric(float64(worst.Microseconds())/1000, "worst-ms")
 }

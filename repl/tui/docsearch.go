@@ -26,6 +26,7 @@ type docFind struct {
 	total   int        // found, kept or not
 	cur     docMatch   // the current match (line -1: none)
 	next    int        // the next line to search
+	off     int        // where in line next to go on (a long line takes steps)
 	gen     int        // a new query, or document, makes older steps stale
 	pending bool       // a step is on its way
 	jumped  bool       // the first match was brought on screen
@@ -62,23 +63,8 @@ func (v *docView) typing() bool { return v.find.editing }
 // restart searches the document again from its top (it changed).
 func (f *docFind) restart() {
 	f.gen++
-	f.matches, f.total, f.next, f.pending = f.matches[:0], 0, 0, false
+	f.matches, f.total, f.next, f.off, f.pending = f.matches[:0], 0, 0, 0, false
 	f.cur = docMatch{line: -1}
-}
-
-// shift follows the document when its first n lines went.
-func (f *docFind) shift(n int) {
-	kept := f.matches[:0]
-	for _, m := range f.matches {
-		if m.line >= n {
-			m.line -= n
-			kept = append(kept, m)
-		}
-	}
-	f.total -= len(f.matches) - len(kept)
-	f.matches = kept
-	f.next = max(f.next-n, 0)
-	f.cur.line -= n
 }
 
 // openSearch starts typing a query ("/").
@@ -192,16 +178,30 @@ func (v *docView) searchStep(msg docSearchStepMsg) tea.Cmd {
 	if f.fold {
 		q = bytes.ToLower(q)
 	}
-	for budget := searchBudget; f.next < n && budget > 0; f.next++ {
-		l := v.doc.Line(f.next)
-		budget -= len(l.text) + 1
-		line := f.next
-		f.findIn(l.text, q, func(a int) {
+	for budget := searchBudget; f.next < n && budget > 0; {
+		// A slice of the line at most: one line may be a 28 MB base64
+		// payload, and a step must stay a fraction of a frame. A match
+		// may run past the slice's end; the next slice starts after it.
+		text := v.doc.Line(f.next).text
+		base := min(f.off, len(text))
+		end := len(text)
+		if end-base > budget {
+			end = base + budget
+		}
+		budget -= end - base + 1
+		line, resume := f.next, end
+		f.findIn(text[base:min(end+len(q)-1, len(text))], q, func(a int) {
 			f.total++
 			if len(f.matches) < maxMatches {
-				f.matches = append(f.matches, docMatch{line: line, start: int32(a), end: int32(a + len(q))})
+				f.matches = append(f.matches, docMatch{line: line, start: int32(base + a), end: int32(base + a + len(q))})
 			}
+			resume = max(resume, base+a+len(q))
 		})
+		if resume < len(text) {
+			f.off = resume
+		} else {
+			f.next, f.off = f.next+1, 0
+		}
 	}
 	if !f.jumped {
 		// The first match from where the view was, once found; the first

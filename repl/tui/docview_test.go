@@ -123,3 +123,39 @@ func TestDocViewSearchHighlight(t *testing.T) {
 	}
 	golden.RequireEqual(t, []byte(out.String()))
 }
+
+// One long line (a 20 MiB payload is one line of base64) is searched a
+// slice at a time: no step reads more than searchBudget bytes of it, a
+// match across a slice's end is found once, and every match is found.
+func TestDocSearchLongLineInSteps(t *testing.T) {
+	const size = 5*searchBudget + 123
+	line := []byte(strings.Repeat("a", size))
+	at := []int{0, searchBudget - 2, 3*searchBudget - 1, size - 6} // across two slice ends, and at the very end
+	for _, i := range at {
+		copy(line[i:], "NEEDLE")
+	}
+	v := docView{}
+	v.setSize(40, 6)
+	v.setDoc(staticDoc{{text: "{"}, {text: string(line)}, {text: "}"}}, true)
+	v.setQuery("needle")
+	steps := 0
+	for v.find.pending {
+		wasOn, before := v.find.next, v.find.off
+		v.searchStep(docSearchStepMsg{v: &v, gen: v.find.gen})
+		steps++
+		if wasOn == 1 && v.find.next == 1 && v.find.off-before > searchBudget+len("needle") {
+			t.Fatalf("a step read %d bytes of the line, more than the budget %d", v.find.off-before, searchBudget)
+		}
+	}
+	if steps < 5 {
+		t.Errorf("%d steps for %d bytes: the line was not taken in slices", steps, size)
+	}
+	if v.find.total != len(at) {
+		t.Fatalf("%d matches, want %d", v.find.total, len(at))
+	}
+	for k, m := range v.find.matches {
+		if m.line != 1 || int(m.start) != at[k] || int(m.end) != at[k]+6 {
+			t.Errorf("match %d: %+v, want line 1 at %d", k, m, at[k])
+		}
+	}
+}
