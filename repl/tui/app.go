@@ -100,7 +100,7 @@ func newApp(ctx context.Context, s *repl.Session, opts Options) *appModel {
 	save := textinput.New()
 	save.Prompt = "save to: "
 	save.CharLimit = 4096
-	ui := &uiCtx{s: s, now: time.Now, loc: time.Local, spinner: sp}
+	ui := &uiCtx{ctx: ctx, s: s, now: time.Now, loc: time.Local, spinner: sp}
 	m := &appModel{
 		ctx:        ctx,
 		uiCtx:      ui,

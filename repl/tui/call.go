@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"errors"
+	"sort"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -256,9 +257,31 @@ func (m *appModel) send() tea.Cmd {
 	return m.startCall(m.method, []proto.Message{msg}, false)
 }
 
+// unsetHeaderRef finds a header whose value still holds a ${NAME}: a call
+// loaded from a collection whose file binds NAME with let. Sent as it is,
+// the reference would reach the server as text.
+func unsetHeaderRef(md metadata.MD) (string, bool) {
+	keys := make([]string, 0, len(md))
+	for k := range md {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		for _, v := range md[k] {
+			if hasRef(v) {
+				return k, true
+			}
+		}
+	}
+	return "", false
+}
+
 // startCall starts a call of md sending reqs (callModel.start) and shows
 // its response.
 func (m *appModel) startCall(md protoreflect.MethodDescriptor, reqs []proto.Message, closeAfter bool) tea.Cmd {
+	if key, ok := unsetHeaderRef(m.s.Header()); ok {
+		return m.setFlash("not sent: header "+key+" still holds a ${NAME} that nothing has set (its file binds it with let when it runs: t in the collection runs the file; ctrl+o sets the header)", true)
+	}
 	m.nextID++
 	start := m.callModel.start(m.nextID, md, reqs, closeAfter)
 	m.resp.reset()

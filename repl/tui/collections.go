@@ -42,7 +42,8 @@ type collectionsModel struct {
 	saveErr string
 
 	// The last test run: its file and its PASS/FAIL lines.
-	testing    string // the file running, "" when none
+	testing    string             // the file running, "" when none
+	stopTest   context.CancelFunc // ends the run of testing (t again, or the app's end)
 	testFile   string
 	testOut    []string
 	testPassed bool
@@ -226,7 +227,10 @@ func (m *collectionsModel) Update(msg tea.Msg) (Component, tea.Cmd) {
 		}
 		return m, m.reload()
 	case collTestMsg:
-		m.testing = ""
+		if m.stopTest != nil {
+			m.stopTest()
+		}
+		m.testing, m.stopTest = "", nil
 		m.testFile, m.testPassed = msg.file, msg.code == 0
 		m.testOut = strings.Split(strings.TrimRight(msg.out, "\n"), "\n")
 		m.clamp()
@@ -272,14 +276,25 @@ func (m *collectionsModel) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return nil
 	case key.Matches(msg, k.Test):
-		f, _, ok := m.selected()
-		if !ok || m.testing != "" {
+		if m.testing != "" {
+			// t again stops the run: a slow server must not hold up the
+			// next one (the run reports its file as cancelled).
+			m.stopTest()
 			return nil
 		}
+		f, _, ok := m.selected()
+		if !ok {
+			return nil
+		}
+		ctx := m.ui.ctx
+		if ctx == nil {
+			ctx = context.Background()
+		}
+		ctx, m.stopTest = context.WithCancel(ctx)
 		m.testing = f.path
 		m.testOut = nil
 		m.clamp()
-		return runFileTestCmd(m.ui.s, f.path)
+		return runFileTestCmd(ctx, m.ui.s, f.path)
 	case key.Matches(msg, k.Reload):
 		return m.reload()
 	case key.Matches(msg, k.Close):
@@ -349,10 +364,10 @@ func saveCallCmd(s *repl.Session, dir, file, name string, sc savedCall) tea.Cmd 
 
 // runFileTestCmd runs one file as `grpcsh TARGET test FILE` does, over a
 // connection of its own, in the background.
-func runFileTestCmd(s *repl.Session, file string) tea.Cmd {
+func runFileTestCmd(ctx context.Context, s *repl.Session, file string) tea.Cmd {
 	return guard(func() tea.Msg {
 		var out bytes.Buffer
-		code := repl.RunTests(context.Background(), repl.TestOptions{Paths: []string{file}, Out: &out, NewSession: s.NewSessionLike})
+		code := repl.RunTests(ctx, repl.TestOptions{Paths: []string{file}, Out: &out, NewSession: s.NewSessionLike})
 		return collTestMsg{file: file, out: out.String(), code: code}
 	})
 }
@@ -373,7 +388,7 @@ func (m *collectionsModel) bottom() []string {
 			out = append(out, st.Err.Render(fit("✗ "+dynamic.SafeLine(m.saveErr), w)))
 		}
 	case m.testing != "":
-		out = append(out, st.Dim.Render(fit("running "+dynamic.SafeLine(m.testing)+" as a test…", w)))
+		out = append(out, st.Dim.Render(fit("running "+dynamic.SafeLine(m.testing)+" as a test… (t stops it)", w)))
 	case m.testFile != "":
 		style := st.OK
 		if !m.testPassed {

@@ -356,3 +356,59 @@ func TestCollectionFlagHeaders(t *testing.T) {
 		t.Errorf("x-flag after loading b's call: %v", got)
 	}
 }
+
+// A header still holding a ${NAME} (a collection call whose file binds it
+// with let) is not sent as text: the call is refused, saying which header,
+// and the form keeps what was typed.
+func TestSendRefusesUnsetHeaderRef(t *testing.T) {
+	h := newHarness(t, 120, 40)
+	h.m.s.SetHeader("authorization", "Bearer ${token}")
+	h.openMethod("helloworld.Greeter.SayHello", "sayhello")
+	h.press("home")
+	h.typeText("ada")
+	h.press("enter", "ctrl+s")
+	if h.m.call != nil {
+		t.Fatalf("a call started with an unset ${token} in a header")
+	}
+	if !strings.Contains(h.m.flash, "not sent: header authorization still holds a ${NAME}") {
+		t.Fatalf("flash %q", h.m.flash)
+	}
+	if got := h.m.form.JSON(); !strings.Contains(got, `"ada"`) {
+		t.Fatalf("the form lost its value: %q", got)
+	}
+	h.m.s.SetHeader("authorization", "Bearer abc")
+	h.press("ctrl+s")
+	h.waitCallDone()
+	if h.m.call == nil || h.m.call.code() != 0 {
+		t.Fatalf("with the header set the call did not go: %+v", h.m.call)
+	}
+}
+
+// TestCollectionTestStops: t again stops a file's run (a slow server must
+// not hold up the collection): the run ends at once as cancelled, failed.
+func TestCollectionTestStops(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "slow.grpcsh"), []byte("call showcase.Showcase/Sleep {\"duration\": \"60s\"}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	h := newCollHarness(t, dir, 120, 40)
+	h.waitServices()
+	h.press("C")
+	waitHandled[collLoadedMsg](h, 1)
+	h.press("t")
+	if h.m.coll.testing == "" || !strings.Contains(h.screen(), "t stops it") {
+		t.Fatalf("t did not start the run:\n%s", h.screen())
+	}
+	start := time.Now()
+	h.press("t")
+	waitHandled[collTestMsg](h, 1)
+	if h.m.coll.testing != "" || h.m.coll.testPassed {
+		t.Fatalf("after t again: testing %q, passed %v", h.m.coll.testing, h.m.coll.testPassed)
+	}
+	if el := time.Since(start); el > 50*time.Second {
+		t.Fatalf("the run was not stopped: it took %s", el)
+	}
+	if !strings.Contains(strings.Join(h.m.coll.testOut, "\n"), "FAIL") {
+		t.Errorf("no FAIL line for the stopped run: %q", h.m.coll.testOut)
+	}
+}

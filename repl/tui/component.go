@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"time"
 
 	"charm.land/bubbles/v2/help"
@@ -33,6 +34,7 @@ type Component interface {
 // the clock, the current call, the spinner, and the outbox of the
 // messages children send to the app.
 type uiCtx struct {
+	ctx     context.Context // the app's: ends when it quits
 	st      Styles
 	s       *repl.Session
 	now     func() time.Time

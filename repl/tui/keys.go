@@ -264,7 +264,7 @@ func baseKeyMap() keyMap {
 			Top:     kb([]string{"home", "g"}, "g", "first"),
 			Bottom:  kb([]string{"end", "G"}, "G", "last"),
 			Load:    kb([]string{"enter"}, "enter", "load into form"),
-			Test:    kb([]string{"t"}, "t", "run file as test"),
+			Test:    kb([]string{"t"}, "t", "run file as test · stop"),
 			Reload:  kb([]string{"R"}, "R", "reload"),
 			Close:   kb([]string{"esc", "q"}, "esc", "close"),
 			Field:   kb([]string{"tab", "shift+tab"}, "tab", "file/name"),
