@@ -56,13 +56,38 @@ func SecretVar(key string) string {
 	}, key)
 }
 
+// SecretRef is a secret header's value with the secret left to the
+// environment variable SecretVar(key), written by ref ("${NAME}" for
+// grpcurl and scripts, ghz's template for ghz). An auth scheme stays
+// ("Bearer ${AUTHORIZATION}"), so the variable holds the token alone: the
+// rule a collection save writes by too, so one env file serves both.
+func SecretRef(key, value string, ref func(name string) string) string {
+	r := ref(SecretVar(key))
+	if scheme, _, ok := strings.Cut(value, " "); ok && isScheme(scheme) {
+		return scheme + " " + r
+	}
+	return r
+}
+
+// isScheme says s is an auth scheme's name (Bearer, Basic): letters only.
+func isScheme(s string) bool {
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func dollarRef(name string) string { return "${" + name + "}" }
+
 // headerPairs are the headers as key, value pairs, sorted, binary values
 // in base64 (as every tool here takes them); secret says a value was
 // replaced by ${VAR} (unless reveal).
 func (c CallLine) headerPairs(reveal bool) (pairs [][2]string, secret bool) {
 	for _, kv := range MDLines(c.Header, false) {
 		if !reveal && dynamic.IsSecretKey(kv[0]) && kv[1] != "" {
-			kv[1] = "${" + SecretVar(kv[0]) + "}"
+			kv[1] = SecretRef(kv[0], kv[1], dollarRef)
 			secret = true
 		}
 		pairs = append(pairs, kv)
@@ -266,7 +291,7 @@ func (c CallLine) Ghz(reveal bool) string {
 		for _, kv := range MDLines(c.Header, false) {
 			v := kv[1]
 			if !reveal && dynamic.IsSecretKey(kv[0]) && v != "" {
-				v = "{{env `" + SecretVar(kv[0]) + "`}}"
+				v = SecretRef(kv[0], v, func(name string) string { return "{{env `" + name + "`}}" })
 				if templated {
 					v = "<redacted>"
 				}

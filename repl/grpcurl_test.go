@@ -363,12 +363,12 @@ func TestCallLineRoundTrip(t *testing.T) {
 	}
 	for _, reveal := range []bool{true, false} {
 		line := c.Grpcurl(reveal)
-		cmds, err := Parse(line, func(n string) (string, bool) { return "Bearer from-env", n == "AUTHORIZATION" })
+		cmds, err := Parse(line, func(n string) (string, bool) { return "from-env", n == "AUTHORIZATION" })
 		if err != nil || len(cmds) != 1 {
 			t.Fatalf("%s: %v", line, err)
 		}
 		g := cmds[0].parsed.(*GrpcurlCommand)
-		if err := g.Resolve(func(n string) (string, bool) { return "Bearer from-env", n == "AUTHORIZATION" }); err != nil {
+		if err := g.Resolve(func(n string) (string, bool) { return "from-env", n == "AUTHORIZATION" }); err != nil {
 			t.Fatal(err)
 		}
 		wantAuth := "Bearer s3cr3t"
@@ -414,10 +414,10 @@ func TestCallLineFormats(t *testing.T) {
 		Conn:     dynamic.ConnConfig{Target: "127.0.0.1:8888", Gzip: true},
 	}
 	for got, want := range map[string]string{
-		c.Grpcurl(false): `grpcurl -plaintext -max-time 2 -H 'authorization: ${AUTHORIZATION}' -H 'x-k: v' -H 'x-k: w' -expand-headers -d '{"name":"a"}' 127.0.0.1:8888 helloworld.Greeter/SayHello`,
-		c.Command(false): `grpcsh -gzip -max-time 2s -H 'authorization: ${AUTHORIZATION}' -H 'x-k: v' -H 'x-k: w' 127.0.0.1:8888 call helloworld.Greeter/SayHello -d '{"name":"a"}'`,
-		c.Script(false):  "connect 127.0.0.1:8888 -gzip\nheader authorization: ${AUTHORIZATION}\nheader 'x-k: v'\nheader -a 'x-k: w'\nset deadline 2s\ncall helloworld.Greeter/SayHello '{\"name\":\"a\"}'",
-		c.Ghz(false):     "ghz --insecure --call helloworld.Greeter/SayHello -d '{\"name\":\"a\"}' -m '{\"authorization\":\"{{env `AUTHORIZATION`}}\",\"x-k\":\"w\"}' -t 2s --enable-compression 127.0.0.1:8888",
+		c.Grpcurl(false): `grpcurl -plaintext -max-time 2 -H 'authorization: Bearer ${AUTHORIZATION}' -H 'x-k: v' -H 'x-k: w' -expand-headers -d '{"name":"a"}' 127.0.0.1:8888 helloworld.Greeter/SayHello`,
+		c.Command(false): `grpcsh -gzip -max-time 2s -H 'authorization: Bearer ${AUTHORIZATION}' -H 'x-k: v' -H 'x-k: w' 127.0.0.1:8888 call helloworld.Greeter/SayHello -d '{"name":"a"}'`,
+		c.Script(false):  "connect 127.0.0.1:8888 -gzip\nheader 'authorization: Bearer ${AUTHORIZATION}'\nheader 'x-k: v'\nheader -a 'x-k: w'\nset deadline 2s\ncall helloworld.Greeter/SayHello '{\"name\":\"a\"}'",
+		c.Ghz(false):     "ghz --insecure --call helloworld.Greeter/SayHello -d '{\"name\":\"a\"}' -m '{\"authorization\":\"Bearer {{env `AUTHORIZATION`}}\",\"x-k\":\"w\"}' -t 2s --enable-compression 127.0.0.1:8888",
 		c.Ghz(true):      "ghz --insecure --call helloworld.Greeter/SayHello -d '{\"name\":\"a\"}' -m '{\"authorization\":\"Bearer s3cr3t\",\"x-k\":\"w\"}' -t 2s --enable-compression 127.0.0.1:8888",
 	} {
 		if got != want {

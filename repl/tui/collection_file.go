@@ -383,19 +383,8 @@ func secretRef(key, value string, vars map[string]string, redacted bool) (string
 			return headerWordKeeping(strings.ReplaceAll(value, vars[best], "${"+best+"}")), ""
 		}
 	}
-	name := strings.Map(func(r rune) rune {
-		switch {
-		case r >= 'a' && r <= 'z':
-			return r - 'a' + 'A'
-		case r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
-			return r
-		}
-		return '_'
-	}, key)
-	ref := "${" + name + "}"
-	if scheme, _, ok := strings.Cut(value, " "); ok && scheme != "" && isWord(scheme) {
-		ref = scheme + " " + ref
-	}
+	name := repl.SecretVar(key)
+	ref := repl.SecretRef(key, value, func(name string) string { return "${" + name + "}" })
 	return ref, fmt.Sprintf("%s saved as ${%s}, not its value: set %s in an env file (-env) or the environment", key, name, name)
 }
 

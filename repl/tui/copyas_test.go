@@ -37,11 +37,11 @@ func TestCopyAsMenu(t *testing.T) {
 	}
 	target := h.m.s.Target()
 	scr := h.screen()
-	if want := `grpcurl -plaintext -H 'authorization: ${AUTHORIZATION}' -H 'x-trace: 1 2' -expand-headers -d '{"name":"it'\''s \"a b\""}' ` + target + " helloworld.Greeter/SayHello"; h.m.yank.text() != want {
+	if want := `grpcurl -plaintext -H 'authorization: Bearer ${AUTHORIZATION}' -H 'x-trace: 1 2' -expand-headers -d '{"name":"it'\''s \"a b\""}' ` + target + " helloworld.Greeter/SayHello"; h.m.yank.text() != want {
 		t.Errorf("the grpcurl line is\n%s\nwant\n%s", h.m.yank.text(), want)
 	}
 	for _, want := range []string{"Copy the request as · helloworld.Greeter/SayHello", "1  grpcurl", "4  ghz (load test)",
-		`grpcurl -plaintext -H 'authorization: ${AUTHORIZATION}'`, "export AUTHORIZATION before running the line"} {
+		`grpcurl -plaintext -H 'authorization: Bearer ${AUTHORIZATION}'`, "export AUTHORIZATION before running the line"} {
 		if !strings.Contains(scr, want) {
 			t.Errorf("the menu lacks %q:\n%s", want, scr)
 		}
