@@ -40,9 +40,6 @@ and <<END ... END holds the messages of a stream.
 	return b.String(), nil
 }
 
-// CommandNames lists every command name and alias, for completion.
-func CommandNames() []string { return commandNames() }
-
 func commandNames() []string {
 	var out []string
 	for _, c := range commands {

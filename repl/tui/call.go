@@ -50,20 +50,19 @@ type call struct {
 	sending     bool
 	closeQueued bool // close the request side once the queue is sent
 
-	respHeader    metadata.MD
-	gotHeader     bool
-	headerAt      time.Duration
-	firstMsgAt    time.Duration
-	trailer       metadata.MD
-	status        *dynamic.Status
-	elapsed       time.Duration
-	msgs          msgLog
-	rate          rateMeter
-	cancelled     bool // the user cancelled
-	sendErr       error
-	saved         bool // added to history
-	historyHeader metadata.MD
-	obs           *repl.ObservedCall // for the command bar's let and expect (observe.go)
+	respHeader metadata.MD
+	gotHeader  bool
+	headerAt   time.Duration
+	firstMsgAt time.Duration
+	trailer    metadata.MD
+	status     *dynamic.Status
+	elapsed    time.Duration
+	msgs       msgLog
+	rate       rateMeter
+	cancelled  bool // the user cancelled
+	sendErr    error
+	saved      bool               // added to history
+	obs        *repl.ObservedCall // for the command bar's let and expect (observe.go)
 }
 
 const maxKeptRequests = 100

@@ -427,15 +427,6 @@ func hasRef(v string) bool {
 	return false
 }
 
-func isWord(s string) bool {
-	for _, r := range s {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
-			return false
-		}
-	}
-	return s != ""
-}
-
 // appendCall appends sc to the file (created when new) as name, after
 // checking the name against the file as it is now on the disk. It returns
 // the warnings of renderCall.

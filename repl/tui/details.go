@@ -19,12 +19,11 @@ import (
 // a click) and scrolls, so a long comment is read to its end instead of
 // being cut at the pane's height (rough edge 6 of issue 12).
 type detailsModel struct {
-	ui      *uiCtx
-	keys    detailKeys
-	vp      viewport.Model
-	shown   string // what the content is of: a method's full name, "" for none
-	focused bool
-	w, h    int
+	ui    *uiCtx
+	keys  detailKeys
+	vp    viewport.Model
+	shown string // what the content is of: a method's full name, "" for none
+	w, h  int
 }
 
 func newDetails(keys detailKeys) detailsModel {
