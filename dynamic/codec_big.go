@@ -57,6 +57,14 @@ func (bigCodec) Unmarshal(data mem.BufferSlice, v any) error {
 	if !ok {
 		return defaultCodec.Unmarshal(data, v)
 	}
+	if len(data) == 1 && data[0].Len() < bigCodecMin {
+		// A small message in one frame (most are): read in place, not
+		// gathered into a pooled copy first.
+		if err := (proto.UnmarshalOptions{AllowPartial: true}).Unmarshal(data[0].ReadOnlyData(), m); err != nil {
+			return err
+		}
+		return checkInitialized(m)
+	}
 	if data.Len() < bigCodecMin {
 		buf := data.MaterializeToBuffer(mem.DefaultBufferPool())
 		defer buf.Free()

@@ -88,7 +88,9 @@ func (p *Formatted) String() string {
 // WriteTo writes the text and a newline to w.
 func (p *Formatted) WriteTo(w io.Writer) (int64, error) {
 	if len(p.big) == 0 {
-		n, err := io.WriteString(w, p.text+"\n")
+		// One write (one syscall to an unbuffered file), one copy.
+		line := append(append(make([]byte, 0, len(p.text)+1), p.text...), '\n')
+		n, err := w.Write(line)
 		return int64(n), err
 	}
 	// base64's encoder writes a KiB at a time: gathered here.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"strings"
 	"testing"
 
@@ -210,5 +211,44 @@ func TestStableJSONCompactsProtojson(t *testing.T) {
 	}
 	if got := stableJSON(b, false); got != want.String() {
 		t.Errorf("stableJSON = %s, want %s (compactIsStable %v)", got, want.String(), compactIsStable)
+	}
+}
+
+// dropCommaSpaces takes out only the spaces protojson adds after commas
+// between values, never one inside a string, escaped quotes and
+// backslashes included.
+func TestDropCommaSpaces(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{`{"a":1, "b":"x, y", "c":[1, 2, {"d":"\", e"}]}`, `{"a":1,"b":"x, y","c":[1,2,{"d":"\", e"}]}`},
+		{`{"a":"\\", "b":2}`, `{"a":"\\","b":2}`},
+		{`{"a":"\\\", ", "b":", "}`, `{"a":"\\\", ","b":", "}`},
+		{`{"message":"Hello, world"}`, `{"message":"Hello, world"}`},
+		{`[]`, `[]`},
+		{`{"a":[, ]}`, `{"a":[,]}`},
+	} {
+		if got := string(dropCommaSpaces([]byte(tt.in))); got != tt.want {
+			t.Errorf("dropCommaSpaces(%s) = %s, want %s", tt.in, got, tt.want)
+		}
+		var compact bytes.Buffer
+		if json.Compact(&compact, []byte(tt.in)) == nil && compact.String() != tt.want {
+			t.Errorf("want %s, but json.Compact gives %s", tt.want, compact.String())
+		}
+	}
+}
+
+// BenchmarkFormatSmall is a script's printing of a small response:
+// Prepare (one line of JSON) and WriteTo.
+func BenchmarkFormatSmall(b *testing.B) {
+	m := &showcasepb.Item{Index: 7, Name: "Hello bench"}
+	f := Formatter{Types: NewTypes(nil)}
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		text, err := f.Prepare(m, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := text.WriteTo(io.Discard); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

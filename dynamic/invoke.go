@@ -196,10 +196,13 @@ func (c *Client) invokeUnary(ctx context.Context, call Call, req proto.Message, 
 			emitErr = onEvent(EndEvent{Status: DecodeStatusWith(c.Types, status.Newf(codes.Internal, "grpcsh internal error: %v", r)), Elapsed: time.Since(start)})
 		}
 	}()
-	var header, trailer metadata.MD
-	opts := append(call.CallOptions[:len(call.CallOptions):len(call.CallOptions)], grpc.Header(&header), grpc.Trailer(&trailer))
+	// The metadata grpc fills in and the call's options, in one
+	// allocation rather than three (BenchmarkScriptVsStub).
+	mdOpts := &unaryMD{}
+	opts := append(append(mdOpts.opts[:0], call.CallOptions...), grpc.Header(&mdOpts.header), grpc.Trailer(&mdOpts.trailer))
 	reply := c.Types.New(m.Output())
 	err := c.CC.Invoke(ctx, rpcPath(m), req, reply, opts...)
+	header, trailer := mdOpts.header, mdOpts.trailer
 	if header != nil {
 		if err := onEvent(HeaderEvent{Header: header, Elapsed: time.Since(start)}); err != nil {
 			return err
@@ -225,6 +228,13 @@ func (c *Client) invokeUnary(ctx context.Context, call Call, req proto.Message, 
 		sent = 0 // no connection: the request did not go out
 	}
 	return onEvent(EndEvent{Status: DecodeStatusWith(c.Types, st), Trailer: trailer, Elapsed: time.Since(start), Sent: sent, Received: received})
+}
+
+// unaryMD is what invokeUnary asks grpc to fill in, and room for the
+// call's options: a call's own (the codec, sizes, compression) and two.
+type unaryMD struct {
+	header, trailer metadata.MD
+	opts            [6]grpc.CallOption
 }
 
 // failedToStart is the EndEvent of a call whose stream did not open.

@@ -465,3 +465,58 @@ func TestLangHelp(t *testing.T) {
 		t.Errorf("help cal: %v", err)
 	}
 }
+
+// TestLangPlainWordPositions: plain words are slices of the line (the
+// lexer's fast path); their text and positions must be what the byte-at-
+// a-time path gives, UTF-8 columns and tabs included, and a plain start
+// that turns into a quoted or expanded word must keep its first bytes.
+func TestLangPlainWordPositions(t *testing.T) {
+	p := NewParser(strings.NewReader("héllo\twörld  x${N}y pre\"fix\" last"))
+	p.Env = testEnv
+	if !p.readLine() {
+		t.Fatal("no line")
+	}
+	type want struct {
+		text   string
+		col    int
+		quoted bool
+	}
+	for _, w := range []want{{"héllo", 1, false}, {"wörld", 7, false}, {"x42y", 14, true}, {"prefix", 21, true}, {"last", 30, false}} {
+		got, ok, err := p.word()
+		if err != nil || !ok {
+			t.Fatalf("word %q: ok=%v err=%v", w.text, ok, err)
+		}
+		if got.Text != w.text || got.Pos != (Pos{1, w.col}) || got.Quoted != w.quoted {
+			t.Errorf("word = %q at %v quoted=%v, want %q at 1:%d quoted=%v", got.Text, got.Pos, got.Quoted, w.text, w.col, w.quoted)
+		}
+	}
+	if got, ok, _ := p.word(); ok {
+		t.Errorf("a word after the last: %q", got.Text)
+	}
+}
+
+// BenchmarkParseCallLine is the parser's share of a script call: one
+// `call METHOD {JSON}` line read, split and scanned.
+func BenchmarkParseCallLine(b *testing.B) {
+	script := strings.Repeat("call helloworld.Greeter/SayHello {\"name\": \"bench\"}\n", 1000)
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		p := NewParser(strings.NewReader(script))
+		p.Env = testEnv
+		n := 0
+		for {
+			cmd, err := p.Next()
+			if err != nil {
+				break
+			}
+			if cmd.Body == nil || len(cmd.Body.reqs) != 1 {
+				b.Fatalf("line %d: no request", n+1)
+			}
+			n++
+		}
+		if n != 1000 {
+			b.Fatalf("%d commands, want 1000", n)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*1000), "ns/line")
+}

@@ -20,10 +20,15 @@ type Body struct {
 
 	p    *Parser
 	reqs []Request
-	next int
-	n    int // requests returned
-	done bool
-	bad  bool // a syntax error: the rest is skipped to the marker
+	// The first request and its first segment: most bodies are one
+	// request from one line, which is then two allocations fewer.
+	reqBuf      [1]Request
+	segBuf      [1]segment
+	segBufTaken bool
+	next        int
+	n           int // requests returned
+	done        bool
+	bad         bool // a syntax error: the rest is skipped to the marker
 }
 
 // Next returns the next request, or io.EOF after the last. A syntax error
@@ -121,7 +126,7 @@ func (p *Parser) callCommand(cmd *Command) error {
 			return err
 		}
 	}
-	cmd.Args = []Word{m}
+	cmd.Args = append(cmd.argBuf[:0], m)
 	p.skipBlanks()
 	if p.atEnd() || p.text[p.off] == '#' {
 		return nil
@@ -148,6 +153,7 @@ func (p *Parser) callCommand(cmd *Command) error {
 		return nil
 	}
 	body := &Body{Pos: p.pos(), Expand: true, p: p}
+	body.reqs = body.reqBuf[:0]
 	for {
 		req, ok, err := p.readValue(body)
 		if err != nil {
@@ -366,6 +372,9 @@ func (p *Parser) readValue(b *Body) (req Request, ok bool, err error) {
 			}
 			started = true
 			req.Pos = pos
+			if !b.segBufTaken {
+				req.segs, b.segBufTaken = b.segBuf[:0], true
+			}
 			// Most requests are on one line: room for the rest of it.
 			req.JSON = make([]byte, 0, len(p.text)-p.off+len(p.pending))
 		}
