@@ -1,6 +1,8 @@
 package dynamic
 
 import (
+	"runtime/debug"
+
 	"google.golang.org/grpc/encoding"
 	grpcproto "google.golang.org/grpc/encoding/proto"
 	"google.golang.org/grpc/mem"
@@ -16,8 +18,10 @@ import (
 // copies each bytes field out of it again, so a 20 MiB payload was held
 // three times (frames, buffer, message) before it was printed. Here the
 // frames are gathered into a buffer of the message's own, and those bytes
-// fields point into it (issue 12: a 20 MiB response to a pipe peaks at
-// ≤ 3× its size; BenchmarkPipeBigResponse).
+// fields point into it; from bigReleaseMin on, each frame is let go once
+// copied (gatherReleasing), so that the frames and the copy are not held
+// together either (issue 12: a 20 MiB response peaks at ≤ 3× its size;
+// BenchmarkPipeBigResponse, BenchmarkTUIBigMem).
 type bigCodec struct{}
 
 // bigCodecMin is the message size below which the default codec is used:
@@ -73,9 +77,78 @@ func (bigCodec) Unmarshal(data mem.BufferSlice, v any) error {
 		}
 		return checkInitialized(m)
 	}
-	// Materialize allocates a buffer that is not the pool's: the message
-	// may keep pointing into it.
-	return unmarshalAliasing(data.Materialize(), m)
+	if data.Len() < bigReleaseMin {
+		// Materialize allocates a buffer that is not the pool's: the
+		// message may keep pointing into it.
+		return unmarshalAliasing(data.Materialize(), m)
+	}
+	return unmarshalAliasing(gatherReleasing(data), m)
+}
+
+// bigReleaseMin is the message size from which gatherReleasing copies the
+// received frames: below it the frames and their copy together are a few
+// MiB, not worth the forced garbage collections.
+const bigReleaseMin = 8 << 20
+
+// releaseMemory is debug.FreeOSMemory, a variable so that
+// BenchmarkBigReceive can time it and tests count it.
+var releaseMemory = debug.FreeOSMemory
+
+// gatherReleasing is data.Materialize() for a message of several MiB,
+// except that the received frames and their copy are not resident at
+// once. Materialize's copy doubles the message: the frames (grpc's pooled
+// buffers, 16 KiB each) stay until grpc frees them after Unmarshal, and
+// then sit in grpc's sync.Pools until two collections. A 20 MiB response
+// to a pipe peaked at 62.9 MiB, 3.14× the payload (idle process 20.8 MiB
+// + frames + copy; BenchmarkPipeBigResponse, limit 3×), and the TUI's
+// 27 MiB of text was built while the frames were still resident (3.43×
+// above idle; BenchmarkTUIBigMem).
+//
+// So each frame, once copied, is replaced in data by the same bytes in
+// the copy, and the frame itself dropped: the transport has handed it
+// over, and grpc frees data after Unmarshal through the same backing
+// array, so what it frees is the copy's SliceBuffers, whose Free does
+// nothing (the frame is not freed here: its Free would return it to
+// grpc's pool, where it stays resident). A stats handler's or binary
+// log's reference to the message (grpc's payInfo, Ref'd, sharing data's
+// backing array) sees the same bytes and length; the frame it had a
+// reference to is garbage like the others, not returned to the pool, as
+// is a frame that also held the start of the next message (split by the
+// transport, sharing one refcount: the next message's Free then leaves
+// it at one instead of zero).
+//
+// Dropped frames are garbage but still resident until the GC frees them
+// and the runtime returns their pages to the OS, which it does lazily (a
+// collection alone does not lower the peak: the copy's pages are new
+// ones). So every quarter of the message, and once at the end (before
+// the TUI formats the message), debug.FreeOSMemory collects them and
+// gives their pages back, which caps the growth above the message at a
+// quarter of it: a 20 MiB response to a pipe now peaks at 2.37× the
+// payload (idle process 20.9 MiB), the TUI at 2.46× above idle (49.2 MiB,
+// 46.7 of it the message and its text, kept).
+//
+// The cost (BenchmarkBigReceive, a 2-core VM, the server in another
+// process): the collections take 14 ms of a 20 MiB receive and 26 ms of
+// a 64 MiB one, what a one-shot call pays. A process that receives large
+// messages again and again pays more: the pages given back must be
+// faulted in again by the next receive, which on that VM (where a first
+// touch of 64 MiB of new memory takes 200-370 ms) made back-to-back
+// receives take 210-220 ms instead of 85 for 20 MiB, 535-700 instead of
+// 250-290 for 64 MiB.
+func gatherReleasing(data mem.BufferSlice) []byte {
+	b := make([]byte, data.Len())
+	step := (len(b) + 3) / 4
+	off, released := 0, 0
+	for i, buf := range data {
+		n := copy(b[off:], buf.ReadOnlyData())
+		data[i] = mem.SliceBuffer(b[off : off+n : off+n])
+		off += n
+		if off-released >= step || (off == len(b) && released < off) {
+			releaseMemory()
+			released = off
+		}
+	}
+	return b
 }
 
 // unmarshalAliasing is proto.Unmarshal(b, m), except that the large
