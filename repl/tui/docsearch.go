@@ -46,6 +46,11 @@ const maxMatches = 100_000
 // searchBudget is the bytes one step searches.
 const searchBudget = 2 << 20
 
+// stepMatches bounds the matches a step keeps: a one-letter query finds
+// ~60,000 in a 2 MiB slice of base64, and growing the list by that much in
+// one step took 16 ms (fresh pages; BenchmarkTUIBigSearch).
+const stepMatches = 8192
+
 // docSearchStepMsg asks view v to search its next slice.
 type docSearchStepMsg struct {
 	v   *docView
@@ -178,6 +183,7 @@ func (v *docView) searchStep(msg docSearchStepMsg) tea.Cmd {
 	if f.fold {
 		q = bytes.ToLower(q)
 	}
+	kept := 0 // matches this step
 	for budget := searchBudget; f.next < n && budget > 0; {
 		// A slice of the line at most: one line may be a 28 MB base64
 		// payload, and a step must stay a fraction of a frame. A match
@@ -190,12 +196,19 @@ func (v *docView) searchStep(msg docSearchStepMsg) tea.Cmd {
 		}
 		budget -= end - base + 1
 		line, resume := f.next, end
-		f.findIn(text[base:min(end+len(q)-1, len(text))], q, func(a int) {
+		f.findIn(text[base:min(end+len(q)-1, len(text))], q, func(a int) bool {
 			f.total++
 			if len(f.matches) < maxMatches {
 				f.matches = append(f.matches, docMatch{line: line, start: int32(base + a), end: int32(base + a + len(q))})
+				kept++
+			}
+			if kept >= stepMatches {
+				// The rest of the slice in the next step, from here.
+				resume, budget = base+a+len(q), 0
+				return false
 			}
 			resume = max(resume, base+a+len(q))
+			return true
 		})
 		if resume < len(text) {
 			f.off = resume
@@ -219,20 +232,24 @@ func (v *docView) searchStep(msg docSearchStepMsg) tea.Cmd {
 	return v.searchMore()
 }
 
-// findIn calls fn with the offset of each match of q in s; with fold, in
-// ASCII lower case, a slice of a long line at a time (so f.buf stays
-// small, and a byte offset in the lowered text is one in s).
-func (f *docFind) findIn(s string, q []byte, fn func(int)) {
+// findIn calls fn with the offset of each match of q in s, until fn says
+// to stop; with fold, in ASCII lower case, a slice of a long line at a
+// time (so f.buf stays small, and a byte offset in the lowered text is
+// one in s).
+func (f *docFind) findIn(s string, q []byte, fn func(int) bool) {
 	if len(q) == 0 {
 		return
 	}
 	if !f.fold {
+		qs := string(q) // once: a one-letter query matches ~60,000 times a step
 		for off := 0; ; {
-			i := strings.Index(s[off:], string(q))
+			i := strings.Index(s[off:], qs)
 			if i < 0 {
 				return
 			}
-			fn(off + i)
+			if !fn(off + i) {
+				return
+			}
 			off += i + len(q)
 		}
 	}
@@ -252,7 +269,9 @@ func (f *docFind) findIn(s string, q []byte, fn func(int)) {
 				break
 			}
 			if at := base + off + i; at >= lastEnd {
-				fn(at)
+				if !fn(at) {
+					return
+				}
 				lastEnd = at + len(q)
 			}
 			off += i + len(q)

@@ -159,3 +159,35 @@ func TestDocSearchLongLineInSteps(t *testing.T) {
 		}
 	}
 }
+
+// A query that matches everywhere (one letter in base64) keeps at most
+// stepMatches matches a step, goes on in the next step right after the
+// last one kept, and so finds each match once, in order, with the count
+// of those past maxMatches still right.
+func TestDocSearchManyMatchesInSteps(t *testing.T) {
+	const n = maxMatches + 5000
+	v := docView{}
+	v.setSize(40, 6)
+	v.setDoc(staticDoc{{text: strings.Repeat("xY", n)}, {text: "Y"}}, true)
+	v.setQuery("Y")
+	steps := 0
+	for v.find.pending {
+		before := len(v.find.matches)
+		v.searchStep(docSearchStepMsg{v: &v, gen: v.find.gen})
+		steps++
+		if got := len(v.find.matches) - before; got > stepMatches {
+			t.Fatalf("a step kept %d matches, more than %d", got, stepMatches)
+		}
+	}
+	if steps < maxMatches/stepMatches {
+		t.Errorf("%d steps for %d matches", steps, n+1)
+	}
+	if v.find.total != n+1 || len(v.find.matches) != maxMatches {
+		t.Fatalf("total %d, kept %d; want %d and %d", v.find.total, len(v.find.matches), n+1, maxMatches)
+	}
+	for k, m := range v.find.matches {
+		if m.line != 0 || int(m.start) != 2*k+1 || int(m.end) != 2*k+2 {
+			t.Fatalf("match %d: %+v, want line 0 at %d", k, m, 2*k+1)
+		}
+	}
+}
