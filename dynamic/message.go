@@ -48,10 +48,7 @@ func ParseJSON(types *Types, md protoreflect.MessageDescriptor, data []byte) (*d
 	if len(bytes.TrimSpace(data)) == 0 {
 		return types.New(md), nil
 	}
-	// protojson resets the message before it reads (making its maps
-	// anew), so it is given the type's zero message, not a new one whose
-	// maps would be dropped unused: two allocations a request.
-	msg := types.MessageType(md).Zero().Interface().(*dynamicpb.Message)
+	msg := types.New(md)
 	err := protojson.UnmarshalOptions{Resolver: types, AllowPartial: true}.Unmarshal(data, msg)
 	if err == nil {
 		err = checkInitialized(msg)

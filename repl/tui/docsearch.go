@@ -268,12 +268,17 @@ func (f *docFind) findIn(s string, q []byte, fn func(int) bool) {
 			if i < 0 || off+i >= chunk {
 				break
 			}
-			if at := base + off + i; at >= lastEnd {
-				if !fn(at) {
-					return
-				}
-				lastEnd = at + len(q)
+			at := base + off + i
+			if at < lastEnd {
+				// Inside the last match of the chunk before: look again
+				// from its end (a match may start right there).
+				off = lastEnd - base
+				continue
 			}
+			if !fn(at) {
+				return
+			}
+			lastEnd = at + len(q)
 			off += i + len(q)
 		}
 	}
