@@ -78,8 +78,9 @@ func (v *docView) openSearch() tea.Cmd {
 	f.input = textinput.New()
 	f.input.Prompt = "/"
 	f.input.Placeholder = "search"
-	f.input.SetValue(f.query)
-	f.input.CursorEnd()
+	// A new query, as the method tree's / starts a new filter (issue 12);
+	// the last one stays, with its matches, until a key is typed, so
+	// that / then enter keeps it.
 	f.input.SetWidth(max(v.w/2, 10))
 	f.editing = true
 	v.clamp()

@@ -217,3 +217,34 @@ func TestDocSearchFoldAcrossChunks(t *testing.T) {
 		}
 	}
 }
+
+// / starts a new query, as the method tree's / starts a new filter: the
+// last query is not typed onto; / then enter keeps it and its matches.
+func TestDocSearchSlashStartsNewQuery(t *testing.T) {
+	v := docView{}
+	v.setSize(30, 6)
+	v.setDoc(newStaticDoc("alpha\nbeta\nalphabet"), true)
+	k := newKeyMap().Resp.Find
+	press := func(keys ...string) {
+		for _, s := range keys {
+			if ok, _ := v.searchKey(keyMsg(s), k); !ok {
+				t.Fatalf("the search did not take %q", s)
+			}
+			for v.find.pending {
+				v.searchStep(docSearchStepMsg{v: &v, gen: v.find.gen})
+			}
+		}
+	}
+	press("/", "a", "l", "p", "h", "a", "enter")
+	if v.find.query != "alpha" || v.find.total != 2 {
+		t.Fatalf("query %q, %d matches; want alpha, 2", v.find.query, v.find.total)
+	}
+	press("/", "enter")
+	if v.find.query != "alpha" || v.find.total != 2 {
+		t.Fatalf("/ enter: query %q, %d matches; want alpha kept, 2", v.find.query, v.find.total)
+	}
+	press("/", "b", "e", "t", "a", "enter")
+	if v.find.query != "beta" || v.find.total != 1 {
+		t.Fatalf("/ beta: query %q, %d matches; want beta (not alphabeta), 1", v.find.query, v.find.total)
+	}
+}
