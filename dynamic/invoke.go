@@ -231,7 +231,8 @@ func (c *Client) invokeUnary(ctx context.Context, call Call, req proto.Message, 
 }
 
 // unaryMD is what invokeUnary asks grpc to fill in, and room for the
-// call's options: a call's own (the codec, sizes, compression) and two.
+// call's options: its own (the session's codec and sizes are the dial's
+// defaults, not these) and the two here.
 type unaryMD struct {
 	header, trailer metadata.MD
 	opts            [6]grpc.CallOption

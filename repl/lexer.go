@@ -82,7 +82,7 @@ func (p *Parser) word() (Word, bool, error) {
 	w := Word{Pos: p.pos()}
 	// Most words are plain (no quote, escape or ${}): such a word is a
 	// slice of the line. Building every word a byte at a time was four of
-	// a script call line's eleven allocations (BenchmarkParseCallLine).
+	// a script call line's twelve allocations (BenchmarkParseCallLine).
 	start := p.off
 	for !p.atEnd() {
 		c := p.text[p.off]
