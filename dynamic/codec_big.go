@@ -38,6 +38,14 @@ func (bigCodec) Name() string { return "" }
 // Marshal and Unmarshal of small messages are grpc's codec's, but for the
 // required-field check, made only where it can fail (checkInitialized).
 func (bigCodec) Marshal(v any) (mem.BufferSlice, error) {
+	if w, ok := v.(*WireMessage); ok {
+		if wire, ok := w.undecoded(); ok {
+			// Read from JSON into its wire form (ParseRequestJSON): a
+			// plain shape has no required fields to check.
+			return mem.BufferSlice{mem.SliceBuffer(wire)}, nil
+		}
+		v = w.Message()
+	}
 	m, ok := v.(proto.Message)
 	if !ok {
 		return defaultCodec.Marshal(v)
@@ -57,6 +65,9 @@ func (bigCodec) Marshal(v any) (mem.BufferSlice, error) {
 }
 
 func (bigCodec) Unmarshal(data mem.BufferSlice, v any) error {
+	if w, ok := v.(*WireMessage); ok && w.wire == nil && w.msg.Load() == nil {
+		return w.unmarshalWire(data) // a reply kept in its wire form (Call.WireReplies)
+	}
 	m, ok := v.(proto.Message)
 	if !ok {
 		return defaultCodec.Unmarshal(data, v)

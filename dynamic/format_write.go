@@ -42,6 +42,12 @@ func (f Formatter) Prepare(m proto.Message, decorate func(string) string) (*Form
 	if decorate == nil {
 		decorate = func(s string) string { return s }
 	}
+	if w, ok := m.(*WireMessage); ok {
+		if text, ok := f.formatWire(w); ok {
+			return &Formatted{text: decorate(text)}, nil // small: nothing to stream
+		}
+		m = w.Message()
+	}
 	var swaps []bytesSwap
 	if !f.Text && m != nil {
 		swaps = swapBigBytes(m.ProtoReflect(), nil)

@@ -39,6 +39,11 @@ type Call struct {
 	Timeout time.Duration // 0: no deadline beyond ctx's
 	// CallOptions are passed to grpc as they are (compression, sizes...).
 	CallOptions []grpc.CallOption
+	// WireReplies lets InvokeOne keep a unary call's reply of a plain
+	// shape in its wire form: its MessageEvent has Wire set, not Message
+	// (see MessageEvent.Proto). For a caller that prints the reply or
+	// looks at it through proto.Message: a script's call, not the TUI.
+	WireReplies bool
 }
 
 // Event is what a running call reports, in order: one HeaderEvent (unless
@@ -51,11 +56,21 @@ type HeaderEvent struct {
 	Elapsed time.Duration // since the call started
 }
 
-// MessageEvent carries one response message.
+// MessageEvent carries one response message: Message, or Wire for a
+// reply kept in its wire form (Call.WireReplies).
 type MessageEvent struct {
 	Message *dynamicpb.Message
+	Wire    *WireMessage
 	Index   int // from 1
 	Elapsed time.Duration
+}
+
+// Proto is the message, whichever form it came in.
+func (e MessageEvent) Proto() proto.Message {
+	if e.Wire != nil {
+		return e.Wire
+	}
+	return e.Message
 }
 
 // EndEvent is the last event: the status, with decoded details, and the
@@ -176,7 +191,7 @@ func (c *Client) open(ctx context.Context, call Call) (*Stream, error) {
 // failure: grpc gives nil headers then), the MessageEvent, the EndEvent.
 func (c *Client) invokeUnary(ctx context.Context, call Call, req proto.Message, onEvent func(Event) error) (emitErr error) {
 	m := call.Method
-	if got, want := req.ProtoReflect().Descriptor().FullName(), m.Input().FullName(); got != want {
+	if got, want := messageType(req).FullName(), m.Input().FullName(); got != want {
 		return fmt.Errorf("request is a %s, %s takes a %s", got, m.Name(), want)
 	}
 	start := time.Now()
@@ -200,7 +215,14 @@ func (c *Client) invokeUnary(ctx context.Context, call Call, req proto.Message, 
 	// allocation rather than three (BenchmarkScriptVsStub).
 	mdOpts := &unaryMD{}
 	opts := append(append(mdOpts.opts[:0], call.CallOptions...), grpc.Header(&mdOpts.header), grpc.Trailer(&mdOpts.trailer))
-	reply := c.Types.New(m.Output())
+	var reply any
+	var wire *WireMessage
+	if _, grpcConn := c.CC.(*grpc.ClientConn); call.WireReplies && grpcConn && plainShapeOf(m.Output()) != nil {
+		wire = &WireMessage{md: m.Output(), types: c.Types}
+		reply = wire
+	} else {
+		reply = c.Types.New(m.Output())
+	}
 	err := c.CC.Invoke(ctx, rpcPath(m), req, reply, opts...)
 	header, trailer := mdOpts.header, mdOpts.trailer
 	if header != nil {
@@ -211,7 +233,16 @@ func (c *Client) invokeUnary(ctx context.Context, call Call, req proto.Message, 
 	received := 0
 	if err == nil {
 		received = 1
-		if err := onEvent(MessageEvent{Message: reply, Index: 1, Elapsed: time.Since(start)}); err != nil {
+		ev := MessageEvent{Index: 1, Elapsed: time.Since(start)}
+		switch {
+		case wire == nil:
+			ev.Message = reply.(*dynamicpb.Message)
+		case wire.msg.Load() != nil: // the codec decoded it (see unmarshalWire)
+			ev.Message = wire.msg.Load()
+		default:
+			ev.Wire = wire
+		}
+		if err := onEvent(ev); err != nil {
 			return err
 		}
 	}
@@ -221,13 +252,31 @@ func (c *Client) invokeUnary(ctx context.Context, call Call, req proto.Message, 
 	st := words.ownEnd(status.Convert(err))
 	if st.Code() == codes.ResourceExhausted && strings.Contains(st.Message(), "received message larger than max") {
 		// Whose limit it was: the server's when the size is the request's.
-		st = status.New(st.Code(), st.Message()+sizeLimitHint(st.Message(), func(n int) bool { return n == proto.Size(req) }))
+		st = status.New(st.Code(), st.Message()+sizeLimitHint(st.Message(), func(n int) bool { return n == messageSize(req) }))
 	}
 	sent := 1
 	if err != nil && header == nil && st.Code() == codes.Unavailable {
 		sent = 0 // no connection: the request did not go out
 	}
 	return onEvent(EndEvent{Status: DecodeStatusWith(c.Types, st), Trailer: trailer, Elapsed: time.Since(start), Sent: sent, Received: received})
+}
+
+// messageType is m's type, without decoding a WireMessage.
+func messageType(m proto.Message) protoreflect.MessageDescriptor {
+	if w, ok := m.(*WireMessage); ok {
+		return w.md
+	}
+	return m.ProtoReflect().Descriptor()
+}
+
+// messageSize is proto.Size(m), without decoding a WireMessage.
+func messageSize(m proto.Message) int {
+	if w, ok := m.(*WireMessage); ok {
+		if wire, ok := w.undecoded(); ok {
+			return len(wire)
+		}
+	}
+	return proto.Size(m)
 }
 
 // unaryMD is what invokeUnary asks grpc to fill in, and room for the
@@ -301,13 +350,13 @@ func (s *Stream) Send(msg proto.Message) error {
 	if !s.method.IsStreamingClient() && s.sent == 1 {
 		return fmt.Errorf("%s is a %s method: it takes exactly one request message", s.method.Name(), MethodKind(s.method))
 	}
-	if got, want := msg.ProtoReflect().Descriptor().FullName(), s.method.Input().FullName(); got != want {
+	if got, want := messageType(msg).FullName(), s.method.Input().FullName(); got != want {
 		return fmt.Errorf("request is a %s, %s takes a %s", got, s.method.Name(), want)
 	}
 	if s.sizes == nil {
 		s.sizes = map[int]bool{}
 	}
-	s.sizes[proto.Size(msg)] = true
+	s.sizes[messageSize(msg)] = true
 	if err := s.cs.SendMsg(msg); err != nil {
 		// io.EOF means the server ended the call; its status arrives as the
 		// EndEvent, so the send error itself says nothing more.

@@ -367,6 +367,12 @@ type Formatter struct {
 // Format prints m. An Any whose type cannot be resolved is printed with its
 // type URL and its bytes in base64, never dropped.
 func (f Formatter) Format(m proto.Message) (string, error) {
+	if w, ok := m.(*WireMessage); ok {
+		if text, ok := f.formatWire(w); ok {
+			return text, nil
+		}
+		m = w.Message()
+	}
 	types := f.Types
 	if types == nil {
 		types = NewTypes(nil)

@@ -89,7 +89,7 @@ func (x *Executor) call(ctx context.Context, cmd *Command) error {
 				"a second request, but %s is a %s method: it takes one (client and bidi streams take several)",
 				dynamic.MethodPath(m), dynamic.MethodKind(m))}
 		}
-		msg, err := s.ParseRequest(m, req.JSON)
+		msg, err := s.RequestToSend(m, req.JSON)
 		if err != nil {
 			return nil, requestError(req, m.Input(), err)
 		}

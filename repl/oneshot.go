@@ -62,7 +62,7 @@ func CallJSON(ctx context.Context, s *Session, method string, in io.Reader, out 
 		if n > 1 && !m.IsStreamingClient() {
 			return nil, usageErrorf("line %d:%d: a second request, but %s is a %s method: it takes one request, got more", line, col, m.Name(), dynamic.MethodKind(m))
 		}
-		msg, err := s.ParseRequest(m, data)
+		msg, err := s.RequestToSend(m, data)
 		var je *dynamic.JSONError
 		if errors.As(err, &je) {
 			err = je.At(line, col)

@@ -105,7 +105,7 @@ func (o *Output) Event(s *Session, ev dynamic.Event) error {
 		}
 		// Prepared, not formatted whole: large bytes values are streamed
 		// from the message rather than copied (see dynamic.Formatted).
-		text, err := s.Formatter(o.Pretty).Prepare(e.Message, decorate)
+		text, err := s.Formatter(o.Pretty).Prepare(e.Proto(), decorate)
 		if err != nil {
 			return fmt.Errorf("printing response %d: %w", e.Index, err)
 		}

@@ -24,7 +24,7 @@ import (
 // that nothing inspects cost nothing more), its metadata and its status.
 type callResult struct {
 	method   protoreflect.MethodDescriptor
-	messages []*dynamicpb.Message
+	messages []proto.Message // *dynamicpb.Message, or *dynamic.WireMessage
 	header   metadata.MD
 	trailer  metadata.MD
 	status   *dynamic.Status
@@ -65,10 +65,10 @@ func (r *callResult) record(ev dynamic.Event) {
 		// connection's message size: only streams are sized.
 		size := 0
 		if r.method == nil || r.method.IsStreamingServer() {
-			size = proto.Size(e.Message)
+			size = proto.Size(e.Proto())
 		}
 		if len(r.messages) < maxKeptMessages && r.kept+size <= maxKeptBytes {
-			r.messages = append(r.messages, e.Message)
+			r.messages = append(r.messages, e.Proto())
 			r.kept += size
 		} else {
 			// Past either bound let and expect refuse the call
@@ -96,7 +96,7 @@ type queryInput struct {
 
 // jsonValue turns a message into plain JSON values, numbers kept exact
 // (json.Number) so that int64 fields compare as they are.
-func jsonValue(s *Session, m *dynamicpb.Message) (any, error) {
+func jsonValue(s *Session, m proto.Message) (any, error) {
 	text, err := (dynamic.Formatter{Types: s.Types()}).Format(m)
 	if err != nil {
 		return nil, err

@@ -416,6 +416,12 @@ func (s *Session) ParseRequest(m protoreflect.MethodDescriptor, data []byte) (pr
 	return dynamic.ParseJSON(s.Types(), m.Input(), data)
 }
 
+// RequestToSend reads one JSON request of m's input type that is about
+// to be sent: see dynamic.ParseRequestJSON.
+func (s *Session) RequestToSend(m protoreflect.MethodDescriptor, data []byte) (proto.Message, error) {
+	return dynamic.ParseRequestJSON(s.Types(), m.Input(), data)
+}
+
 // Start begins a call of m with the session's headers and deadline, after
 // making sure the connection is up (reconnecting if the server came back).
 func (s *Session) Start(ctx context.Context, m protoreflect.MethodDescriptor) (*dynamic.Stream, error) {
@@ -532,6 +538,9 @@ func (s *Session) callOne(ctx context.Context, m protoreflect.MethodDescriptor, 
 	if err != nil {
 		return err
 	}
+	// out prints the reply and a script's let and expect read it as a
+	// proto.Message: it may stay in its wire form.
+	call.WireReplies = true
 	var end dynamic.EndEvent
 	err = client.InvokeOne(ctx, call, req, func(ev dynamic.Event) error {
 		if e, ok := ev.(dynamic.EndEvent); ok {
