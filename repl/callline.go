@@ -23,8 +23,7 @@ type CallLine struct {
 	Header   metadata.MD
 	Deadline time.Duration
 	Conn     dynamic.ConnConfig
-	// Protos, ImportPaths and Protosets are the session's files.
-	Protos, ImportPaths, Protosets []string
+	Schema   // the session's files
 }
 
 // CallLine is a call of m with the JSON request body, as this session
@@ -37,7 +36,7 @@ func (s *Session) CallLine(m protoreflect.MethodDescriptor, body string) CallLin
 	return CallLine{
 		Method: dynamic.MethodPath(m), Body: body, Header: s.Header(),
 		Deadline: s.Settings().Deadline, Conn: s.ConnConfig(),
-		Protos: s.opts.Protos, ImportPaths: s.opts.ImportPaths, Protosets: s.opts.Protosets,
+		Schema: s.opts.Schema,
 	}
 }
 
@@ -156,16 +155,14 @@ func (c CallLine) proxyArgs(reveal bool) []string {
 	return []string{"-proxy", dynamic.ShellQuote(v)}
 }
 
+// fileArgs are the schema's flags as grpcsh takes them (and grpcurl,
+// whose -proto, -import-path and -protoset they are).
 func (c CallLine) fileArgs() []string {
 	var a []string
-	for _, f := range c.Protos {
-		a = append(a, "-proto", dynamic.ShellQuote(f))
-	}
-	for _, f := range c.ImportPaths {
-		a = append(a, "-import-path", dynamic.ShellQuote(f))
-	}
-	for _, f := range c.Protosets {
-		a = append(a, "-protoset", dynamic.ShellQuote(f))
+	for _, f := range SchemaFlags {
+		for _, v := range *f.field(&c.Schema) {
+			a = append(a, "-"+f.Name, dynamic.ShellQuote(v))
+		}
 	}
 	return a
 }

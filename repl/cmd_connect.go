@@ -54,8 +54,7 @@ func (x *Executor) connect(ctx context.Context, cmd *Command) error {
 		if err := x.Session.SetSchema(ctx, schema); err != nil {
 			return err
 		}
-		files := append(append(schema.Protos, schema.Protosets...), schema.ImportPaths...)
-		fmt.Fprintf(x.Out.Out, "descriptors from %s (after the server's reflection)\n", strings.Join(files, " "))
+		fmt.Fprintf(x.Out.Out, "descriptors from %s (after the server's reflection)\n", strings.Join(schema.Paths(), " "))
 		if len(cmd.Args) == 0 && connFlags == 0 {
 			return nil
 		}

@@ -1,11 +1,15 @@
 package repl
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"strconv"
 	"strings"
+
+	"google.golang.org/protobuf/reflect/protoreflect"
 
 	"github.com/grpcsh/grpcsh/dynamic"
 )
@@ -105,16 +109,29 @@ var ConnFlags = []ConnFlag{
 type SchemaFlag struct {
 	Name, Value, Usage string
 	field              func(*Schema) *[]string
+	// load reads the descriptors in the files the flag names (its field
+	// of sc); nil for -import-path, which only says where -proto's imports
+	// are found. protoFS is Options.ProtoFS.
+	load func(ctx context.Context, protoFS fs.FS, sc Schema) ([]protoreflect.FileDescriptor, error)
 }
 
-// SchemaFlags are the schema options, in the order help lists them.
+// SchemaFlags are the schema options, in the order help lists them. A new
+// kind of descriptor file is one entry here and one field of Schema: the
+// command line, connect, its help, completion and the copy-as lines read
+// this table.
 var SchemaFlags = []SchemaFlag{
 	{Name: "proto", Value: "FILE", Usage: ".proto file to read descriptors from (repeatable)",
-		field: func(s *Schema) *[]string { return &s.Protos }},
+		field: func(s *Schema) *[]string { return &s.Protos },
+		load: func(ctx context.Context, protoFS fs.FS, sc Schema) ([]protoreflect.FileDescriptor, error) {
+			return dynamic.ParseProtoFiles(ctx, protoFS, sc.Protos, sc.ImportPaths)
+		}},
 	{Name: "import-path", Value: "DIR", Usage: "directory .proto imports are relative to (repeatable)",
 		field: func(s *Schema) *[]string { return &s.ImportPaths }},
 	{Name: "protoset", Value: "FILE", Usage: "FileDescriptorSet file to read descriptors from (repeatable)",
-		field: func(s *Schema) *[]string { return &s.Protosets }},
+		field: func(s *Schema) *[]string { return &s.Protosets },
+		load: func(_ context.Context, _ fs.FS, sc Schema) ([]protoreflect.FileDescriptor, error) {
+			return dynamic.LoadProtosets(sc.Protosets)
+		}},
 }
 
 // schemaFlagByName finds a schema flag; nil when there is none.

@@ -222,10 +222,8 @@ func ParseGrpcurl(args []string) (*GrpcurlCommand, error) {
 		var err error
 		switch {
 		case f.schema:
-			sc := Schema{Protos: g.Options.Protos, ImportPaths: g.Options.ImportPaths, Protosets: g.Options.Protosets}
-			list := schemaFlagByName(f.name).field(&sc)
+			list := schemaFlagByName(f.name).field(&g.Options.Schema)
 			*list = append(*list, value)
-			g.Options.Protos, g.Options.ImportPaths, g.Options.Protosets = sc.Protos, sc.ImportPaths, sc.Protosets
 		case f.conn:
 			err = SetConnFlag(&g.Options.Conn, f.name, value)
 			on, _ := strconv.ParseBool(value)
@@ -278,7 +276,7 @@ func (g *GrpcurlCommand) arguments(args []string, at []int) error {
 		return &GrpcurlError{-1, "grpcurl needs ADDRESS before METHOD"}
 	case g.Verb != "call" && (g.Data != "" || g.Stdin):
 		return &GrpcurlError{-1, fmt.Sprintf("-d goes with a METHOD to call, not with %s", g.Verb)}
-	case g.Verb != "call" && g.Options.Conn.Target == "" && len(g.Options.Protos) == 0 && len(g.Options.Protosets) == 0:
+	case g.Verb != "call" && g.Options.Conn.Target == "" && !g.Options.HasFiles():
 		return &GrpcurlError{-1, fmt.Sprintf("grpcurl %s needs ADDRESS, or -proto / -protoset files", g.Verb)}
 	}
 	return nil
@@ -304,10 +302,10 @@ func (g *GrpcurlCommand) check() error {
 	if g.Options.Settings.Format == "text" && (g.Data != "" || g.Stdin) {
 		return errors.New("-format text with -d: grpcsh reads requests as JSON only; give -d as JSON and drop -format text (the output is then JSON; `set format text` in a script prints text)")
 	}
-	if g.Options.NoReflection && len(g.Options.Protos) == 0 && len(g.Options.Protosets) == 0 {
+	if g.Options.NoReflection && !g.Options.HasFiles() {
 		return errors.New("-use-reflection=false needs -proto or -protoset files to read the schema from")
 	}
-	if !g.given["use-reflection"] && (len(g.Options.Protos) > 0 || len(g.Options.Protosets) > 0) {
+	if !g.given["use-reflection"] && g.Options.HasFiles() {
 		// grpcurl's default: given files, it does not ask the server.
 		g.Options.NoReflection = true
 	}

@@ -359,7 +359,7 @@ func TestCallLineRoundTrip(t *testing.T) {
 		Deadline: 1500 * time.Millisecond,
 		Conn: dynamic.ConnConfig{Target: "api.example:443", CACert: "/tmp/my ca.pem", Cert: "c.pem", Key: "k.pem", Authority: "api",
 			ConnectTimeout: 3 * time.Second, MaxMsgSize: 1 << 20},
-		Protos: []string{"a b.proto"}, ImportPaths: []string{"protos"},
+		Schema: Schema{Protos: []string{"a b.proto"}, ImportPaths: []string{"protos"}},
 	}
 	for _, reveal := range []bool{true, false} {
 		line := c.Grpcurl(reveal)

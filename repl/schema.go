@@ -2,6 +2,7 @@ package repl
 
 import (
 	"context"
+	"io/fs"
 
 	"google.golang.org/protobuf/reflect/protoreflect"
 
@@ -19,24 +20,51 @@ type Schema struct {
 }
 
 // empty says no schema option is given.
-func (sc Schema) empty() bool {
-	return len(sc.Protos) == 0 && len(sc.Protosets) == 0 && len(sc.ImportPaths) == 0
+func (sc Schema) empty() bool { return len(sc.Paths()) == 0 }
+
+// HasFiles says the schema names descriptor files (-proto, -protoset),
+// not only where imports are found.
+func (sc Schema) HasFiles() bool { return len(sc.loaders()) > 0 }
+
+// Paths are the files and directories the schema names: the descriptor
+// files (in SchemaFlags' order), then the import paths.
+func (sc Schema) Paths() []string {
+	var files, dirs []string
+	for i := range SchemaFlags {
+		f := &SchemaFlags[i]
+		if f.load != nil {
+			files = append(files, *f.field(&sc)...)
+		} else {
+			dirs = append(dirs, *f.field(&sc)...)
+		}
+	}
+	return append(files, dirs...)
+}
+
+// loaders are the schema flags given that name descriptor files.
+func (sc Schema) loaders() []*SchemaFlag {
+	var given []*SchemaFlag
+	for i := range SchemaFlags {
+		if f := &SchemaFlags[i]; f.load != nil && len(*f.field(&sc)) > 0 {
+			given = append(given, f)
+		}
+	}
+	return given
 }
 
 // loadSchema reads a schema's files; nil roots when it names none.
-func loadSchema(ctx context.Context, opts Options, sc Schema) ([]protoreflect.FileDescriptor, error) {
-	if len(sc.Protos) > 0 && len(sc.Protosets) > 0 {
-		return nil, usageErrorf("use -proto or -protoset, not both")
+func loadSchema(ctx context.Context, protoFS fs.FS, sc Schema) ([]protoreflect.FileDescriptor, error) {
+	switch given := sc.loaders(); len(given) {
+	case 0:
+		if len(sc.ImportPaths) > 0 {
+			return nil, usageErrorf("-import-path needs -proto")
+		}
+		return nil, nil
+	case 1:
+		return given[0].load(ctx, protoFS, sc)
+	default:
+		return nil, usageErrorf("use -%s or -%s, not both", given[0].Name, given[1].Name)
 	}
-	switch {
-	case len(sc.Protos) > 0:
-		return dynamic.ParseProtoFiles(ctx, opts.ProtoFS, sc.Protos, sc.ImportPaths)
-	case len(sc.Protosets) > 0:
-		return dynamic.LoadProtosets(sc.Protosets)
-	case len(sc.ImportPaths) > 0:
-		return nil, usageErrorf("-import-path needs -proto")
-	}
-	return nil, nil
 }
 
 // SetSchema replaces the session's files (those of -proto or -protoset,
@@ -44,7 +72,7 @@ func loadSchema(ctx context.Context, opts Options, sc Schema) ([]protoreflect.Fi
 // are looked up in the server's reflection first, then in these files, as
 // at start-up. A schema that does not load changes nothing.
 func (s *Session) SetSchema(ctx context.Context, sc Schema) error {
-	roots, err := loadSchema(ctx, s.opts, sc)
+	roots, err := loadSchema(ctx, s.opts.ProtoFS, sc)
 	if err != nil {
 		return err
 	}
@@ -57,7 +85,7 @@ func (s *Session) SetSchema(ctx context.Context, sc Schema) error {
 	}
 	s.mu.Lock()
 	s.files = files
-	s.opts.Protos, s.opts.ImportPaths, s.opts.Protosets = sc.Protos, sc.ImportPaths, sc.Protosets
+	s.opts.Schema = sc
 	refl := s.refl
 	s.mu.Unlock()
 	var src dynamic.Source = files

@@ -1,11 +1,13 @@
 package repl
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"io"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -75,6 +77,28 @@ func TestSchemaFlagsDeclaredOnce(t *testing.T) {
 		if !strings.Contains(help, "-"+f.Name+" "+f.Value) {
 			t.Errorf("help connect lacks -%s", f.Name)
 		}
+		// The copy-as line and completion's list of files read the same
+		// table: a flag added to it is in both.
+		if got := (CallLine{Schema: sc}).fileArgs(); !slices.Equal(got, []string{"-" + f.Name, "x", "-" + f.Name, "y"}) {
+			t.Errorf("-%s: copy-as flags %q", f.Name, got)
+		}
+		if got := sc.Paths(); !slices.Equal(got, []string{"x", "y"}) {
+			t.Errorf("-%s: Paths %q", f.Name, got)
+		}
+		if sc.HasFiles() != (f.load != nil) {
+			t.Errorf("-%s: HasFiles %v, but the flag's load is %v", f.Name, sc.HasFiles(), f.load != nil)
+		}
+	}
+	// Descriptor files first, then where imports are found.
+	sc := Schema{Protos: []string{"a.proto"}, ImportPaths: []string{"inc"}, Protosets: []string{"b.pb"}}
+	if got := sc.Paths(); !slices.Equal(got, []string{"a.proto", "b.pb", "inc"}) {
+		t.Errorf("Paths %q", got)
+	}
+	if _, err := loadSchema(context.Background(), nil, Schema{ImportPaths: []string{"inc"}}); err == nil || err.Error() != "-import-path needs -proto" {
+		t.Errorf("-import-path alone: %v", err)
+	}
+	if _, err := loadSchema(context.Background(), nil, sc); err == nil || err.Error() != "use -proto or -protoset, not both" {
+		t.Errorf("-proto with -protoset: %v", err)
 	}
 }
 

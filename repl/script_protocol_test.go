@@ -24,7 +24,7 @@ func TestScriptProtocols(t *testing.T) {
 	if c.script, err = os.ReadFile(c.path); err != nil {
 		t.Fatal(err)
 	}
-	s, err := NewSession(context.Background(), Options{Conn: dynamic.ConnConfig{Target: srv.Target()}, ProtoFS: protos.FS, Protos: protos.Files})
+	s, err := NewSession(context.Background(), Options{Conn: dynamic.ConnConfig{Target: srv.Target()}, ProtoFS: protos.FS, Schema: Schema{Protos: protos.Files}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,11 +24,9 @@ import (
 
 // Options say where to connect and where descriptors come from.
 type Options struct {
-	Conn        dynamic.ConnConfig // Conn.Target "" means no server: files only
-	Protos      []string           // .proto files (-proto)
-	ImportPaths []string           // -import-path
-	Protosets   []string           // -protoset
-	ProtoFS     fs.FS              // read Protos from here instead of the disk
+	Conn    dynamic.ConnConfig // Conn.Target "" means no server: files only
+	Schema                     // -proto, -import-path, -protoset (schema.go)
+	ProtoFS fs.FS              // read Protos from here instead of the disk
 	// Header goes with calls and reflection requests (-H), RPCHeader with
 	// calls only (-rpc-header), ReflectHeader with reflection only.
 	Header, RPCHeader, ReflectHeader metadata.MD
@@ -93,7 +91,7 @@ func NewSession(ctx context.Context, opts Options) (*Session, error) {
 	if err := dynamic.CheckDeadline(opts.Settings.Deadline); err != nil {
 		return nil, &UsageError{Msg: err.Error()}
 	}
-	roots, err := loadSchema(ctx, opts, Schema{Protos: opts.Protos, ImportPaths: opts.ImportPaths, Protosets: opts.Protosets})
+	roots, err := loadSchema(ctx, opts.ProtoFS, opts.Schema)
 	if err != nil {
 		return nil, err
 	}

@@ -84,7 +84,7 @@ func completionNames(flagArgs []string, target, verb string) (repl.SchemaNames, 
 	if cfg.demo {
 		key = "--demo"
 	}
-	files := slices.Concat(cfg.session.Protos, cfg.session.Protosets, cfg.session.ImportPaths)
+	files := cfg.session.Paths()
 	return repl.CachedNames(repl.CompleteCacheDir(), repl.CompleteCacheKey(key, files), repl.CompleteCacheTTL, func() (repl.SchemaNames, error) {
 		ctx, cancel := context.WithTimeout(context.Background(), completeWait)
 		defer cancel()

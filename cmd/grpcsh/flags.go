@@ -167,7 +167,7 @@ func parseArgs(args []string) (*config, error) {
 		return nil, errors.New("-emit-defaults works with -format json only: the text format cannot print fields at their zero value")
 	}
 	cfg.session.Settings.Format = format
-	cfg.session.Protos, cfg.session.ImportPaths, cfg.session.Protosets = schema.Protos, schema.ImportPaths, schema.Protosets
+	cfg.session.Schema = schema
 
 	var err error
 	if envSpec != "" {

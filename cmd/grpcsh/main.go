@@ -107,7 +107,7 @@ func execute(ctx context.Context, cfg *config, stdin io.Reader, stdout, stderr i
 		return runTests(ctx, cfg, stdout, stderr)
 	}
 	var sendTo *dynamic.ConnConfig
-	if cfg.verb == "explain" && cfg.send && cfg.session.Conn.Target != "" && (len(cfg.session.Protos) > 0 || len(cfg.session.Protosets) > 0) {
+	if cfg.verb == "explain" && cfg.send && cfg.session.Conn.Target != "" && cfg.session.HasFiles() {
 		// The files hold the schema: the lesson prints without the
 		// server, and only -send connects, so that an unreachable server
 		// still gets its static sections, then the error.
