@@ -45,7 +45,7 @@ var (
 )
 
 // builtBinary builds grpcsh the first time a test asks for it.
-func builtBinary(t *testing.T) string {
+func builtBinary(t testing.TB) string {
 	t.Helper()
 	binaryOnce.Do(func() {
 		if binaryDir, binaryErr = os.MkdirTemp("", "grpcsh-cli"); binaryErr != nil {
