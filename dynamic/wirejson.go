@@ -24,6 +24,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode/utf16"
 	"unicode/utf8"
 
@@ -55,7 +56,16 @@ type plainField struct {
 	enum     protoreflect.EnumDescriptor
 }
 
-var plainShapes sync.Map // protoreflect.MessageDescriptor → *plainShape (nil: not plain)
+var (
+	plainShapes     sync.Map     // protoreflect.MessageDescriptor → *plainShape (nil: not plain)
+	plainShapeCount atomic.Int64 // about how many plainShapes holds
+)
+
+// maxPlainShapes bounds plainShapes: every connection's reflection makes
+// descriptors of its own, so a long session that reconnects would keep
+// the shapes (and through them the descriptors) of every connection. Past
+// it the cache starts again.
+const maxPlainShapes = 4096
 
 // plainShapeOf is md's plain shape, nil when md is not plain.
 func plainShapeOf(md protoreflect.MessageDescriptor) *plainShape {
@@ -65,14 +75,17 @@ func plainShapeOf(md protoreflect.MessageDescriptor) *plainShape {
 	building := map[protoreflect.MessageDescriptor]*plainShape{}
 	sh := buildPlainShape(md, building)
 	if sh == nil {
-		plainShapes.Store(md, (*plainShape)(nil))
-		return nil
+		// The others under way are half built: keep md's answer only.
+		building = map[protoreflect.MessageDescriptor]*plainShape{md: nil}
+	}
+	if plainShapeCount.Add(int64(len(building))) > maxPlainShapes {
+		plainShapes.Clear()
+		plainShapeCount.Store(int64(len(building)))
 	}
 	for d, s := range building {
 		plainShapes.LoadOrStore(d, s)
 	}
-	v, _ := plainShapes.Load(md)
-	return v.(*plainShape)
+	return sh
 }
 
 // buildPlainShape builds md's shape and those of the messages it holds;
@@ -117,9 +130,14 @@ func buildPlainShape(md protoreflect.MessageDescriptor, building map[protoreflec
 		}
 		sh.fields[i] = f
 		sh.byNum[fd.Number()] = i
-		sh.byName[f.jsonName] = i
-		if _, taken := sh.byName[f.textName]; !taken {
-			sh.byName[f.textName] = i
+		// Two fields one name could mean (proto2 lets a json_name or a
+		// camel-cased name be another field's; protodesc does not check):
+		// which one protojson reads is the library's to say.
+		for _, name := range []string{f.jsonName, f.textName} {
+			if j, taken := sh.byName[name]; taken && j != i {
+				return nil
+			}
+			sh.byName[name] = i
 		}
 	}
 	return sh

@@ -220,8 +220,7 @@ func TestPlainWireReplyMatchesProtojson(t *testing.T) {
 		return protowire.AppendTag(b, num, typ)
 	}
 	var b []byte
-	b = protowire.AppendVarint(tag(b, 2, protowire.VarintType), 5)           // i32 = 5 ...
-	b = protowire.AppendVarint(tag(b, 2, protowire.VarintType), 0)           // ... then 0: the last counts
+	b = protowire.AppendVarint(tag(b, 2, protowire.VarintType), 5)           // i32 = 5
 	b = protowire.AppendVarint(tag(b, 99, protowire.VarintType), 1)          // unknown: not printed
 	b = protowire.AppendVarint(tag(b, 16, protowire.VarintType), 7)          // ri32 unpacked ...
 	b = protowire.AppendBytes(tag(b, 16, protowire.BytesType), []byte{1, 2}) // ... and packed
@@ -235,6 +234,8 @@ func TestPlainWireReplyMatchesProtojson(t *testing.T) {
 		protowire.AppendBytes(tag(nil, 12, protowire.BytesType), []byte{0xff}),                                         // a string that is not UTF-8
 		protowire.AppendVarint(tag(nil, 12, protowire.VarintType), 1),                                                  // a known field of another wire type
 		append(protowire.AppendBytes(tag(nil, 15, protowire.BytesType), nil), tag(nil, 15, protowire.BytesType)[0], 0), // a message twice: merged
+		append(protowire.AppendVarint(tag(nil, 2, protowire.VarintType), 5), tag(nil, 2, protowire.VarintType)[0], 0),  // a scalar twice: the last counts, each is checked
+		append(protowire.AppendVarint(tag(nil, 24, protowire.VarintType), 1), tag(nil, 23, protowire.BytesType)[0], 0), // two members of a oneof: the last wins
 		{0x10}, // a tag without its value
 		{0xff}, // a tag cut short
 	} {

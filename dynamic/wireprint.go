@@ -64,12 +64,19 @@ func (w plainWriter) message(dst []byte, sh *plainShape, wire []byte, depth int)
 	}
 	dst = append(dst, '{')
 	first := true
+	var oneofs uint64 // the oneofs a member of is on the wire, by index
 	for i := 0; i < len(entries); {
 		j := i + 1
 		for j < len(entries) && entries[j].field == entries[i].field {
 			j++
 		}
 		f := &sh.fields[entries[i].field]
+		if f.oneof >= 0 {
+			if f.oneof >= 64 || oneofs&(1<<f.oneof) != 0 {
+				return nil, false // two members: the last on the wire wins, the library's to do
+			}
+			oneofs |= 1 << f.oneof
+		}
 		mark := len(dst)
 		if !first {
 			dst = append(dst, ',')
@@ -91,10 +98,13 @@ func (w plainWriter) message(dst []byte, sh *plainShape, wire []byte, depth int)
 			}
 			dst = append(dst, ']')
 		} else {
-			if f.kind == protoreflect.MessageKind && j-i > 1 {
-				return nil, false // merged on the wire: the library's to do
+			if j-i > 1 {
+				// A singular field twice on the wire (messages merged by
+				// concatenation): the last counts, but the library checks
+				// every one (a string's UTF-8) and merges messages.
+				return nil, false
 			}
-			e := entries[j-1] // the last one counts
+			e := entries[i]
 			var printed bool
 			if dst, printed, ok = w.value(dst, f, wire[e.start:e.end], depth, !f.presence); !ok {
 				return nil, false
