@@ -294,6 +294,12 @@ func wireServer(t *testing.T, cases map[string]wireCase) string {
 		}
 		return nil
 	}))
+	return serveOnLoopback(t, gs)
+}
+
+// serveOnLoopback serves gs on a free loopback port until t ends.
+func serveOnLoopback(t testing.TB, gs *grpc.Server) string {
+	t.Helper()
 	lis, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -8,7 +8,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand"
-	"net"
 	"regexp"
 	"strings"
 	"sync"
@@ -280,13 +279,7 @@ func rawReplyServer(t *testing.T, reply []byte) string {
 		}
 		return ss.SendMsg(reply)
 	}))
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go gs.Serve(lis)
-	t.Cleanup(gs.Stop)
-	return lis.Addr().String()
+	return serveOnLoopback(t, gs)
 }
 
 // End to end, as a script's call prints a unary reply (Session.callOne:
